@@ -1,0 +1,62 @@
+/**
+ * How one id can end. A final HTTP status is data, whatever its class; the error kinds are the
+ * ways an attempt can fail before a status arrives. Every id in a range ends in exactly one.
+ */
+export const ErrorKind = {
+  /** No response within the per-attempt timeout (connect, headers or body). */
+  timeout: 'timeout',
+  /** Refused, reset or closed connection. */
+  connection: 'connection',
+  /** The target's host name did not resolve. */
+  dns: 'dns',
+  /** The TLS handshake or certificate check failed. */
+  tls: 'tls',
+  /** The target answered with something that is not valid HTTP/1.1. */
+  protocol: 'protocol',
+  /** In flight when the sweep's deadline arrived. */
+  aborted: 'aborted',
+  /** Anything else: kept so that no id is ever lost. */
+  other: 'other',
+} as const;
+
+export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
+
+export const ERROR_KINDS: readonly ErrorKind[] = Object.values(ErrorKind);
+
+/** The outcome key of ids that were never started because the deadline came first. */
+export const NOT_ATTEMPTED = 'notAttempted';
+
+export type Outcome =
+  | { readonly kind: 'status'; readonly status: number }
+  | { readonly kind: 'error'; readonly error: ErrorKind };
+
+/** Statuses worth another attempt (network errors are decided in classify.ts). */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Error kinds worth another attempt: transient by nature, unlike a bad certificate. */
+export const RETRYABLE_ERRORS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  ErrorKind.timeout,
+  ErrorKind.connection,
+  ErrorKind.dns,
+]);
+
+/**
+ * Outcomes are stored per id as one small integer (a Uint16Array slot), so that a 1,000,000-id
+ * sweep keeps 2 MB of state and nothing per request: 0 = not attempted, 100..599 = that status,
+ * ERROR_CODE_BASE + i = the i-th error kind.
+ */
+export const NOT_ATTEMPTED_CODE = 0;
+const ERROR_CODE_BASE = 1000;
+
+export function outcomeCode(outcome: Outcome): number {
+  return outcome.kind === 'status'
+    ? outcome.status
+    : ERROR_CODE_BASE + ERROR_KINDS.indexOf(outcome.error);
+}
+
+/** The key an outcome code is reported under: "200", "timeout" or "notAttempted". */
+export function outcomeKey(code: number): string {
+  if (code === NOT_ATTEMPTED_CODE) return NOT_ATTEMPTED;
+  if (code >= ERROR_CODE_BASE) return ERROR_KINDS[code - ERROR_CODE_BASE] ?? ErrorKind.other;
+  return String(code);
+}
