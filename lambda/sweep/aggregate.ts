@@ -55,6 +55,10 @@ export class Tally {
     return this.#settled;
   }
 
+  get total(): number {
+    return this.#codes.length;
+  }
+
   /** Records an id's final outcome; latencyMs is for outcomes with a status. */
   settle(id: number, outcome: Outcome, latencyMs?: number): void {
     const slot = id - this.range.start;

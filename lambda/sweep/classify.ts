@@ -1,0 +1,51 @@
+import { ErrorKind } from './outcome.js';
+
+/** undici and Node error codes by the kind they are reported as. */
+const KIND_BY_CODE: Readonly<Record<string, ErrorKind>> = {
+  UND_ERR_CONNECT_TIMEOUT: ErrorKind.timeout,
+  UND_ERR_HEADERS_TIMEOUT: ErrorKind.timeout,
+  UND_ERR_BODY_TIMEOUT: ErrorKind.timeout,
+  ETIMEDOUT: ErrorKind.timeout,
+  ECONNREFUSED: ErrorKind.connection,
+  ECONNRESET: ErrorKind.connection,
+  ECONNABORTED: ErrorKind.connection,
+  EPIPE: ErrorKind.connection,
+  EHOSTUNREACH: ErrorKind.connection,
+  ENETUNREACH: ErrorKind.connection,
+  EADDRNOTAVAIL: ErrorKind.connection,
+  UND_ERR_SOCKET: ErrorKind.connection,
+  UND_ERR_CLOSED: ErrorKind.connection,
+  ENOTFOUND: ErrorKind.dns,
+  EAI_AGAIN: ErrorKind.dns,
+  EAI_FAIL: ErrorKind.dns,
+  EAI_NONAME: ErrorKind.dns,
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: ErrorKind.protocol,
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: ErrorKind.protocol,
+  UND_ERR_INFO: ErrorKind.protocol,
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: ErrorKind.protocol,
+  UND_ERR_HEADERS_OVERFLOW: ErrorKind.protocol,
+  ERR_HTTP2_ERROR: ErrorKind.protocol,
+  ERR_HTTP2_STREAM_ERROR: ErrorKind.protocol,
+  ERR_HTTP2_INVALID_SESSION: ErrorKind.protocol,
+};
+
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL)/;
+/** llhttp's parser errors: the peer did not speak HTTP/1.1. */
+const PARSER_CODE = /^HPE_/;
+
+/** The kind of a failed attempt, from the error and, failing that, its causes. */
+export function classifyError(error: unknown): ErrorKind {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      const kind = KIND_BY_CODE[code];
+      if (kind) return kind;
+      if (TLS_CODE.test(code)) return ErrorKind.tls;
+      if (PARSER_CODE.test(code)) return ErrorKind.protocol;
+    }
+    if (e.name === 'TimeoutError') return ErrorKind.timeout;
+    e = e.cause;
+  }
+  return ErrorKind.other;
+}

@@ -1,0 +1,43 @@
+import { Pool } from 'undici';
+
+/** Upper bound for undici's own timers; each attempt's timer (fetcher.ts) is the real limit. */
+const TRANSPORT_TIMEOUT_CAP_MS = 60_000;
+
+interface CachedPool {
+  readonly pool: Pool;
+  readonly connections: number;
+}
+
+/**
+ * One undici Pool per target origin for the life of the process, so that a warm Lambda reuses
+ * its keep-alive connections (and TLS sessions) across invocations.
+ */
+const pools = new Map<string, CachedPool>();
+
+/**
+ * The pool for `origin` holding at most `connections` sockets. A sweep asking for a different
+ * cap gets a fresh pool; the old one closes once its queued requests are done.
+ */
+export function poolFor(origin: string, connections: number): Pool {
+  const cached = pools.get(origin);
+  if (cached?.connections === connections && !cached.pool.closed && !cached.pool.destroyed) {
+    return cached.pool;
+  }
+  if (cached) void cached.pool.close().catch(() => undefined);
+  const pool = new Pool(origin, {
+    connections,
+    pipelining: 1,
+    connectTimeout: TRANSPORT_TIMEOUT_CAP_MS,
+    headersTimeout: TRANSPORT_TIMEOUT_CAP_MS,
+    bodyTimeout: TRANSPORT_TIMEOUT_CAP_MS,
+  });
+  pools.set(origin, { pool, connections });
+  return pool;
+}
+
+/** Closes every pool: for tests and local tools that must exit cleanly. */
+export async function closePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map(({ pool }) => pool.close().catch(() => undefined)));
+}

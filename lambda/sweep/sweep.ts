@@ -1,0 +1,150 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type SweepAggregate, summarize, Tally } from './aggregate.js';
+import { poolFor } from './dispatcher.js';
+import { AbortReason, type AttemptResult, attempt } from './fetcher.js';
+import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import { type IdRange, rangeSize } from './range.js';
+import { RateLimiter } from './rate-limit.js';
+import { backoffMs, retryAfterMs } from './retry.js';
+import { urlTemplateParts } from './target.js';
+
+/** What one sweep needs: the ids, the target, and how hard and how long to push. */
+export interface SweepOptions {
+  readonly range: IdRange;
+  /** Contains "{id}"; comes from config, never from a caller. */
+  readonly urlTemplate: string;
+  /** Requests in flight at most; also the connection cap. */
+  readonly concurrency: number;
+  /** Per attempt: connect, headers and the whole body. */
+  readonly timeoutMs: number;
+  /** Extra attempts per id after the first. */
+  readonly retries: number;
+  /** Requests per second at most, retries included; unlimited when absent. */
+  readonly ratePerSecond?: number;
+  /** Epoch milliseconds: no new attempt near it, in-flight ones aborted at it. */
+  readonly deadline?: number;
+  /** Aborting it ends the sweep like the deadline does. */
+  readonly signal?: AbortSignal;
+  /** Called as ids settle, at most every PROGRESS_INTERVAL_MS, and once at the end. */
+  readonly onProgress?: (settled: number, total: number) => void;
+}
+
+export const PROGRESS_INTERVAL_MS = 250;
+/** No attempt starts closer to the deadline than this (or than the typical latency, if longer). */
+export const MIN_LAUNCH_GUARD_MS = 20;
+/** Weight of the newest latency in the running estimate that sizes the launch guard. */
+const LATENCY_EWMA_WEIGHT = 0.2;
+
+/** Sweeps the range and returns its aggregate. Never throws for what the target does. */
+export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
+  checkOptions(options);
+  const { range, timeoutMs, retries } = options;
+  const startedAt = Date.now();
+  const clockStart = performance.now();
+  const deadlineAt =
+    options.deadline === undefined
+      ? Number.POSITIVE_INFINITY
+      : clockStart + (options.deadline - startedAt);
+
+  const target = urlTemplateParts(options.urlTemplate);
+  const pool = poolFor(target.origin, options.concurrency);
+  const limiter = new RateLimiter(options.ratePerSecond);
+  const tally = new Tally(range);
+  const inflight = new Set<AbortController>();
+  const stop = new AbortController();
+  let typicalLatencyMs = 0;
+
+  const stopAll = () => {
+    if (stop.signal.aborted) return;
+    stop.abort(AbortReason.deadline);
+    for (const controller of inflight) controller.abort(AbortReason.deadline);
+  };
+  const deadlineTimer = Number.isFinite(deadlineAt)
+    ? setTimeout(stopAll, Math.max(0, deadlineAt - performance.now()))
+    : undefined;
+  options.signal?.addEventListener('abort', stopAll, { once: true });
+  if (options.signal?.aborted) stopAll();
+  const progressTimer = options.onProgress
+    ? setInterval(() => options.onProgress?.(tally.settled, tally.total), PROGRESS_INTERVAL_MS)
+    : undefined;
+
+  /** True when an attempt started now would likely be cut by the deadline. */
+  const tooLateToLaunch = (extraWaitMs = 0) =>
+    stop.signal.aborted ||
+    performance.now() + extraWaitMs + Math.max(MIN_LAUNCH_GUARD_MS, typicalLatencyMs) >= deadlineAt;
+
+  /** Runs every attempt of one id and settles it; leaves it unsettled if none could start. */
+  const runId = async (id: number): Promise<void> => {
+    const path = target.pathFor(id);
+    let last: AttemptResult | undefined;
+    for (let attemptNo = 1; ; attemptNo++) {
+      try {
+        await limiter.acquire(stop.signal);
+      } catch {
+        break; // the sweep stopped while waiting for a slot
+      }
+      if (tooLateToLaunch()) break;
+      tally.attempts++;
+      if (attemptNo > 1) tally.retries++;
+      last = await attempt(pool, path, timeoutMs, inflight);
+      if (last.latencyMs !== undefined) {
+        typicalLatencyMs += LATENCY_EWMA_WEIGHT * (last.latencyMs - typicalLatencyMs);
+      }
+      if (attemptNo > retries || !isRetryable(last)) break;
+      const waitMs = retryAfterMs(last.retryAfter) ?? backoffMs(attemptNo);
+      if (tooLateToLaunch(waitMs)) break;
+      try {
+        await sleep(waitMs, undefined, { signal: stop.signal });
+      } catch {
+        break;
+      }
+    }
+    if (last) tally.settle(id, last.outcome, last.latencyMs);
+  };
+
+  let nextId = range.start;
+  const worker = async (): Promise<void> => {
+    while (nextId <= range.end && !tooLateToLaunch()) {
+      const id = nextId++;
+      await runId(id);
+    }
+  };
+
+  try {
+    const workers = Math.min(options.concurrency, rangeSize(range));
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    clearTimeout(deadlineTimer);
+    clearInterval(progressTimer);
+    options.signal?.removeEventListener('abort', stopAll);
+  }
+  options.onProgress?.(tally.settled, tally.total);
+  return summarize(tally, { startedAt, endedAt: Date.now() });
+}
+
+function isRetryable(result: AttemptResult): boolean {
+  const { outcome } = result;
+  return outcome.kind === 'status'
+    ? RETRYABLE_STATUSES.has(outcome.status)
+    : RETRYABLE_ERRORS.has(outcome.error);
+}
+
+/** Programmer errors: the handler validates callers' input long before this. */
+function checkOptions(o: SweepOptions): void {
+  const problems: string[] = [];
+  const { start, end } = o.range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    problems.push(`range must be integers with 0 <= start <= end, got ${start}..${end}`);
+  }
+  if (!Number.isSafeInteger(o.concurrency) || o.concurrency < 1) {
+    problems.push(`concurrency must be a positive integer, got ${o.concurrency}`);
+  }
+  if (!(o.timeoutMs > 0)) problems.push(`timeoutMs must be positive, got ${o.timeoutMs}`);
+  if (!Number.isSafeInteger(o.retries) || o.retries < 0) {
+    problems.push(`retries must be a non-negative integer, got ${o.retries}`);
+  }
+  if (o.ratePerSecond !== undefined && !(o.ratePerSecond > 0)) {
+    problems.push(`ratePerSecond must be positive, got ${o.ratePerSecond}`);
+  }
+  if (problems.length > 0) throw new RangeError(problems.join('; '));
+}
