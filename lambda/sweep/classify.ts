@@ -33,6 +33,11 @@ const TLS_CODE =
   /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL)/;
 /** llhttp's parser errors: the peer did not speak HTTP/1.1. */
 const PARSER_CODE = /^HPE_/;
+/** Errors undici raises without a code: which kind each name means. */
+const KIND_BY_NAME: Readonly<Record<string, ErrorKind>> = {
+  TimeoutError: ErrorKind.timeout,
+  HTTPParserError: ErrorKind.protocol,
+};
 
 /** The kind of a failed attempt, from the error and, failing that, its causes. */
 export function classifyError(error: unknown): ErrorKind {
@@ -44,7 +49,8 @@ export function classifyError(error: unknown): ErrorKind {
       if (TLS_CODE.test(code)) return ErrorKind.tls;
       if (PARSER_CODE.test(code)) return ErrorKind.protocol;
     }
-    if (e.name === 'TimeoutError') return ErrorKind.timeout;
+    const byName = KIND_BY_NAME[e.name];
+    if (byName) return byName;
     e = e.cause;
   }
   return ErrorKind.other;
