@@ -1,14 +1,26 @@
-import type { Config } from '../config.js';
+import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
+import { type Config, MetricsMode } from '../config.js';
 import type { SweepAggregate } from '../sweep/aggregate.js';
+import { sendBatches } from './cloudwatch.js';
+import { batchDatums, fromDatums, toDatums } from './datums.js';
+import { type EmfOptions, writeEmf } from './emf.js';
+import { formatLocalSummary } from './local.js';
+import { measure } from './measurements.js';
+import { TARGET_DIMENSION } from './names.js';
 
-/** What happened to a sweep's metrics: goes into the response's `metrics` field. */
+/** What happened to a sweep's metrics: the response's `metrics` field. */
 export interface MetricsReport {
+  /**
+   * published: delivered through the configured channel (PutMetricData, or EMF in emf mode);
+   * fallback: CloudWatch failed or time was short, so EMF went to stdout; off: nothing sent;
+   * local: a readable summary went to stderr.
+   */
   readonly status: 'published' | 'fallback' | 'off' | 'local';
-  /** PutMetricData requests that CloudWatch accepted. */
+  /** PutMetricData requests CloudWatch accepted. */
   readonly requests: number;
-  /** Metric datums published (CloudWatch) or written (EMF, local). */
+  /** The sweep's metric datums (as PutMetricData counts them), whichever way they went. */
   readonly datums: number;
-  /** Why the metrics fell back to EMF. */
+  /** Why the metrics fell back to EMF, or were lost. */
   readonly reason?: string;
 }
 
@@ -18,10 +30,120 @@ export interface PublishContext {
   readonly deadline: number;
 }
 
-/** Publishes a sweep's metrics per config.metricsMode; never throws. (Work in progress.) */
+/**
+ * Below this budget PutMetricData is not tried: a round trip in-region takes tens of ms, a cold
+ * TLS handshake about 100 ms more, and a retry needs room too.
+ */
+export const MIN_SEND_BUDGET_MS = 300;
+/** Kept back from the deadline to write the EMF fallback after an aborted request. */
+export const EMF_RESERVE_MS = 50;
+
+/** Publishes a sweep's metrics as config.metricsMode says; never throws, never fails a sweep. */
 export async function publishMetrics(
-  _aggregate: SweepAggregate,
-  _context: PublishContext,
+  aggregate: SweepAggregate,
+  context: PublishContext,
 ): Promise<MetricsReport> {
-  return { status: 'off', requests: 0, datums: 0 };
+  try {
+    return await publish(aggregate, context);
+  } catch (cause) {
+    // Our own bug: say so and lose the metrics rather than the sweep.
+    const reason = `metrics were not published: ${describe(cause)}`;
+    logCause(reason, cause);
+    return { status: 'fallback', requests: 0, datums: 0, reason };
+  }
+}
+
+async function publish(aggregate: SweepAggregate, context: PublishContext): Promise<MetricsReport> {
+  const { config } = context;
+  if (config.metricsMode === MetricsMode.off) return { status: 'off', requests: 0, datums: 0 };
+  const measurements = measure(aggregate);
+  const datums = toDatums(measurements, {
+    dimensions: [{ Name: TARGET_DIMENSION, Value: config.targetName }],
+    timestamp: aggregate.endedAt,
+    storageResolution: config.metricsStorageResolution,
+  });
+  const emf: EmfOptions = {
+    namespace: config.metricsNamespace,
+    dimensions: { [TARGET_DIMENSION]: config.targetName },
+    timestamp: aggregate.endedAt,
+    storageResolution: config.metricsStorageResolution,
+  };
+  switch (config.metricsMode) {
+    case MetricsMode.local:
+      process.stderr.write(formatLocalSummary(aggregate, config));
+      return { status: 'local', requests: 0, datums: datums.length };
+    case MetricsMode.emf:
+      writeEmf(measurements, emf, toStdout);
+      return { status: 'published', requests: 0, datums: datums.length };
+    case MetricsMode.cloudwatch:
+      return publishToCloudWatch(datums, emf, context);
+  }
+}
+
+async function publishToCloudWatch(
+  datums: readonly MetricDatum[],
+  emf: EmfOptions,
+  context: PublishContext,
+): Promise<MetricsReport> {
+  const budget = context.deadline - Date.now() - EMF_RESERVE_MS;
+  if (budget < MIN_SEND_BUDGET_MS) {
+    const reason = `${Math.max(0, Math.floor(budget))} ms left for PutMetricData, ${MIN_SEND_BUDGET_MS} ms needed`;
+    return fallback(datums, datums, 0, reason, undefined, emf);
+  }
+  const batches = batchDatums(datums);
+  const result = await sendBatches(emf.namespace, batches, AbortSignal.timeout(budget));
+  if (result.failure === undefined) {
+    return { status: 'published', requests: result.accepted, datums: datums.length };
+  }
+  // Only what CloudWatch did not accept goes to EMF, so no sample is counted twice.
+  const rest = batches.slice(result.accepted).flat();
+  return fallback(datums, rest, result.accepted, result.failure.reason, result.failure.cause, emf);
+}
+
+function fallback(
+  all: readonly MetricDatum[],
+  rest: readonly MetricDatum[],
+  accepted: number,
+  reason: string,
+  cause: unknown,
+  emf: EmfOptions,
+): MetricsReport {
+  writeEmf(fromDatums(rest), emf, toStdout);
+  logCause(`CloudWatch metrics fell back to EMF on stdout: ${reason}`, cause, accepted);
+  return { status: 'fallback', requests: accepted, datums: all.length, reason };
+}
+
+function toStdout(line: string): void {
+  process.stdout.write(line);
+}
+
+/** One JSON line on stderr, so that stdout stays EMF (Lambda) or the CLI's JSON (local). */
+function logCause(message: string, cause: unknown, acceptedRequests = 0): void {
+  const error = cause instanceof Error ? cause : undefined;
+  const metadata = (
+    cause as
+      | { $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number } }
+      | undefined
+  )?.$metadata;
+  const line = {
+    level: 'WARN',
+    message,
+    acceptedRequests,
+    ...(error && {
+      cause: {
+        name: error.name,
+        message: error.message,
+        ...(metadata && {
+          httpStatusCode: metadata.httpStatusCode,
+          requestId: metadata.requestId,
+          attempts: metadata.attempts,
+        }),
+      },
+    }),
+  };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }

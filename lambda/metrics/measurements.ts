@@ -1,0 +1,114 @@
+import type { SweepAggregate } from '../sweep/aggregate.js';
+import { LatencyHistogram, type WeightedValue } from '../sweep/histogram.js';
+import { MetricName } from './names.js';
+
+/** CloudWatch StandardUnit names, which EMF uses too. */
+export const MetricUnit = {
+  milliseconds: 'Milliseconds',
+  count: 'Count',
+  percent: 'Percent',
+} as const;
+export type MetricUnit = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+/** One metric of a sweep, independent of how it travels (PutMetricData, EMF, a local summary). */
+export type Measurement =
+  | { readonly name: MetricName; readonly unit: MetricUnit; readonly value: number }
+  | {
+      readonly name: MetricName;
+      readonly unit: MetricUnit;
+      readonly values: readonly WeightedValue[];
+    };
+
+/**
+ * The counts a sweep's metrics report. Definitions (documented in the README):
+ * - requests: ids that were attempted (every id but the not-attempted ones); HTTP requests sent
+ *   are requests + retries.
+ * - succeeded: ids whose final answer was 2xx or 3xx (redirects are recorded, not followed, and
+ *   count as answered), the way uptime checkers judge "up".
+ * - failed: requests − succeeded: final 4xx (a 404 included), 5xx, any other status, and errors.
+ * - errors: ids that ended without an HTTP status (timeout, connection, dns, tls, protocol,
+ *   aborted at the deadline, other).
+ * - successRate: 100 × succeeded / requests, only when requests > 0.
+ */
+export interface SweepCounts {
+  readonly requests: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly status2xx: number;
+  readonly status3xx: number;
+  readonly status4xx: number;
+  readonly status5xx: number;
+  readonly errors: number;
+  readonly retries: number;
+  readonly notAttempted: number;
+  readonly successRate: number | null;
+}
+
+/** Pure: the counts of an aggregate. */
+export function sweepCounts(aggregate: SweepAggregate): SweepCounts {
+  const byClass = [0, 0, 0, 0, 0, 0];
+  for (const [status, n] of Object.entries(aggregate.statuses)) {
+    const cls = Math.floor(Number(status) / 100);
+    if (cls >= 1 && cls <= 5) byClass[cls] = (byClass[cls] ?? 0) + n;
+  }
+  const [, , status2xx = 0, status3xx = 0, status4xx = 0, status5xx = 0] = byClass;
+  const errors = Object.values(aggregate.errors).reduce((sum, n) => sum + n, 0);
+  const requests = aggregate.total - aggregate.notAttempted;
+  const succeeded = status2xx + status3xx;
+  return {
+    requests,
+    succeeded,
+    failed: requests - succeeded,
+    status2xx,
+    status3xx,
+    status4xx,
+    status5xx,
+    errors,
+    retries: aggregate.retries,
+    notAttempted: aggregate.notAttempted,
+    successRate: requests > 0 ? (100 * succeeded) / requests : null,
+  };
+}
+
+/**
+ * Pure: every metric of a sweep. A value CloudWatch would reject (NaN, ±Infinity, negative) is
+ * left out rather than sent; RequestLatency is left out when no id got a response and
+ * SuccessRate when nothing was attempted.
+ */
+export function measure(aggregate: SweepAggregate): Measurement[] {
+  const c = sweepCounts(aggregate);
+  const { count, milliseconds, percent } = MetricUnit;
+  const scalars: Array<[MetricName, MetricUnit, number | null]> = [
+    [MetricName.sweepDuration, milliseconds, aggregate.endedAt - aggregate.startedAt],
+    [MetricName.requests, count, c.requests],
+    [MetricName.succeeded, count, c.succeeded],
+    [MetricName.failed, count, c.failed],
+    [MetricName.status2xx, count, c.status2xx],
+    [MetricName.status3xx, count, c.status3xx],
+    [MetricName.status4xx, count, c.status4xx],
+    [MetricName.status5xx, count, c.status5xx],
+    [MetricName.errors, count, c.errors],
+    [MetricName.retries, count, c.retries],
+    [MetricName.notAttempted, count, c.notAttempted],
+    [MetricName.successRate, percent, c.successRate],
+  ];
+  const out: Measurement[] = [];
+  for (const [name, unit, value] of scalars) {
+    if (value !== null && isPublishable(value)) out.push({ name, unit, value });
+  }
+  const values = LatencyHistogram.fromJSON(aggregate.latency)
+    .weightedValues()
+    .filter((w) => isPublishable(w.value) && Number.isFinite(w.count) && w.count > 0);
+  if (values.length > 0) out.push({ name: MetricName.requestLatency, unit: milliseconds, values });
+  return out;
+}
+
+/** CloudWatch rejects NaN and ±Infinity; none of our metrics can honestly be negative. */
+export function isPublishable(value: number): boolean {
+  return Number.isFinite(value) && value >= 0;
+}
+
+/** How many samples a measurement stands for (1 for a scalar). */
+export function sampleCount(m: Measurement): number {
+  return 'value' in m ? 1 : m.values.reduce((sum, w) => sum + w.count, 0);
+}
