@@ -16,6 +16,9 @@ export function backoffMs(retry: number, random: () => number = Math.random): nu
   return Math.floor(random() * ceiling);
 }
 
+/** Every HTTP-date form (IMF-fixdate, RFC 850, asctime) starts with a day name. */
+const HTTP_DATE = /^[A-Za-z]{3}/;
+
 /**
  * Retry-After (RFC 9110 §10.2.3) in milliseconds from `now`, capped; undefined when absent or
  * unreadable. Accepts delay-seconds or an HTTP date.
@@ -29,10 +32,12 @@ export function retryAfterMs(
   let ms: number;
   if (/^\d+$/.test(value)) {
     ms = Number(value) * 1000;
-  } else {
+  } else if (HTTP_DATE.test(value)) {
     const date = Date.parse(value);
     if (Number.isNaN(date)) return undefined;
     ms = date - now;
+  } else {
+    return undefined;
   }
   return Math.min(RETRY_AFTER_CAP_MS, Math.max(0, ms));
 }

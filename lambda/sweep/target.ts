@@ -7,8 +7,8 @@ export interface TargetParts {
   pathFor(id: number): string;
 }
 
-/** A marker that survives URL parsing unescaped, standing in for "{id}". */
-const MARKER = '__STATUS_SWEEP_ID__';
+/** A marker that survives URL parsing unescaped (and lower-cased, in a host), standing in for "{id}". */
+const MARKER = '__status_sweep_id__';
 
 /** Splits a URL template once, so that each id costs one string join and no URL parsing. */
 export function urlTemplateParts(template: string): TargetParts {

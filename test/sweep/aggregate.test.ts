@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mergeAggregates, summarize, Tally } from '../../lambda/sweep/aggregate.js';
+import { ERROR_KINDS, type Outcome } from '../../lambda/sweep/outcome.js';
+import { partitionsRange } from '../../lambda/sweep/range.js';
+
+const CLOCK = { startedAt: 1_000, endedAt: 2_000 };
+
+/** An outcome, or null for an id never attempted. */
+const outcomeArb: fc.Arbitrary<{ outcome: Outcome; latencyMs: number } | null> = fc.option(
+  fc.record({
+    outcome: fc.oneof(
+      fc
+        .constantFrom(200, 301, 404, 429, 500, 503)
+        .map((status): Outcome => ({ kind: 'status', status })),
+      fc.constantFrom(...ERROR_KINDS).map((error): Outcome => ({ kind: 'error', error })),
+    ),
+    latencyMs: fc.double({ min: 0, max: 10_000, noNaN: true }),
+  }),
+  { freq: 8 },
+);
+
+function tallyOf(
+  start: number,
+  outcomes: ReadonlyArray<{ outcome: Outcome; latencyMs: number } | null>,
+) {
+  const tally = new Tally({ start, end: start + outcomes.length - 1 });
+  outcomes.forEach((o, i) => {
+    if (!o) return;
+    tally.attempts += 2;
+    tally.retries += 1;
+    tally.settle(start + i, o.outcome, o.latencyMs);
+  });
+  return tally;
+}
+
+describe('summarize', () => {
+  it('counts statuses, errors and ids never attempted, with their ids', () => {
+    const tally = new Tally({ start: 1, end: 6 });
+    tally.settle(1, { kind: 'status', status: 200 }, 10);
+    tally.settle(2, { kind: 'status', status: 200 }, 20);
+    tally.settle(3, { kind: 'status', status: 404 }, 30);
+    tally.settle(4, { kind: 'error', error: 'timeout' });
+    tally.settle(6, { kind: 'status', status: 200 }, 40);
+    const aggregate = summarize(tally, CLOCK);
+    expect(aggregate).toMatchObject({
+      total: 6,
+      complete: false,
+      statuses: { '200': 3, '404': 1 },
+      notAttempted: 1,
+      ids: { '200': '1-2,6', '404': '3', timeout: '4', notAttempted: '5' },
+    });
+    expect(aggregate.errors.timeout).toBe(1);
+    expect(aggregate.latency.count).toBe(4);
+  });
+
+  it('calls a sweep with an aborted id incomplete even when nothing is left unattempted', () => {
+    const tally = new Tally({ start: 1, end: 1 });
+    tally.settle(1, { kind: 'error', error: 'aborted' });
+    expect(summarize(tally, CLOCK).complete).toBe(false);
+  });
+
+  it('refuses to settle an id twice', () => {
+    const tally = new Tally({ start: 1, end: 1 });
+    tally.settle(1, { kind: 'status', status: 200 });
+    expect(() => tally.settle(1, { kind: 'status', status: 200 })).toThrow(/twice/);
+  });
+
+  it('accounts for every id exactly once, whatever the outcomes', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(1_000),
+        fc.array(outcomeArb, { minLength: 1, maxLength: 400 }),
+        (start, outcomes) => {
+          const aggregate = summarize(tallyOf(start, outcomes), CLOCK);
+          const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+          expect(sum(aggregate.statuses) + sum(aggregate.errors) + aggregate.notAttempted).toBe(
+            outcomes.length,
+          );
+          expect(partitionsRange(Object.values(aggregate.ids), aggregate.range)).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
+describe('mergeAggregates', () => {
+  it('merges any split of a range into exactly the aggregate of the whole', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(1_000),
+        fc.array(outcomeArb, { minLength: 2, maxLength: 400 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (start, outcomes, at) => {
+          const cut = 1 + Math.floor(at * (outcomes.length - 1));
+          const whole = summarize(tallyOf(start, outcomes), CLOCK);
+          const left = summarize(tallyOf(start, outcomes.slice(0, cut)), {
+            startedAt: 1_000,
+            endedAt: 1_500,
+          });
+          const right = summarize(tallyOf(start + cut, outcomes.slice(cut)), {
+            startedAt: 1_200,
+            endedAt: 2_000,
+          });
+          expect(mergeAggregates(right, left)).toEqual(whole);
+        },
+      ),
+    );
+  });
+
+  it('refuses ranges that are not adjacent', () => {
+    const a = summarize(new Tally({ start: 1, end: 5 }), CLOCK);
+    const b = summarize(new Tally({ start: 7, end: 9 }), CLOCK);
+    expect(() => mergeAggregates(a, b)).toThrow(/adjacent/);
+  });
+});
