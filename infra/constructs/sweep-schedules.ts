@@ -1,0 +1,164 @@
+import {
+  type CfnElement,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  TimeZone,
+  Validations,
+} from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  Schedule,
+  ScheduleExpression,
+  ScheduleGroup,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** The optional fields of a sweep request, as the handler accepts them. */
+export interface SweepRequestOptions {
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  readonly ratePerSecond?: number;
+  readonly timeBudgetMs?: number;
+}
+
+/** One recurring sweep. */
+export interface SweepScheduleSpec {
+  /** Names the schedule and is sent as the request's `schedule` field. 1-64 of A-Z a-z 0-9 . - _ */
+  readonly name: string;
+  /** `rate(15 minutes)` or `cron(0 6 * * ? *)`. */
+  readonly expression: string;
+  /** IANA time zone for cron expressions. @default - UTC */
+  readonly timeZone?: string;
+  /** First id swept (inclusive). */
+  readonly start: number;
+  /** Last id swept (inclusive). */
+  readonly end: number;
+  /** Concurrency, timeouts, retries… for this sweep. @default - the handler's defaults */
+  readonly options?: SweepRequestOptions;
+  /** @default - true */
+  readonly enabled?: boolean;
+}
+
+export interface SweepSchedulesProps {
+  readonly handler: IFunction;
+  readonly schedules: readonly SweepScheduleSpec[];
+  /** Where invocations Scheduler could not deliver are sent. */
+  readonly deadLetterQueue: IQueue;
+  /**
+   * How often Scheduler retries an invocation Lambda refused (throttled, unavailable). A retry
+   * means the sweep never started, so it cannot add load on the target.
+   * @default - 2 retries
+   */
+  readonly retryAttempts?: number;
+  /** How long Scheduler keeps trying to deliver one run. @default - 1 hour */
+  readonly maxEventAge?: Duration;
+}
+
+const SCHEDULE_NAME = /^[0-9A-Za-z._-]{1,64}$/;
+const RATE = /^rate\((\d+) (minutes?|hours?|days?)\)$/;
+const CRON = /^cron\(.+\)$/;
+/** Recurring schedules only: a one-time `at()` sweep would leave a missed-sweep alarm firing. */
+const RECURRING = (expression: string): boolean => RATE.test(expression) || CRON.test(expression);
+
+/**
+ * EventBridge Scheduler schedules that invoke the sweep function asynchronously, each with the
+ * sweep request plus `"schedule": name` as its input, in a schedule group of their own.
+ */
+export class SweepSchedules extends Construct {
+  readonly group: ScheduleGroup;
+  /** The role Scheduler assumes to invoke the function and reach the dead-letter queue. */
+  readonly role: Role;
+  readonly schedules: readonly Schedule[];
+  /** The longest gap between two runs of any schedule (one day for cron expressions). */
+  readonly longestInterval: Duration | undefined;
+
+  constructor(scope: Construct, id: string, props: SweepSchedulesProps) {
+    super(scope, id);
+    props.schedules.forEach(validate);
+    // The group holds only these schedules: nothing to keep once the stack is gone.
+    this.group = new ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
+    this.role = new Role(this, 'InvokeRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Stack.of(this).account,
+            'aws:SourceArn': this.group.scheduleGroupArn,
+          },
+        },
+      }),
+    });
+    const functionArn = Stack.of(this).getLogicalId(props.handler.node.defaultChild as CfnElement);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionArn}.Arn>:*]`,
+      reason: 'The Lambda grant also covers versions and aliases of this one function (ARN:*).',
+    });
+    const target = (spec: SweepScheduleSpec): LambdaInvoke =>
+      new LambdaInvoke(props.handler, {
+        role: this.role,
+        input: ScheduleTargetInput.fromObject(scheduleInput(spec)),
+        deadLetterQueue: props.deadLetterQueue,
+        retryAttempts: props.retryAttempts ?? 2,
+        maxEventAge: props.maxEventAge ?? Duration.hours(1),
+      });
+    this.schedules = props.schedules.map(
+      (spec) =>
+        // The id is the schedule's name: renaming a schedule replaces it, nothing else does.
+        new Schedule(this, spec.name, {
+          scheduleName: spec.name,
+          scheduleGroup: this.group,
+          description: `Sweeps ids ${spec.start}-${spec.end}`,
+          schedule: ScheduleExpression.expression(
+            spec.expression,
+            spec.timeZone === undefined ? undefined : TimeZone.of(spec.timeZone),
+          ),
+          target: target(spec),
+          enabled: spec.enabled ?? true,
+        }),
+    );
+    const intervals = props.schedules
+      .filter((spec) => spec.enabled ?? true)
+      .map((spec) => scheduleInterval(spec.expression).toSeconds());
+    this.longestInterval =
+      intervals.length === 0 ? undefined : Duration.seconds(Math.max(...intervals));
+  }
+}
+
+/** The event the function receives: the sweep request as-is, plus the schedule's name. */
+export function scheduleInput(spec: SweepScheduleSpec): Record<string, unknown> {
+  return { start: spec.start, end: spec.end, ...spec.options, schedule: spec.name };
+}
+
+/** The gap between two runs: exact for `rate(...)`, one day for `cron(...)` (daily or more). */
+export function scheduleInterval(expression: string): Duration {
+  const rate = RATE.exec(expression);
+  if (rate === null) return Duration.days(1);
+  const amount = Number(rate[1]);
+  const unit = rate[2] ?? '';
+  if (unit.startsWith('minute')) return Duration.minutes(amount);
+  if (unit.startsWith('hour')) return Duration.hours(amount);
+  return Duration.days(amount);
+}
+
+function validate(spec: SweepScheduleSpec): void {
+  const problems: string[] = [];
+  if (!SCHEDULE_NAME.test(spec.name)) problems.push('name must be 1-64 of A-Z a-z 0-9 . - _');
+  if (!RECURRING(spec.expression)) {
+    problems.push(
+      `expression must be "rate(N minutes|hours|days)" or "cron(...)", got ${JSON.stringify(spec.expression)}`,
+    );
+  }
+  if (!Number.isSafeInteger(spec.start) || !Number.isSafeInteger(spec.end)) {
+    problems.push(`start and end must be integers, got ${spec.start} and ${spec.end}`);
+  } else if (spec.start < 0 || spec.start > spec.end) {
+    problems.push(`start and end must satisfy 0 <= start <= end, got ${spec.start}-${spec.end}`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`schedule ${JSON.stringify(spec.name)}: ${problems.join('; ')}`);
+  }
+}

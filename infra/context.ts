@@ -1,0 +1,100 @@
+import { Duration } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+import * as v from 'valibot';
+import type { SweepStackProps } from './sweep-stack.js';
+
+/**
+ * Deployment settings from CDK context (cdk.json `context`, or `-c key=value` on the command line,
+ * where every value arrives as a string: numbers and the schedules JSON are parsed here).
+ */
+export const CONTEXT_KEYS = [
+  'targetUrlTemplate',
+  'targetName',
+  'maxIds',
+  'maxConcurrency',
+  'metricsNamespace',
+  'memorySize',
+  'timeoutSeconds',
+  'reservedConcurrency',
+  'throttlingRateLimit',
+  'throttlingBurstLimit',
+  'schedules',
+  'alarmEmail',
+  'successRateThreshold',
+] as const;
+
+const int = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]),
+  v.number(),
+  v.integer(),
+  v.minValue(0),
+);
+const optionalInt = v.optional(int);
+
+const Schedule = v.strictObject({
+  name: v.string(),
+  expression: v.string(),
+  timeZone: v.optional(v.string()),
+  start: v.number(),
+  end: v.number(),
+  options: v.optional(
+    v.strictObject({
+      concurrency: v.optional(v.number()),
+      timeoutMs: v.optional(v.number()),
+      retries: v.optional(v.number()),
+      ratePerSecond: v.optional(v.number()),
+      timeBudgetMs: v.optional(v.number()),
+    }),
+  ),
+  enabled: v.optional(v.boolean()),
+});
+
+const Context = v.object({
+  targetUrlTemplate: v.optional(v.string()),
+  targetName: v.optional(v.string()),
+  maxIds: optionalInt,
+  maxConcurrency: optionalInt,
+  metricsNamespace: v.optional(v.string()),
+  memorySize: optionalInt,
+  timeoutSeconds: optionalInt,
+  reservedConcurrency: optionalInt,
+  throttlingRateLimit: optionalInt,
+  throttlingBurstLimit: optionalInt,
+  schedules: v.optional(
+    v.pipe(v.union([v.array(v.unknown()), v.pipe(v.string(), v.parseJson())]), v.array(Schedule)),
+  ),
+  alarmEmail: v.optional(v.pipe(v.string(), v.email())),
+  successRateThreshold: v.optional(v.pipe(int, v.maxValue(100))),
+});
+
+/** Reads the stack's settings from context; throws naming each bad key and the value received. */
+export function sweepStackPropsFromContext(node: Node): SweepStackProps {
+  const raw = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, node.tryGetContext(key)]));
+  const result = v.safeParse(Context, raw);
+  if (!result.success) {
+    const problems = result.issues.map(
+      (issue) =>
+        `${v.getDotPath(issue) ?? '?'}: ${issue.message}, got ${JSON.stringify(issue.input)}`,
+    );
+    throw new Error(`invalid CDK context: ${problems.join('; ')}`);
+  }
+  const c = result.output;
+  return {
+    function: {
+      targetUrlTemplate: c.targetUrlTemplate,
+      targetName: c.targetName,
+      maxIds: c.maxIds,
+      maxConcurrency: c.maxConcurrency,
+      metricsNamespace: c.metricsNamespace,
+      memorySize: c.memorySize,
+      timeout: c.timeoutSeconds === undefined ? undefined : Duration.seconds(c.timeoutSeconds),
+      reservedConcurrency: c.reservedConcurrency,
+    },
+    api: {
+      throttlingRateLimit: c.throttlingRateLimit,
+      throttlingBurstLimit: c.throttlingBurstLimit,
+    },
+    schedules: c.schedules,
+    alarms: { alarmEmail: c.alarmEmail, successRateThreshold: c.successRateThreshold },
+  };
+}
