@@ -1,0 +1,171 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MIN_SEND_BUDGET_MS, publishMetrics } from '../../lambda/metrics/publish.js';
+import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
+import { configFor, ENDED_AT, knownSweep } from './fixtures.js';
+
+const cloudWatch = mockClient(CloudWatchClient);
+const later = () => Date.now() + 20_000;
+
+/** Captures what publishMetrics writes to stdout (EMF) and stderr (log lines, local summary). */
+function captureOutput(): { stdout: () => string; stderr: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+  return { stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+beforeEach(() => {
+  cloudWatch.reset();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('publishMetrics in cloudwatch mode', () => {
+  it('publishes every metric of a known sweep in one request under the configured namespace', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    const output = captureOutput();
+
+    const report = await publishMetrics(knownSweep(), {
+      config: configFor('cloudwatch'),
+      deadline: later(),
+    });
+
+    expect(report).toEqual({ status: 'published', requests: 1, datums: 13 });
+    expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
+    expect(cloudWatch).toHaveReceivedCommandWith(PutMetricDataCommand, {
+      Namespace: 'StatusSweep',
+      MetricData: expect.arrayContaining([
+        expect.objectContaining({
+          MetricName: 'SuccessRate',
+          Unit: 'Percent',
+          Value: 70,
+          Timestamp: new Date(ENDED_AT),
+          Dimensions: [{ Name: 'Target', Value: 'demo.test' }],
+          StorageResolution: 60,
+        }),
+        expect.objectContaining({ MetricName: 'RequestLatency', Unit: 'Milliseconds' }),
+      ]),
+    });
+    expect(output.stdout()).toBe('');
+  });
+
+  it('uses the configured namespace and a 1-second storage resolution', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    const config = configFor('cloudwatch', {
+      METRICS_NAMESPACE: 'Team/Sweeps',
+      METRICS_STORAGE_RESOLUTION: '1',
+    });
+
+    await publishMetrics(knownSweep(), { config, deadline: later() });
+
+    const input = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input;
+    expect(input?.Namespace).toBe('Team/Sweeps');
+    expect(input?.MetricData?.every((d) => d.StorageResolution === 1)).toBe(true);
+  });
+
+  it('falls back to EMF on stdout with the same totals when PutMetricData fails, and logs the cause', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400, attempts: 3 },
+    });
+    cloudWatch.on(PutMetricDataCommand).rejects(throttled);
+    const output = captureOutput();
+
+    const report = await publishMetrics(knownSweep(), {
+      config: configFor('cloudwatch'),
+      deadline: later(),
+    });
+
+    expect(report).toEqual({
+      status: 'fallback',
+      requests: 0,
+      datums: 13,
+      reason: 'PutMetricData failed after 3 attempts: Throttling: Rate exceeded',
+    });
+    const sent = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
+    expect(rounded(emfTotals(parseEmf(output.stdout())))).toEqual(rounded(datumTotals(sent)));
+    const log = JSON.parse(output.stderr()) as Record<string, unknown>;
+    expect(log).toMatchObject({
+      level: 'WARN',
+      cause: { name: 'Throttling', message: 'Rate exceeded', httpStatusCode: 400, attempts: 3 },
+    });
+  });
+
+  it('goes straight to EMF without calling CloudWatch when too little time is left', async () => {
+    const output = captureOutput();
+
+    const report = await publishMetrics(knownSweep(), {
+      config: configFor('cloudwatch'),
+      deadline: Date.now() + MIN_SEND_BUDGET_MS / 2,
+    });
+
+    expect(report.status).toBe('fallback');
+    expect(report.reason).toMatch(/ms left for PutMetricData, 300 ms needed$/);
+    expect(cloudWatch).not.toHaveReceivedCommand(PutMetricDataCommand);
+    expect(parseEmf(output.stdout())).toHaveLength(1);
+  });
+
+  it('never throws, even on an aggregate it cannot read', async () => {
+    const output = captureOutput();
+    const broken = {
+      ...knownSweep(),
+      latency: { ...knownSweep().latency, relativeAccuracy: 0.02 },
+    };
+
+    const report = await publishMetrics(broken, {
+      config: configFor('cloudwatch'),
+      deadline: later(),
+    });
+
+    expect(report).toMatchObject({ status: 'fallback', requests: 0, datums: 0 });
+    expect(report.reason).toContain('RangeError');
+    expect(output.stderr()).toContain('"level":"WARN"');
+  });
+});
+
+describe('publishMetrics in the other modes', () => {
+  it('sends nothing and writes nothing when off', async () => {
+    const output = captureOutput();
+
+    const report = await publishMetrics(knownSweep(), {
+      config: configFor('off'),
+      deadline: later(),
+    });
+
+    expect(report).toEqual({ status: 'off', requests: 0, datums: 0 });
+    expect(cloudWatch).not.toHaveReceivedAnyCommand();
+    expect(output.stdout() + output.stderr()).toBe('');
+  });
+
+  it('writes EMF to stdout and calls no API in emf mode', async () => {
+    const output = captureOutput();
+
+    const report = await publishMetrics(knownSweep(), {
+      config: configFor('emf'),
+      deadline: later(),
+    });
+
+    expect(report).toEqual({ status: 'published', requests: 0, datums: 13 });
+    expect(cloudWatch).not.toHaveReceivedAnyCommand();
+    expect(emfTotals(parseEmf(output.stdout())).Requests).toEqual({ sum: 10, samples: 1 });
+  });
+
+  it('prints a readable summary on stderr, keeping stdout for the CLI, in local mode', async () => {
+    const output = captureOutput();
+
+    const report = await publishMetrics(knownSweep(), {
+      config: configFor('local'),
+      deadline: later(),
+    });
+
+    expect(report).toEqual({ status: 'local', requests: 0, datums: 13 });
+    expect(output.stdout()).toBe('');
+    expect(output.stderr()).toContain('Succeeded 7');
+    expect(cloudWatch).not.toHaveReceivedAnyCommand();
+  });
+});
