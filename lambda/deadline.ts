@@ -1,0 +1,71 @@
+/**
+ * When a sweep must stop, and when its metrics must be published by. Pure: the clock and the
+ * Lambda's remaining time are passed in.
+ */
+
+/**
+ * Options for every middy instance: no early timeout. The sweep's own deadline ends it in time
+ * with a partial result; middy's early timeout would throw that result away as a 500.
+ */
+export const MIDDY_OPTIONS = { timeoutEarlyInMillis: 0 } as const;
+
+/**
+ * API Gateway HTTP API ends an integration after 30 s and answers 503 itself.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+ */
+export const API_GATEWAY_TIMEOUT_MS = 30_000;
+/** An API sweep stops by then, so the caller gets its partial result before the gateway's 503. */
+export const API_SWEEP_LIMIT_MS = 28_000;
+/** Kept after the metrics publish to serialise the response and return it. */
+export const RESPOND_RESERVE_MS = 500;
+/** With no Lambda context (local runs, some tests), the metrics publish gets this long. */
+export const LOCAL_METRICS_BUDGET_MS = 5_000;
+
+export interface Budget {
+  /** Epoch ms when the invocation arrived. */
+  readonly receivedAt: number;
+  /** Epoch ms when Lambda ends the invocation; absent outside Lambda. */
+  readonly invocationEnd?: number;
+  /** Epoch ms by which an API Gateway caller must have the response; absent for other triggers. */
+  readonly gatewayEnd?: number;
+}
+
+export interface BudgetInput {
+  readonly now: number;
+  /** context.getRemainingTimeInMillis(), when there is a Lambda context. */
+  readonly remainingMs?: number;
+  readonly viaApiGateway: boolean;
+}
+
+export function budgetOf({ now, remainingMs, viaApiGateway }: BudgetInput): Budget {
+  return {
+    receivedAt: now,
+    ...(remainingMs !== undefined && { invocationEnd: now + remainingMs }),
+    ...(viaApiGateway && { gatewayEnd: now + API_GATEWAY_TIMEOUT_MS }),
+  };
+}
+
+/**
+ * The sweep's deadline: the earliest of the caller's time budget, the invocation's end less the
+ * margin for metrics and the response, and 28 s for API calls. Undefined when nothing bounds it.
+ */
+export function sweepDeadline(
+  budget: Budget,
+  timeBudgetMs: number | undefined,
+  responseMarginMs: number,
+): number | undefined {
+  const limits = [
+    timeBudgetMs === undefined ? undefined : budget.receivedAt + timeBudgetMs,
+    budget.invocationEnd === undefined ? undefined : budget.invocationEnd - responseMarginMs,
+    budget.gatewayEnd === undefined ? undefined : budget.receivedAt + API_SWEEP_LIMIT_MS,
+  ].filter((t): t is number => t !== undefined);
+  return limits.length === 0 ? undefined : Math.min(...limits);
+}
+
+/** The metrics publish may use what is left, less the time to respond. */
+export function metricsDeadline(budget: Budget, now: number): number {
+  const limits = [budget.invocationEnd, budget.gatewayEnd]
+    .filter((t): t is number => t !== undefined)
+    .map((t) => t - RESPOND_RESERVE_MS);
+  return limits.length === 0 ? now + LOCAL_METRICS_BUDGET_MS : Math.min(...limits);
+}
