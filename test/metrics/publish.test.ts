@@ -2,6 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sendBatches } from '../../lambda/metrics/cloudwatch.js';
 import { MIN_SEND_BUDGET_MS, publishMetrics } from '../../lambda/metrics/publish.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
 import { configFor, ENDED_AT, knownSweep } from './fixtures.js';
@@ -167,5 +168,25 @@ describe('publishMetrics in the other modes', () => {
     expect(output.stdout()).toBe('');
     expect(output.stderr()).toContain('Succeeded 7');
     expect(cloudWatch).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('sendBatches', () => {
+  it('stops at the first failed request and says how many CloudWatch accepted before it', async () => {
+    cloudWatch
+      .on(PutMetricDataCommand)
+      .resolvesOnce({})
+      .rejects(Object.assign(new Error('boom'), { name: 'InternalServiceFault' }));
+    const batch = [{ MetricName: 'Requests', Value: 1 }];
+
+    const result = await sendBatches(
+      'StatusSweep',
+      [batch, batch, batch],
+      AbortSignal.timeout(20_000),
+    );
+
+    expect(result.accepted).toBe(1);
+    expect(result.failure?.reason).toBe('PutMetricData failed: InternalServiceFault: boom');
+    expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 2);
   });
 });
