@@ -80,6 +80,19 @@ export function httpErrorBody(): MiddlewareObj {
   };
 }
 
+/** middy's messages, made specific: what was received, or where the JSON broke. */
+function clientMessage(code: ErrorCode, error: Error): string {
+  const cause = error.cause as { data?: unknown; message?: unknown } | undefined;
+  if (code === ErrorCode.unsupportedMediaType) {
+    const received = typeof cause?.data === 'string' ? `"${cause.data}"` : 'no content-type';
+    return `the body must be application/json, got ${received}`;
+  }
+  if (code === ErrorCode.malformedJson && typeof cause?.message === 'string') {
+    return `the body is not valid JSON: ${cause.message}`;
+  }
+  return error.message;
+}
+
 function jsonError(
   status: number,
   body: ErrorBody['error'],

@@ -1,0 +1,264 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidRequestError } from '../../lambda/errors.js';
+import {
+  directEvent,
+  getSweeps,
+  httpApiEvent,
+  lambdaContext,
+  postSweeps,
+  scheduleEvent,
+} from '../support/events.js';
+import { type HandlerUnderTest, handlerOnLoopback, jsonBody } from '../support/sweep-handler.js';
+
+let sut: HandlerUnderTest;
+beforeAll(async () => {
+  sut = await handlerOnLoopback({ MAX_IDS: '1000', MAX_CONCURRENCY: '64' });
+});
+afterAll(() => sut.close());
+
+interface ApiCase {
+  readonly name: string;
+  readonly event: ReturnType<typeof httpApiEvent>;
+  readonly status: number;
+  readonly code: string;
+  /** The fields the details must name, exactly. */
+  readonly fields?: readonly string[];
+}
+
+const big = { start: 1, end: 2, padding: 'x'.repeat(16 * 1024) };
+
+const apiCases: ApiCase[] = [
+  { name: 'malformed JSON', event: postSweeps('{"start":1,'), status: 400, code: 'malformed_json' },
+  {
+    name: 'a POST without a body',
+    event: httpApiEvent({
+      method: 'POST',
+      path: '/sweeps',
+      headers: { 'content-type': 'application/json' },
+    }),
+    status: 400,
+    code: 'malformed_json',
+  },
+  {
+    name: 'a "__proto__" key',
+    event: postSweeps('{"start":1,"end":2,"__proto__":{"x":1}}'),
+    status: 400,
+    code: 'malformed_json',
+  },
+  {
+    name: 'a text/plain body',
+    event: postSweeps({ start: 1, end: 2 }, { 'content-type': 'text/plain' }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'a body with no content type',
+    event: httpApiEvent({ method: 'POST', path: '/sweeps', body: '{"start":1,"end":2}' }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  { name: 'a body over 16 KiB', event: postSweeps(big), status: 413, code: 'payload_too_large' },
+  {
+    name: 'an array body',
+    event: postSweeps([1, 2]),
+    status: 400,
+    code: 'invalid_request',
+    fields: [],
+  },
+  {
+    name: 'a null body',
+    event: postSweeps('null'),
+    status: 400,
+    code: 'invalid_request',
+    fields: [],
+  },
+  {
+    name: 'no fields',
+    event: postSweeps({}),
+    status: 400,
+    code: 'invalid_request',
+    fields: ['start', 'end'],
+  },
+  ...(
+    [
+      ['start below 0', { start: -1, end: 2 }, ['start']],
+      ['start not an integer', { start: 1.5, end: 2 }, ['start']],
+      ['start as a string', { start: '1', end: 2 }, ['start']],
+      ['end before start', { start: 5, end: 4 }, ['end']],
+      ['more ids than MAX_IDS', { start: 1, end: 1001 }, ['end']],
+      ['concurrency 0', { start: 1, end: 2, concurrency: 0 }, ['concurrency']],
+      ['concurrency over MAX_CONCURRENCY', { start: 1, end: 2, concurrency: 65 }, ['concurrency']],
+      ['timeoutMs under 100', { start: 1, end: 2, timeoutMs: 99 }, ['timeoutMs']],
+      ['timeoutMs over 30 s', { start: 1, end: 2, timeoutMs: 30_001 }, ['timeoutMs']],
+      ['retries over 5', { start: 1, end: 2, retries: 6 }, ['retries']],
+      ['retries below 0', { start: 1, end: 2, retries: -1 }, ['retries']],
+      ['ratePerSecond 0', { start: 1, end: 2, ratePerSecond: 0 }, ['ratePerSecond']],
+      ['ratePerSecond as a word', { start: 1, end: 2, ratePerSecond: 'fast' }, ['ratePerSecond']],
+      ['timeBudgetMs under 100', { start: 1, end: 2, timeBudgetMs: 50 }, ['timeBudgetMs']],
+      ['a schedule name from the API', { start: 1, end: 2, schedule: 'kanto' }, ['schedule']],
+      [
+        'a target from the caller',
+        { start: 1, end: 2, target: 'http://169.254.169.254/{id}' },
+        ['target'],
+      ],
+      [
+        'two unknown fields and a bad one',
+        { start: 1, end: 2, foo: 1, bar: 2, retries: 9 },
+        ['foo', 'bar', 'retries'],
+      ],
+    ] as const
+  ).map(([name, body, fields]) => ({
+    name,
+    event: postSweeps(body),
+    status: 400,
+    code: 'invalid_request',
+    fields,
+  })),
+  {
+    name: 'a query with a word for start',
+    event: getSweeps({ start: 'abc', end: 2 }),
+    status: 400,
+    code: 'invalid_request',
+    fields: ['start'],
+  },
+  {
+    name: 'a query without end',
+    event: getSweeps({ start: 1 }),
+    status: 400,
+    code: 'invalid_request',
+    fields: ['end'],
+  },
+  {
+    name: 'a repeated query parameter (joined with a comma)',
+    event: httpApiEvent({ method: 'GET', path: '/sweeps?start=1&end=2&start=3' }),
+    status: 400,
+    code: 'invalid_request',
+    fields: ['start'],
+  },
+  {
+    name: 'a GET without a query',
+    event: httpApiEvent({ method: 'GET', path: '/sweeps' }),
+    status: 400,
+    code: 'invalid_request',
+    fields: ['start', 'end'],
+  },
+  {
+    name: 'PUT /sweeps',
+    event: httpApiEvent({ method: 'PUT', path: '/sweeps' }),
+    status: 405,
+    code: 'method_not_allowed',
+  },
+  {
+    name: 'DELETE /sweeps/',
+    event: httpApiEvent({ method: 'DELETE', path: '/sweeps/' }),
+    status: 405,
+    code: 'method_not_allowed',
+  },
+  {
+    name: 'GET /',
+    event: httpApiEvent({ method: 'GET', path: '/' }),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'POST /sweeps/1',
+    event: httpApiEvent({
+      method: 'POST',
+      path: '/sweeps/1',
+      headers: { 'content-type': 'application/json' },
+      body: '{"start":1,"end":2}',
+    }),
+    status: 404,
+    code: 'not_found',
+  },
+];
+
+describe('bad HTTP requests', () => {
+  it.each(apiCases)('answers $name with $status $code', async ({ event, status, code, fields }) => {
+    const result = (await sut.handler(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
+
+    expect(result.statusCode).toBe(status);
+    const body = jsonBody(result) as { error: { code: string; message: string; details?: object } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message).toEqual(expect.any(String));
+    if (fields) expect(Object.keys(body.error.details ?? {}).sort()).toEqual([...fields].sort());
+  });
+
+  it('names the allowed methods on a 405', async () => {
+    const result = (await sut.handler(
+      httpApiEvent({ method: 'PATCH', path: '/sweeps' }),
+      lambdaContext(),
+    )) as APIGatewayProxyStructuredResultV2;
+
+    expect(result.statusCode).toBe(405);
+    expect(result.headers?.Allow).toBe('GET, POST');
+  });
+
+  it('says what was received and what is expected for a field', async () => {
+    const result = await sut.handler(
+      postSweeps({ start: 1, end: 2, concurrency: 0 }),
+      lambdaContext(),
+    );
+
+    const body = jsonBody(result) as { error: { details: Record<string, string[]> } };
+    expect(body.error.details).toEqual({ concurrency: ['must be an integer from 1 to 64, got 0'] });
+  });
+
+  it('sends nothing to the target for a bad request', async () => {
+    const before = sut.upstream.requests();
+
+    await sut.handler(postSweeps({ start: 1, end: 5, bogus: true }), lambdaContext());
+
+    expect(sut.upstream.requests()).toBe(before);
+  });
+});
+
+describe('bad scheduled and direct invocations', () => {
+  it.each([
+    ['a schedule input without end', scheduleEvent({ start: 1, schedule: 'kanto' }), ['end']],
+    [
+      'a schedule with a bad name',
+      scheduleEvent({ start: 1, end: 2, schedule: 'no spaces' }),
+      ['schedule'],
+    ],
+    [
+      'a direct invoke naming a target',
+      directEvent({ start: 1, end: 2, target: 'http://x/{id}' }),
+      ['target'],
+    ],
+    [
+      'an EventBridge rule event',
+      directEvent({
+        version: '0',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        detail: {},
+      }),
+      ['version', 'detail-type', 'source', 'detail', 'start', 'end'],
+    ],
+    [
+      'a REST API (payload 1.0) event',
+      directEvent({ httpMethod: 'POST', path: '/sweeps', body: '{}' }),
+      ['httpMethod', 'path', 'body', 'start', 'end'],
+    ],
+  ] as const)(
+    'throws InvalidRequestError for %s, naming each field',
+    async (_name, event, fields) => {
+      const failure = sut.handler(event, lambdaContext());
+
+      await expect(failure).rejects.toBeInstanceOf(InvalidRequestError);
+      const error = (await failure.catch((e: unknown) => e)) as InvalidRequestError;
+      expect(Object.keys(error.details).sort()).toEqual([...fields].sort());
+    },
+  );
+
+  it.each([null, 'start=1', 42, [1, 2]])(
+    'throws InvalidRequestError for the payload %j',
+    async (event) => {
+      await expect(sut.handler(event, lambdaContext())).rejects.toThrow(
+        /the request must be a JSON object/,
+      );
+    },
+  );
+});
