@@ -59,7 +59,7 @@ export function httpErrorBody(): MiddlewareObj {
         const headers = (error as { headers?: Record<string, string> }).headers;
         request.error = jsonError(
           known.status,
-          { code: known.code, message: error.message },
+          { code: known.code, message: clientMessage(known.code, error) },
           {
             headers,
           },
