@@ -1,0 +1,70 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_LOG_FIELDS } from '../../infra/constructs/sweep-api.js';
+import { onlyResource, synthTemplate } from './support/synth.js';
+
+describe('the HTTP API', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthTemplate();
+  });
+
+  it('routes POST /sweeps and GET /sweeps, and nothing else, to the function with IAM auth', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => (r as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties,
+    );
+    expect(routes.map((r) => [r.RouteKey, r.AuthorizationType]).sort()).toEqual([
+      ['GET /sweeps', 'AWS_IAM'],
+      ['POST /sweeps', 'AWS_IAM'],
+    ]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('throttles the $default stage at 10 requests per second with bursts of 20 by default', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+  });
+
+  it('takes the throttling limits from props', () => {
+    const custom = synthTemplate({ api: { throttlingRateLimit: 2, throttlingBurstLimit: 5 } });
+    custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 },
+    });
+  });
+
+  it('writes one JSON access log line per request, with the request id, to a 30-day log group', () => {
+    const stage = onlyResource(template, 'AWS::ApiGatewayV2::Stage') as {
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [string, string] }; Format: string };
+    };
+    const format = JSON.parse(stage.AccessLogSettings.Format) as Record<string, string>;
+    expect(format).toEqual(ACCESS_LOG_FIELDS);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      routeKey: '$context.routeKey',
+      integrationError: '$context.integrationErrorMessage',
+    });
+    const [logGroupId] = stage.AccessLogSettings.DestinationArn['Fn::GetAtt'];
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties).toEqual({
+      RetentionInDays: 30,
+    });
+  });
+
+  it('exposes the invoke URL as a stack output', () => {
+    template.hasOutput('ApiUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith(['https://', Match.objectLike({ Ref: Match.anyValue() })]),
+        ],
+      },
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { App, Duration } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { sweepStackPropsFromContext } from '../../infra/context.js';
+
+const fromContext = (context: Record<string, unknown>) =>
+  sweepStackPropsFromContext(new App({ context }).node);
+
+describe('settings from CDK context', () => {
+  it('parses -c values, which arrive as strings, into stack props', () => {
+    const props = fromContext({
+      targetUrlTemplate: 'https://status.example.com/{id}',
+      maxConcurrency: '64',
+      timeoutSeconds: '90',
+      throttlingRateLimit: '5',
+      schedules: '[{"name":"nightly","expression":"cron(0 2 * * ? *)","start":1,"end":500}]',
+      alarmEmail: 'oncall@example.com',
+      successRateThreshold: '99',
+    });
+    expect(props.function).toMatchObject({
+      targetUrlTemplate: 'https://status.example.com/{id}',
+      maxConcurrency: 64,
+      timeout: Duration.seconds(90),
+    });
+    expect(props.api).toMatchObject({ throttlingRateLimit: 5 });
+    expect(props.schedules).toEqual([
+      { name: 'nightly', expression: 'cron(0 2 * * ? *)', start: 1, end: 500 },
+    ]);
+    expect(props.alarms).toMatchObject({
+      alarmEmail: 'oncall@example.com',
+      successRateThreshold: 99,
+    });
+  });
+
+  it('takes schedules as a JSON array from cdk.json', () => {
+    const schedules = [{ name: 'kanto', expression: 'rate(1 hour)', start: 1, end: 151 }];
+    expect(fromContext({ schedules }).schedules).toEqual(schedules);
+  });
+
+  it('leaves every setting to its construct default when the context is empty', () => {
+    const props = fromContext({});
+    expect(props.schedules).toBeUndefined();
+    expect(Object.values(props.function ?? {}).every((v) => v === undefined)).toBe(true);
+  });
+
+  it.each([
+    [{ maxConcurrency: 'lots' }, /maxConcurrency/],
+    [{ alarmEmail: 'not-an-address' }, /alarmEmail: .*got "not-an-address"/],
+    [{ schedules: '[{"name":"x","expression":"rate(1 hour)","start":1}]' }, /schedules\.0\.end/],
+    [
+      { schedules: '[{"name":"x","expression":"rate(1 hour)","start":1,"end":2,"every":3}]' },
+      /every/,
+    ],
+  ])('refuses %j, naming the key', (context, message) => {
+    expect(() => fromContext(context)).toThrow(message);
+  });
+});

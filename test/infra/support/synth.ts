@@ -1,0 +1,47 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SweepStack, type SweepStackProps } from '../../../infra/sweep-stack.js';
+
+/**
+ * The template of a SweepStack, without CloudFormation's built-in validation (~2.5 s a synth): one
+ * test in synth.test.ts keeps it on. Bundling runs once per process; later stacks reuse it.
+ */
+export function synthTemplate(props: SweepStackProps = {}): Template {
+  const app = new App({ builtinCloudFormationValidation: false });
+  const stack = new SweepStack(app, 'StatusSweep', props);
+  return Template.fromStack(stack);
+}
+
+/** The one resource of `type` (fails when there is not exactly one), as its Properties. */
+export function onlyResource(template: Template, type: string): Record<string, unknown> {
+  const found = Object.values(template.findResources(type));
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return (found[0] as { Properties: Record<string, unknown> }).Properties;
+}
+
+/**
+ * The dashboard body as JSON: CloudFormation builds it with Fn::Join around references, which
+ * are replaced here by a `<ref>` placeholder.
+ */
+export function dashboardBody(template: Template): DashboardBody {
+  const { DashboardBody: body } = onlyResource(template, 'AWS::CloudWatch::Dashboard') as {
+    DashboardBody: { 'Fn::Join': [string, unknown[]] } | string;
+  };
+  const text =
+    typeof body === 'string'
+      ? body
+      : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<ref>')).join('');
+  return JSON.parse(text) as DashboardBody;
+}
+
+export interface DashboardWidget {
+  readonly type: string;
+  readonly properties: {
+    readonly title?: string;
+    readonly markdown?: string;
+    readonly metrics?: ReadonlyArray<ReadonlyArray<unknown>>;
+  };
+}
+export interface DashboardBody {
+  readonly widgets: readonly DashboardWidget[];
+}
