@@ -2,6 +2,7 @@ import type { MetricsReport } from './metrics/publish.js';
 import type { Trigger } from './request.js';
 import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
 import type { LatencySummary } from './sweep/histogram.js';
+import type { ErrorKind } from './sweep/outcome.js';
 import type { IdRange } from './sweep/range.js';
 
 /** The public contract: what an API caller gets as JSON and a schedule or invoke returns. */
@@ -14,7 +15,8 @@ export interface SweepResponse {
   readonly total: number;
   readonly complete: boolean;
   readonly statuses: Readonly<Record<string, number>>;
-  readonly errors: Readonly<Record<string, number>>;
+  /** Every error kind, zero included. */
+  readonly errors: Readonly<Record<ErrorKind, number>>;
   readonly notAttempted: number;
   readonly ids: Readonly<Record<string, string>>;
   /** Of the ids that ended with an HTTP status; null when none did. */
