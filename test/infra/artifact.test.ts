@@ -1,0 +1,183 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MetricName } from '../../lambda/metrics/names.js';
+import {
+  type CloudWatchEndpoint,
+  startCloudWatchEndpoint,
+} from '../support/cloudwatch-endpoint.js';
+import { postSweeps, scheduleEvent } from '../support/events.js';
+import { type FaultUpstream, startFaultUpstream } from '../support/fault-upstream.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'node_modules', '.bin');
+const RUNNER = join(import.meta.dirname, 'support', 'invoke-asset.mjs');
+const SCHEDULE = { name: 'artifact', expression: 'rate(1 day)', start: 1, end: 20 };
+/** Ids 1..15 exist upstream; the rest answer 404. */
+const LAST_EXISTING_ID = 15;
+
+/** Only what a process needs to run tools offline: no AWS credentials, no instance metadata. */
+const toolEnv = {
+  PATH: `${BIN}${delimiter}${process.env.PATH ?? ''}`,
+  HOME: process.env.HOME ?? tmpdir(),
+  AWS_EC2_METADATA_DISABLED: 'true',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+  CDK_DISABLE_VERSION_CHECK: 'true',
+};
+
+interface Synthesized {
+  readonly modulePath: string;
+  readonly environment: Record<string, string>;
+  readonly scheduleInput: Record<string, unknown>;
+}
+interface Outcome {
+  readonly result?: unknown;
+  readonly error?: { readonly name: string; readonly message: string };
+  readonly node: string;
+}
+
+/** `cdk synth` as a user runs it, then the function asset, environment and schedule input. */
+async function synthesize(outdir: string): Promise<Synthesized> {
+  await run(
+    join(BIN, 'cdk'),
+    [
+      'synth',
+      '--quiet',
+      '--no-notices',
+      '-o',
+      outdir,
+      '-c',
+      `schedules=${JSON.stringify([SCHEDULE])}`,
+    ],
+    { cwd: ROOT, env: toolEnv },
+  );
+  type Resource = {
+    Type: string;
+    Properties: Record<string, unknown>;
+    Metadata?: Record<string, string>;
+  };
+  const template = JSON.parse(
+    await readFile(join(outdir, 'StatusSweep.template.json'), 'utf8'),
+  ) as {
+    Resources: Record<string, Resource>;
+  };
+  const resources = Object.values(template.Resources);
+  const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function');
+  const schedule = resources.find((r) => r.Type === 'AWS::Scheduler::Schedule');
+  if (fn === undefined || schedule === undefined) throw new Error('function or schedule missing');
+  const assetDir = join(outdir, fn.Metadata?.['aws:asset:path'] ?? '');
+  const [file] = (fn.Properties.Handler as string).split('.');
+  return {
+    modulePath: join(assetDir, `${file}.mjs`),
+    environment: (fn.Properties.Environment as { Variables: Record<string, string> }).Variables,
+    scheduleInput: JSON.parse((schedule.Properties.Target as { Input: string }).Input),
+  };
+}
+
+describe('the function asset as cdk synth writes it', () => {
+  let outdir: string;
+  let synthesized: Synthesized;
+  let upstream: FaultUpstream;
+  let cloudwatch: CloudWatchEndpoint;
+
+  beforeAll(async () => {
+    outdir = await mkdtemp(join(tmpdir(), 'sweep-synth-'));
+    synthesized = await synthesize(outdir);
+  }, 180_000);
+  afterAll(async () => {
+    await rm(outdir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    upstream = await startFaultUpstream((id) =>
+      id <= LAST_EXISTING_ID
+        ? { type: 'status', status: 200, body: '{"ok":true}' }
+        : { type: 'status', status: 404 },
+    );
+    cloudwatch = await startCloudWatchEndpoint();
+  });
+  afterEach(async () => {
+    await upstream.close();
+    await cloudwatch.close();
+  });
+
+  /** Invokes the asset in a fresh Node process with the synthesized environment. */
+  async function invoke(event: unknown): Promise<Outcome> {
+    const eventPath = join(outdir, 'event.json');
+    const resultPath = join(outdir, 'result.json');
+    await writeFile(eventPath, JSON.stringify(event));
+    await run('node', [RUNNER, synthesized.modulePath, eventPath, resultPath], {
+      env: {
+        ...toolEnv,
+        ...synthesized.environment,
+        // The only change to the deployed environment: loopback stands in for the target and CloudWatch.
+        TARGET_URL_TEMPLATE: upstream.urlTemplate,
+        AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+        AWS_LAMBDA_FUNCTION_NAME: 'status-sweep',
+      },
+    });
+    return JSON.parse(await readFile(resultPath, 'utf8')) as Outcome;
+  }
+
+  it('is one ESM module with a source map, the AWS SDK inside', async () => {
+    expect(synthesized.modulePath).toMatch(/index\.mjs$/);
+    expect(existsSync(`${synthesized.modulePath}.map`)).toBe(true);
+    const code = await readFile(synthesized.modulePath, 'utf8');
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(code).toContain('GraniteServiceVersion20100801');
+  });
+
+  it('sweeps on an HTTP API 2.0 POST /sweeps event and publishes its metrics', async () => {
+    const outcome = await invoke(postSweeps({ start: 1, end: 20, concurrency: 4 }));
+
+    expect(outcome.node).toMatch(/^v24\./);
+    expect(outcome.error).toBeUndefined();
+    const response = outcome.result as { statusCode: number; body: string };
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({
+      trigger: 'api',
+      range: { start: 1, end: 20 },
+      total: 20,
+      complete: true,
+      statuses: { '200': 15, '404': 5 },
+      ids: { '200': '1-15', '404': '16-20' },
+      metrics: { status: 'published' },
+    });
+    const [request] = cloudwatch.requests;
+    expect(request?.namespace).toBe(synthesized.environment.METRICS_NAMESPACE);
+    const requests = request?.metricData.find((d) => d.MetricName === MetricName.requests);
+    expect(requests).toMatchObject({
+      Value: 20,
+      Dimensions: [{ Name: 'Target', Value: synthesized.environment.TARGET_NAME }],
+    });
+  });
+
+  it('sweeps on the scheduled event the synthesized schedule sends', async () => {
+    expect(synthesized.scheduleInput).toEqual({ start: 1, end: 20, schedule: 'artifact' });
+
+    const outcome = await invoke(scheduleEvent(synthesized.scheduleInput));
+
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result).toMatchObject({
+      trigger: 'schedule',
+      total: 20,
+      statuses: { '200': 15, '404': 5 },
+      complete: true,
+    });
+    expect(upstream.attempts(LAST_EXISTING_ID)).toBe(1);
+  });
+
+  it('fails a scheduled invocation with bad input, visibly, so it reaches the dead-letter queue', async () => {
+    const outcome = await invoke(scheduleEvent({ ...synthesized.scheduleInput, end: 'twenty' }));
+
+    expect(outcome.error?.name).toBe('InvalidRequestError');
+    expect(upstream.attempts(1)).toBe(0);
+  });
+});
