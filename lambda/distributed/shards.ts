@@ -1,0 +1,41 @@
+import type { IdRange } from '../sweep/range.js';
+
+/**
+ * The most shards one distributed sweep may have: the Step Functions intrinsic States.ArrayRange,
+ * which lists the shard starts, returns at most 1,000 elements.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html#asl-intrsc-func-arrays
+ */
+export const MAX_SHARDS = 1_000;
+
+/** The shards of a range: consecutive ranges of `shardSize` ids, the last one shorter. */
+export function planShards(range: IdRange, shardSize: number): IdRange[] {
+  if (!Number.isSafeInteger(shardSize) || shardSize < 1) {
+    throw new RangeError(`shard size must be a positive integer, got ${shardSize}`);
+  }
+  const shards: IdRange[] = [];
+  for (let start = range.start; start <= range.end; start += shardSize) {
+    shards.push(shardAt(start, shardSize, range.end));
+  }
+  return shards;
+}
+
+/** The shard that starts at `start` (what each Distributed Map item carries). */
+export function shardAt(start: number, shardSize: number, rangeEnd: number): IdRange {
+  return { start, end: Math.min(rangeEnd, start + shardSize - 1) };
+}
+
+/** How many shards a range needs. */
+export function shardCount(range: IdRange, shardSize: number): number {
+  return Math.ceil((range.end - range.start + 1) / shardSize);
+}
+
+/**
+ * Each shard's share of a run-wide rate limit: with at most `maxConcurrency` shards running at
+ * once, the target never sees more than `ratePerSecond` in total.
+ */
+export function shardRate(
+  ratePerSecond: number | undefined,
+  maxConcurrency: number,
+): number | undefined {
+  return ratePerSecond === undefined ? undefined : ratePerSecond / maxConcurrency;
+}

@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { reduceShards } from '../../lambda/distributed/reduce.js';
+import { MAX_SHARDS, planShards, shardCount, shardRate } from '../../lambda/distributed/shards.js';
+import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
+import { ERROR_KINDS, type Outcome } from '../../lambda/sweep/outcome.js';
+import { type IdRange, partitionsRange, rangeSize } from '../../lambda/sweep/range.js';
+
+const CLOCK = { startedAt: 10_000, endedAt: 20_000 };
+
+const outcomeArb: fc.Arbitrary<{ outcome: Outcome; latencyMs: number } | null> = fc.option(
+  fc.record({
+    outcome: fc.oneof(
+      fc.constantFrom(200, 404, 503).map((status): Outcome => ({ kind: 'status', status })),
+      fc.constantFrom(...ERROR_KINDS).map((error): Outcome => ({ kind: 'error', error })),
+    ),
+    latencyMs: fc.double({ min: 0, max: 5_000, noNaN: true }),
+  }),
+  { freq: 10 },
+);
+
+/** One sweep's aggregate of `range` with the given outcomes (index i is id range.start + i). */
+function aggregateOf(
+  range: IdRange,
+  outcomes: ReadonlyArray<{ outcome: Outcome; latencyMs: number } | null>,
+) {
+  const tally = new Tally(range);
+  for (let id = range.start; id <= range.end; id++) {
+    const o = outcomes[id - range.start];
+    if (!o) continue;
+    tally.attempts += 1;
+    tally.settle(id, o.outcome, o.latencyMs);
+  }
+  return summarize(tally, { startedAt: CLOCK.startedAt + range.start, endedAt: CLOCK.endedAt - 1 });
+}
+
+describe('planShards', () => {
+  it.each([
+    [
+      { start: 1, end: 10 },
+      4,
+      [
+        { start: 1, end: 4 },
+        { start: 5, end: 8 },
+        { start: 9, end: 10 },
+      ],
+    ],
+    [{ start: 0, end: 2 }, 10, [{ start: 0, end: 2 }]],
+    [{ start: 5, end: 5 }, 1, [{ start: 5, end: 5 }]],
+  ])('splits %j by %i into %j', (range, size, shards) => {
+    expect(planShards(range, size)).toEqual(shards);
+    expect(shardCount(range, size)).toBe(shards.length);
+  });
+
+  it('covers any range exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(1_000_000),
+        fc.integer({ min: 1, max: 50_000 }),
+        fc.integer({ min: 1, max: 5_000 }),
+        (start, n, size) => {
+          const range = { start, end: start + n - 1 };
+          const shards = planShards(range, size);
+          expect(shards.reduce((sum, s) => sum + rangeSize(s), 0)).toBe(n);
+          expect(shards.every((s, i) => i === 0 || s.start === (shards[i - 1]?.end ?? 0) + 1)).toBe(
+            true,
+          );
+        },
+      ),
+    );
+  });
+
+  it('lets a 1,000,000-id range fit the Distributed Map shard limit at the default shard size', () => {
+    expect(shardCount({ start: 1, end: 1_000_000 }, 10_000)).toBeLessThanOrEqual(MAX_SHARDS);
+  });
+
+  it('gives each shard its share of the run-wide rate', () => {
+    expect(shardRate(100, 4)).toBe(25);
+    expect(shardRate(undefined, 4)).toBeUndefined();
+  });
+});
+
+describe('reduceShards', () => {
+  it('merges any split, in any order, into exactly one sweep of the whole range', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(10_000),
+        fc.array(outcomeArb, { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 80 }),
+        fc.infiniteStream(fc.nat()),
+        (start, outcomes, size, order) => {
+          const range = { start, end: start + outcomes.length - 1 };
+          const whole = { ...aggregateOf(range, outcomes), ...CLOCK };
+          const shards = planShards(range, size).map((shard) =>
+            aggregateOf(shard, outcomes.slice(shard.start - start, shard.end - start + 1)),
+          );
+          const shuffled = shards
+            .map((s) => ({ s, k: order.next().value as number }))
+            .sort((a, b) => a.k - b.k)
+            .map(({ s }) => s);
+          expect(reduceShards(range, shuffled, CLOCK)).toEqual(whole);
+        },
+      ),
+    );
+  });
+
+  it('counts the ids of a shard that never reported as not attempted', () => {
+    const range = { start: 1, end: 30 };
+    const ok = (r: IdRange) =>
+      aggregateOf(
+        r,
+        Array.from({ length: rangeSize(r) }, () => ({
+          outcome: { kind: 'status', status: 200 } as Outcome,
+          latencyMs: 5,
+        })),
+      );
+    const reduced = reduceShards(
+      range,
+      [ok({ start: 1, end: 10 }), ok({ start: 21, end: 30 })],
+      CLOCK,
+    );
+    expect(reduced.ids).toEqual({ '200': '1-10,21-30', notAttempted: '11-20' });
+    expect(reduced.notAttempted).toBe(10);
+    expect(reduced.complete).toBe(false);
+    expect(partitionsRange(Object.values(reduced.ids), range)).toBe(true);
+  });
+
+  it('refuses overlapping shards', () => {
+    const a = aggregateOf({ start: 1, end: 10 }, []);
+    const b = aggregateOf({ start: 5, end: 15 }, []);
+    expect(() => reduceShards({ start: 1, end: 15 }, [a, b], CLOCK)).toThrow(/overlaps/);
+  });
+});
