@@ -1,0 +1,154 @@
+/**
+ * `npm start`: one sweep through the deployed handler (same middy stack, an HTTP API event built
+ * from the flags), printed for people, or as the raw response with --json.
+ */
+import { parseArgs } from 'node:util';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { loadConfig } from '../lambda/config.js';
+import { createHandler } from '../lambda/handler.js';
+import type { SweepResponse } from '../lambda/response.js';
+import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
+import { toHttpApiEvent } from './http-api-event.js';
+import { localContext } from './local-context.js';
+import { formatSummary } from './summary.js';
+import { resolveTarget } from './target.js';
+
+const USAGE = `usage: npm start -- [--start N] [--end N] [--concurrency N] [--timeout MS] [--retries N]
+                    [--target URL_WITH_{id}] [--json]
+  Sweeps ids start..end (default 1..100). Without --target (or TARGET_URL_TEMPLATE) it starts
+  the built-in demo upstream on loopback and sweeps that.`;
+/** Sweeps shorter than this finish before a progress line would help. */
+const PROGRESS_AFTER_MS = 1_000;
+const EXIT_USAGE = 2;
+
+const FLAGS = {
+  start: { type: 'string' },
+  end: { type: 'string' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  retries: { type: 'string' },
+  target: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let flags: ReturnType<typeof parseFlags>;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const target = await resolveTarget(flags.target, process.env);
+  try {
+    let config: ReturnType<typeof loadConfig>;
+    try {
+      config = loadConfig({ ...process.env, TARGET_URL_TEMPLATE: target.urlTemplate });
+    } catch (error) {
+      const via = flags.target === undefined ? '' : ' (--target sets TARGET_URL_TEMPLATE)';
+      return usageError(`${(error as Error).message}${via}`);
+    }
+    const progress = progressLine(!flags.json && process.stderr.isTTY === true);
+    let latency: HistogramSnapshot | undefined;
+    const handler = createHandler(config, {
+      log: () => undefined, // the summary below replaces the log line
+      onProgress: progress.update,
+      onAggregate: (aggregate) => {
+        latency = aggregate.latency;
+      },
+    });
+    if (!flags.json) process.stderr.write(`sweeping ${target.description}\n`);
+    const body = JSON.stringify(requestBody(flags));
+    const event = toHttpApiEvent({
+      method: 'POST',
+      url: '/sweeps',
+      headers: { 'content-type': 'application/json', 'user-agent': 'status-sweep-cli' },
+      body: Buffer.from(body),
+    });
+    const result = (await handler(event, localContext())) as APIGatewayProxyStructuredResultV2;
+    progress.clear();
+    if (result.statusCode !== 200) return requestError(result);
+    if (flags.json) {
+      process.stdout.write(`${result.body}\n`);
+    } else {
+      process.stdout.write(
+        formatSummary(JSON.parse(String(result.body)) as SweepResponse, latency),
+      );
+    }
+    return 0;
+  } finally {
+    await target.close();
+  }
+}
+
+function parseFlags(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: FLAGS,
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
+  return values;
+}
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Numbers where the flag holds one; anything else goes through as text for the handler to reject. */
+function requestBody(flags: ReturnType<typeof parseFlags>): Record<string, unknown> {
+  const value = (text: string | undefined) =>
+    text === undefined ? undefined : NUMBER.test(text) ? Number(text) : text;
+  return {
+    start: value(flags.start ?? '1'),
+    end: value(flags.end ?? '100'),
+    concurrency: value(flags.concurrency),
+    timeoutMs: value(flags.timeout),
+    retries: value(flags.retries),
+  };
+}
+
+/** The handler's 4xx, in the flags' words: `--timeout must be …`. */
+function requestError(result: APIGatewayProxyStructuredResultV2): number {
+  const { error } = JSON.parse(String(result.body)) as {
+    error: { message: string; details?: Record<string, string[]> };
+  };
+  const flagOf: Record<string, string> = { timeoutMs: 'timeout' };
+  const details = Object.entries(error.details ?? {}).map(
+    ([field, problems]) => `  --${flagOf[field] ?? field} ${problems.join(', ')}`,
+  );
+  process.stderr.write(
+    `status-sweep: ${details.length > 0 ? `invalid flags\n${details.join('\n')}` : error.message}\n`,
+  );
+  return (result.statusCode ?? 500) < 500 ? EXIT_USAGE : 1;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`status-sweep: ${message}\n${USAGE}\n`);
+  return EXIT_USAGE;
+}
+
+/** A one-line progress display on a TTY, shown only once a sweep has run for a second. */
+function progressLine(enabled: boolean) {
+  const startedAt = Date.now();
+  let shown = false;
+  return {
+    update: (settled: number, total: number) => {
+      const elapsed = Date.now() - startedAt;
+      if (!enabled || elapsed < PROGRESS_AFTER_MS) return;
+      shown = true;
+      const pct = Math.floor((settled / total) * 100);
+      process.stderr.write(
+        `\r\x1b[2K  ${settled}/${total} ids (${pct}%) · ${(elapsed / 1000).toFixed(1)} s`,
+      );
+    },
+    clear: () => {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,65 @@
+/**
+ * `npm run serve`: the handler behind a local HTTP endpoint with the deployed routes
+ * (POST /sweeps, GET /sweeps), as API Gateway's HTTP API would call it.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../lambda/config.js';
+import { createHandler } from '../lambda/handler.js';
+import { startLocalApi } from './local-api.js';
+import { resolveTarget } from './target.js';
+
+const USAGE = 'usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}]';
+
+async function main(): Promise<void> {
+  let values: { port?: string; host?: string; target?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '3000' },
+        host: { type: 'string', default: '127.0.0.1' },
+        target: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    fail(`--port must be 0..65535, got "${values.port}"`);
+
+  const target = await resolveTarget(values.target, process.env);
+  let handler: ReturnType<typeof createHandler>;
+  try {
+    handler = createHandler(
+      loadConfig({ ...process.env, TARGET_URL_TEMPLATE: target.urlTemplate }),
+    );
+  } catch (error) {
+    await target.close();
+    fail((error as Error).message);
+  }
+  const api = await startLocalApi({ handler, port, host: values.host });
+  console.error(`status-sweep listening on ${api.url}, sweeping ${target.description}`);
+  console.error(
+    `try: curl -X POST ${api.url}/sweeps -H 'content-type: application/json' -d '{"start":1,"end":100}'`,
+  );
+  const stop = async () => {
+    await api.close();
+    await target.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function fail(message: string): never {
+  console.error(`status-sweep: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+await main();

@@ -1,0 +1,31 @@
+import { DEMO_LATENCY_MS, type DemoUpstream, startDemoUpstream } from './demo-upstream.js';
+
+/** What a local run sweeps, and how to say so. */
+export interface LocalTarget {
+  readonly urlTemplate: string;
+  /** One line for people: where the ids are fetched from. */
+  readonly description: string;
+  readonly demo?: DemoUpstream;
+  close(): Promise<void>;
+}
+
+/**
+ * The --target flag, else TARGET_URL_TEMPLATE from the environment, else the built-in demo
+ * upstream started on loopback (so a fresh clone never sends traffic anywhere by surprise).
+ */
+export async function resolveTarget(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<LocalTarget> {
+  const given = flag ?? env.TARGET_URL_TEMPLATE;
+  if (given !== undefined) {
+    return { urlTemplate: given, description: given, close: async () => undefined };
+  }
+  const demo = await startDemoUpstream();
+  return {
+    urlTemplate: demo.urlTemplate,
+    description: `the built-in demo upstream at ${demo.url} (PokéAPI-shaped, ~${DEMO_LATENCY_MS} ms per id; give --target to sweep a real one)`,
+    demo,
+    close: () => demo.close(),
+  };
+}
