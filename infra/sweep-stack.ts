@@ -30,6 +30,12 @@ export interface SweepStackProps extends StackProps {
  * The missed-sweep alarm exists only with schedules; by default it waits twice the longest gap.
  */
 export class SweepStack extends Stack {
+  readonly sweep: SweepFunction;
+  readonly api: SweepApi;
+  readonly schedules: SweepSchedules;
+  readonly alarms: SweepAlarms;
+  readonly dashboard: SweepDashboard;
+
   constructor(scope: Construct, id: string, props: SweepStackProps = {}) {
     super(scope, id, props);
     const sweep = new SweepFunction(this, 'Function', props.function);
@@ -55,6 +61,12 @@ export class SweepStack extends Stack {
       deadLetterQueue: sweep.deadLetterQueue,
       alarms: alarms.all,
     });
+
+    this.sweep = sweep;
+    this.api = api;
+    this.schedules = schedules;
+    this.alarms = alarms;
+    this.dashboard = dashboard;
 
     new CfnOutput(this, 'ApiUrl', {
       value: api.url,

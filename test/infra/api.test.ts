@@ -1,6 +1,9 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/sweep-api.js';
+import { SweepStack } from '../../infra/sweep-stack.js';
 import { onlyResource, synthTemplate } from './support/synth.js';
 
 describe('the HTTP API', () => {
@@ -66,5 +69,28 @@ describe('the HTTP API', () => {
         ],
       },
     });
+  });
+
+  it('grants a caller execute-api:Invoke on exactly the two sweep routes', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    const stack = new SweepStack(app, 'StatusSweep');
+    const caller = new Role(stack, 'Caller', { assumedBy: new AccountRootPrincipal() });
+
+    stack.api.grantInvoke(caller);
+
+    const policy = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: stack.getLogicalId(caller.node.defaultChild as CfnElement) }] },
+    });
+    const statements = Object.values(policy).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string; Resource: unknown }>,
+    );
+    const granted = statements.map((st) => [
+      st.Action,
+      JSON.stringify(st.Resource).match(/\/\*\/\w+\/sweeps/)?.[0],
+    ]);
+    expect(granted.sort()).toEqual([
+      ['execute-api:Invoke', '/*/GET/sweeps'],
+      ['execute-api:Invoke', '/*/POST/sweeps'],
+    ]);
   });
 });
