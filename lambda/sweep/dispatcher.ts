@@ -1,7 +1,13 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
+import PoolClass from 'undici/lib/dispatcher/pool.js';
 
 /** Upper bound for undici's own timers; each attempt's timer (fetcher.ts) is the real limit. */
 const TRANSPORT_TIMEOUT_CAP_MS = 60_000;
+/**
+ * How long a connection attempt may take, undici's default: it also bounds how long a request
+ * whose attempt already timed out can wait in the pool's queue before it is failed and dropped.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 interface CachedPool {
   readonly pool: Pool;
@@ -24,10 +30,10 @@ export function poolFor(origin: string, connections: number): Pool {
     return cached.pool;
   }
   if (cached) void cached.pool.close().catch(() => undefined);
-  const pool = new Pool(origin, {
+  const pool = new PoolClass(origin, {
     connections,
     pipelining: 1,
-    connectTimeout: TRANSPORT_TIMEOUT_CAP_MS,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     headersTimeout: TRANSPORT_TIMEOUT_CAP_MS,
     bodyTimeout: TRANSPORT_TIMEOUT_CAP_MS,
   });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
 import { poolFor } from './dispatcher.js';
-import { AbortReason, type AttemptResult, attempt } from './fetcher.js';
+import { type Abortable, AbortReason, type AttemptResult, attempt } from './fetcher.js';
 import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
 import { type IdRange, rangeSize } from './range.js';
 import { RateLimiter } from './rate-limit.js';
@@ -50,14 +50,14 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const pool = poolFor(target.origin, options.concurrency);
   const limiter = new RateLimiter(options.ratePerSecond);
   const tally = new Tally(range);
-  const inflight = new Set<AbortController>();
+  const inflight = new Set<Abortable>();
   const stop = new AbortController();
   let typicalLatencyMs = 0;
 
   const stopAll = () => {
     if (stop.signal.aborted) return;
     stop.abort(AbortReason.deadline);
-    for (const controller of inflight) controller.abort(AbortReason.deadline);
+    for (const running of inflight) running.abort(AbortReason.deadline);
   };
   const deadlineTimer = Number.isFinite(deadlineAt)
     ? setTimeout(stopAll, Math.max(0, deadlineAt - performance.now()))
