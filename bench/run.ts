@@ -1,0 +1,81 @@
+/**
+ * `npm run bench`: the issue-6 benchmarks on loopback. Builds the workers, starts the upstream
+ * process, runs the suites one after another, prints each table and writes BENCHMARKS.md.
+ *
+ *   npm run bench                 full run (a few minutes on 2 cores)
+ *   npm run bench -- --quick      fewer repetitions: a smoke test, not figures to quote
+ *   npm run bench -- --only 3,5   some suites; prints them and leaves BENCHMARKS.md alone
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildWorkers } from './lib/build.js';
+import { Worker } from './lib/procs.js';
+import { loadAverage, machine, renderMarkdown, type Section } from './lib/report.js';
+import { coldStart } from './suites/cold-start.js';
+import type { BenchContext } from './suites/context.js';
+import { efficiencyGrid } from './suites/efficiency.js';
+import { metrics } from './suites/metrics.js';
+import { scale } from './suites/scale.js';
+import { seedTable } from './suites/seed.js';
+import { clientThroughput } from './suites/throughput.js';
+import type { UpstreamHello } from './workers/upstream.js';
+
+const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
+  seedTable,
+  efficiencyGrid,
+  clientThroughput,
+  scale,
+  coldStart,
+  metrics,
+];
+const ROOT = join(import.meta.dirname, '..');
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const only = values.only?.split(',').map(Number) ?? SUITES.map((_, i) => i + 1);
+if (only.some((n) => !Number.isInteger(n) || n < 1 || n > SUITES.length)) {
+  throw new Error(`--only takes item numbers 1-${SUITES.length}, got "${values.only}"`);
+}
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const started = performance.now();
+const host = machine();
+log(`${host.cpu}, ${host.cores} cores, Node ${host.node}, load ${host.loadBefore}`);
+await buildWorkers();
+const { worker: upstream, hello } = await Worker.start('upstream');
+const { templates, cloudwatchUrl } = hello as UpstreamHello;
+const ctx: BenchContext = { quick: values.quick, templates, cloudwatchUrl, upstream, log };
+const sections: Section[] = [];
+try {
+  for (const n of only) {
+    const section = await (SUITES[n - 1] as (typeof SUITES)[number])(ctx);
+    sections.push(section);
+    process.stdout.write(`\n## ${section.title}\n\n${section.body}\n`);
+    for (const t of section.targets) {
+      process.stdout.write(
+        `  ${t.met ? 'met   ' : 'MISSED'} ${t.what}: ${t.measured} (target ${t.target})\n`,
+      );
+    }
+  }
+} finally {
+  await upstream.stop();
+}
+const minutes = (performance.now() - started) / 60_000;
+log(`done in ${minutes.toFixed(1)} min`);
+if (values.only === undefined) {
+  const findingsPath = join(import.meta.dirname, 'FINDINGS.md');
+  const findings = existsSync(findingsPath) ? readFileSync(findingsPath, 'utf8') : '';
+  const markdown = renderMarkdown(
+    host,
+    sections,
+    { quick: values.quick, minutes, loadAfter: loadAverage() },
+    findings,
+  );
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), markdown);
+  log('wrote BENCHMARKS.md');
+}

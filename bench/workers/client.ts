@@ -1,0 +1,156 @@
+/**
+ * The client process being measured: the engine and the baselines it is compared with, each
+ * run with the same bounded concurrency against the same upstream. Pools persist across jobs,
+ * as they do in a warm Lambda.
+ */
+import { Agent, request as httpGet } from 'node:http';
+import { Pool, request } from 'undici';
+import { loadConfig } from '../../lambda/config.js';
+import { publishMetrics } from '../../lambda/metrics/publish.js';
+import { sweep } from '../../lambda/sweep/index.js';
+import { serveJobs } from '../lib/procs.js';
+
+export type ClientKind = 'engine' | 'undici' | 'fetch' | 'http';
+
+export type ClientJob =
+  | { kind: ClientKind; template: string; n: number; concurrency: number }
+  | {
+      kind: 'publish';
+      mode: 'cloudwatch' | 'emf';
+      template: string;
+      n: number;
+      concurrency: number;
+    };
+
+export interface ClientResult {
+  readonly ms: number;
+  /** CPU time (user + system) of this process during the job. */
+  readonly cpuMs: number;
+  /** Responses that arrived (any status). */
+  readonly answered: number;
+}
+
+export interface PublishResult {
+  readonly sweepMs: number;
+  readonly publishMs: number;
+  readonly status: string;
+  readonly requests: number;
+  readonly datums: number;
+  /** EMF bytes written to stdout (emf mode). */
+  readonly emfBytes: number;
+}
+
+const undiciPools = new Map<string, Pool>();
+const httpAgents = new Map<number, Agent>();
+
+/** C workers take the next id until none is left: the same shape as the engine's loop. */
+async function bounded(n: number, concurrency: number, one: (id: number) => Promise<void>) {
+  let next = 1;
+  const worker = async () => {
+    while (next <= n) await one(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, concurrency) }, worker));
+}
+
+async function runClient(job: Extract<ClientJob, { kind: ClientKind }>): Promise<ClientResult> {
+  const { template, n, concurrency } = job;
+  const urlOf = (id: number) => template.replace('{id}', String(id));
+  const origin = new URL(urlOf(1)).origin;
+  let answered = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  switch (job.kind) {
+    case 'engine': {
+      const result = await sweep({
+        range: { start: 1, end: n },
+        urlTemplate: template,
+        concurrency,
+        timeoutMs: 10_000,
+        retries: 0,
+      });
+      answered = Object.values(result.statuses).reduce((a, b) => a + b, 0);
+      break;
+    }
+    case 'undici': {
+      const key = `${origin} ${concurrency}`;
+      const pool = undiciPools.get(key) ?? new Pool(origin, { connections: concurrency });
+      undiciPools.set(key, pool);
+      await bounded(n, concurrency, async (id) => {
+        const { body } = await request(urlOf(id), { dispatcher: pool });
+        await body.dump();
+        answered++;
+      });
+      break;
+    }
+    case 'fetch':
+      await bounded(n, concurrency, async (id) => {
+        const response = await fetch(urlOf(id));
+        await response.arrayBuffer();
+        answered++;
+      });
+      break;
+    case 'http': {
+      const agent =
+        httpAgents.get(concurrency) ?? new Agent({ keepAlive: true, maxSockets: concurrency });
+      httpAgents.set(concurrency, agent);
+      await bounded(n, concurrency, (id) =>
+        getWithAgent(urlOf(id), agent).then(() => void answered++),
+      );
+      break;
+    }
+  }
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, answered };
+}
+
+function getWithAgent(url: string, agent: Agent): Promise<void> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { agent }, (res) => {
+      res.on('end', resolve).on('error', reject).resume();
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** A sweep, then its metrics published as the given mode; EMF goes to a byte counter. */
+async function runPublish(job: Extract<ClientJob, { kind: 'publish' }>): Promise<PublishResult> {
+  const config = loadConfig({
+    TARGET_URL_TEMPLATE: job.template,
+    TARGET_NAME: 'bench',
+    METRICS_MODE: job.mode,
+  });
+  const sweepStarted = performance.now();
+  const aggregate = await sweep({
+    range: { start: 1, end: job.n },
+    urlTemplate: job.template,
+    concurrency: job.concurrency,
+    timeoutMs: 10_000,
+    retries: 0,
+  });
+  const sweepMs = performance.now() - sweepStarted;
+  let emfBytes = 0;
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    emfBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    return true;
+  }) as typeof process.stdout.write;
+  const started = performance.now();
+  try {
+    const report = await publishMetrics(aggregate, { config, deadline: Date.now() + 30_000 });
+    const publishMs = performance.now() - started;
+    const { status, requests, datums } = report;
+    return { sweepMs, publishMs, status, requests, datums, emfBytes };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+export interface ClientHello {
+  /** The undici inside Node, behind global fetch. */
+  readonly bundledUndici: string | undefined;
+}
+
+serveJobs((job: ClientJob) => (job.kind === 'publish' ? runPublish(job) : runClient(job)), {
+  bundledUndici: process.versions.undici,
+} satisfies ClientHello);

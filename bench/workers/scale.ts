@@ -1,0 +1,38 @@
+/**
+ * One sweep in a fresh process, then its peak RSS (getrusage's maxrss covers the whole life of
+ * the process, module loading included). Usage: node scale.mjs <template> <n> <concurrency>
+ * Prints one JSON line.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { sweep } from '../../lambda/sweep/index.js';
+
+export interface ScaleResult {
+  readonly ms: number;
+  readonly answered: number;
+  /** RSS after loading the engine, before the sweep. */
+  readonly baselineRssBytes: number;
+  /** Peak RSS of the process. */
+  readonly peakRssBytes: number;
+  readonly heapLimitBytes: number;
+}
+
+const [template = '', n = '0', concurrency = '0'] = process.argv.slice(2);
+const baselineRssBytes = process.memoryUsage.rss();
+const started = performance.now();
+const aggregate = await sweep({
+  range: { start: 1, end: Number(n) },
+  urlTemplate: template,
+  concurrency: Number(concurrency),
+  timeoutMs: 10_000,
+  retries: 0,
+});
+const ms = performance.now() - started;
+const result: ScaleResult = {
+  ms,
+  answered: Object.values(aggregate.statuses).reduce((a, b) => a + b, 0),
+  baselineRssBytes,
+  peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  heapLimitBytes: getHeapStatistics().heap_size_limit,
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
