@@ -1,9 +1,12 @@
 import * as v from 'valibot';
+import { MAX_SHARDS } from './distributed/shards.js';
 import { ConfigError } from './errors.js';
 
 /** The target of the original demonstration; a deployment names its own. */
 export const DEFAULT_TARGET_URL_TEMPLATE = 'https://pokeapi.co/api/v2/pokemon/{id}/';
 export const ID_PLACEHOLDER = '{id}';
+/** The largest range a distributed sweep takes unless MAX_DISTRIBUTED_IDS says otherwise. */
+export const DEFAULT_MAX_DISTRIBUTED_IDS = 1_000_000;
 
 export const MetricsMode = {
   cloudwatch: 'cloudwatch',
@@ -30,11 +33,21 @@ export interface Config {
   readonly metricsStorageResolution: 1 | 60;
   /** Time kept back from the Lambda's remaining time to publish metrics and respond. */
   readonly responseMarginMs: number;
+  /** The distributed-sweep state machine; without it, ranges above maxIds are refused. */
+  readonly stateMachineArn?: string;
+  /** Ids per shard of a distributed sweep (at most maxIds). */
+  readonly shardSize: number;
+  /** Shards running at once (the Distributed Map's MaxConcurrency): splits a rate limit. */
+  readonly shardMaxConcurrency: number;
+  /** The most ids one distributed sweep covers. */
+  readonly maxDistributedIds: number;
+  /** Where distributed results are kept (the runs function only). */
+  readonly resultsBucket?: string;
 }
 
-const intSetting = (fallback: number, min: number, max: number) =>
+const integer = (min: number, max: number) =>
   v.pipe(
-    v.optional(v.string(), String(fallback)),
+    v.string(),
     v.trim(),
     v.regex(/^\d+$/, `an integer from ${min} to ${max}`),
     v.transform(Number),
@@ -42,6 +55,8 @@ const intSetting = (fallback: number, min: number, max: number) =>
     v.minValue(min, `an integer from ${min} to ${max}`),
     v.maxValue(max, `an integer from ${min} to ${max}`),
   );
+const intSetting = (fallback: number, min: number, max: number) =>
+  v.pipe(v.optional(v.string(), String(fallback)), integer(min, max));
 
 const EnvSchema = v.object({
   TARGET_URL_TEMPLATE: v.pipe(
@@ -84,6 +99,21 @@ const EnvSchema = v.object({
     v.transform((s) => (s === '1' ? 1 : 60) as 1 | 60),
   ),
   RESPONSE_MARGIN_MS: intSetting(3_000, 0, 60_000),
+  STATE_MACHINE_ARN: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/,
+        'a Step Functions state machine ARN',
+      ),
+    ),
+  ),
+  SHARD_SIZE: v.optional(integer(1, 1_000_000)),
+  SHARD_MAX_CONCURRENCY: intSetting(10, 1, 10_000),
+  MAX_DISTRIBUTED_IDS: v.optional(integer(1, 10_000_000)),
+  RESULTS_BUCKET: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')),
+  ),
 });
 
 /** Reads and validates the configuration; throws ConfigError naming each bad setting. */
@@ -99,6 +129,17 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.output;
+  const shardSize = e.SHARD_SIZE ?? e.MAX_IDS;
+  const maxDistributedIds =
+    e.MAX_DISTRIBUTED_IDS ?? Math.min(DEFAULT_MAX_DISTRIBUTED_IDS, MAX_SHARDS * shardSize);
+  const problems = [
+    shardSize > e.MAX_IDS && `SHARD_SIZE must be at most MAX_IDS (${e.MAX_IDS}), got ${shardSize}`,
+    maxDistributedIds < e.MAX_IDS &&
+      `MAX_DISTRIBUTED_IDS must be at least MAX_IDS (${e.MAX_IDS}), got ${maxDistributedIds}`,
+    Math.ceil(maxDistributedIds / shardSize) > MAX_SHARDS &&
+      `MAX_DISTRIBUTED_IDS / SHARD_SIZE must be at most ${MAX_SHARDS} shards, got ${maxDistributedIds} / ${shardSize}`,
+  ].filter((p): p is string => typeof p === 'string');
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   return {
     targetUrlTemplate: e.TARGET_URL_TEMPLATE,
     targetName:
@@ -109,6 +150,11 @@ export function loadConfig(
     metricsMode: e.METRICS_MODE ?? defaultMetricsMode(env),
     metricsStorageResolution: e.METRICS_STORAGE_RESOLUTION,
     responseMarginMs: e.RESPONSE_MARGIN_MS,
+    stateMachineArn: e.STATE_MACHINE_ARN,
+    shardSize,
+    shardMaxConcurrency: e.SHARD_MAX_CONCURRENCY,
+    maxDistributedIds,
+    resultsBucket: e.RESULTS_BUCKET,
   };
 }
 

@@ -1,6 +1,4 @@
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler, { type Method } from '@middy/http-router';
 import type {
@@ -11,10 +9,10 @@ import type {
 import type { Config } from './config.js';
 import { MIDDY_OPTIONS } from './deadline.js';
 import { bodyLimit } from './middleware/body-limit.js';
-import { httpErrorBody } from './middleware/http-error-body.js';
-import { HttpStatusError, httpStatusOf } from './middleware/http-status-error.js';
+import { HttpStatusError } from './middleware/http-status-error.js';
+import { isHttpApiEvent, jsonHttp, jsonResponse } from './middleware/json-http.js';
 import type { RequestParser } from './request.js';
-import { type RunHooks, runSweep } from './run.js';
+import { isRunAccepted, type RunHooks, runRequest } from './run.js';
 
 /** The deployed routes (infra/ declares the same ones on the HTTP API). */
 export const SWEEPS_PATH = '/sweeps';
@@ -22,11 +20,7 @@ export const SWEEPS_METHODS = ['GET', 'POST'] as const satisfies readonly Method
 
 type HttpResult = APIGatewayProxyStructuredResultV2;
 
-/** True for an API Gateway HTTP API event in payload format 2.0. */
-export function isHttpApiEvent(event: unknown): event is APIGatewayProxyEventV2 {
-  const e = event as Partial<APIGatewayProxyEventV2> | null;
-  return e?.version === '2.0' && typeof e.requestContext?.http?.method === 'string';
-}
+export { isHttpApiEvent };
 
 /** The HTTP API side of the handler: routes, body parsing and JSON errors, all middy. */
 export function httpApi(
@@ -35,12 +29,11 @@ export function httpApi(
   hooks: RunHooks,
 ): middy.MiddyfiedHandler<APIGatewayProxyEventV2, HttpResult> {
   const respond = async (input: unknown, source: 'body' | 'query', context: Context) => {
-    const response = await runSweep(parser.fromApi(input, source), context, config, hooks);
-    return {
-      statusCode: 200,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(response),
-    } satisfies HttpResult;
+    const outcome = await runRequest(parser.fromApi(input, source), context, config, hooks);
+    // A distributed sweep has only started: 202, and where to follow it.
+    return isRunAccepted(outcome)
+      ? jsonResponse(202, outcome, { Location: outcome.statusUrl })
+      : jsonResponse(200, outcome);
   };
   const fromQuery = (event: APIGatewayProxyEventV2, context: Context) =>
     respond(event.queryStringParameters, 'query', context);
@@ -64,25 +57,5 @@ export function httpApi(
     },
   });
 
-  return middy<APIGatewayProxyEventV2, HttpResult>(MIDDY_OPTIONS)
-    .use(httpHeaderNormalizer())
-    .use(httpErrorHandler({ logger: logInternalError }))
-    .use(httpErrorBody())
-    .handler(routes);
-}
-
-/** Logs our own failures with their cause; a caller's mistakes are answered, not logged. */
-function logInternalError(error: unknown): void {
-  if ((httpStatusOf(error) ?? 500) < 500) return;
-  const cause = (error as { cause?: unknown }).cause ?? error;
-  console.error(
-    JSON.stringify({
-      level: 'ERROR',
-      message: 'internal error',
-      error:
-        cause instanceof Error
-          ? { name: cause.name, message: cause.message, stack: cause.stack }
-          : String(cause),
-    }),
-  );
+  return jsonHttp(routes);
 }

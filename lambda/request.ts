@@ -65,8 +65,14 @@ const scheduleField = v.optional(
   ),
 );
 
+/** The most ids one request may name, and the setting that says so. */
+interface IdLimit {
+  readonly maxIds: number;
+  readonly setting: 'MAX_IDS' | 'MAX_DISTRIBUTED_IDS';
+}
+
 /** Builds the request schema for the limits in config; `schedule` only for non-API events. */
-function requestSchema(config: Config, allowSchedule: boolean) {
+function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
   const L = RequestLimits;
   const entries = {
     start: intField(0, Number.MAX_SAFE_INTEGER),
@@ -107,8 +113,8 @@ function requestSchema(config: Config, allowSchedule: boolean) {
     v.forward(
       v.partialCheck(
         [['start'], ['end']],
-        (r) => r.end - r.start + 1 <= config.maxIds,
-        `must leave at most ${config.maxIds} ids from start to end (MAX_IDS)`,
+        (r) => r.end - r.start + 1 <= limit.maxIds,
+        `must leave at most ${limit.maxIds} ids from start to end (${limit.setting})`,
       ),
       ['end'],
     ),
@@ -124,9 +130,19 @@ export interface RequestParser {
   fromEvent(event: unknown): SweepRequest;
 }
 
-export function requestParser(config: Config): RequestParser {
-  const apiSchema = requestSchema(config, false);
-  const eventSchema = requestSchema(config, true);
+/**
+ * Ranges up to MAX_IDS are swept in one invocation; with `distributed` (by default, when a state
+ * machine is configured) ranges up to MAX_DISTRIBUTED_IDS are accepted and sharded.
+ */
+export function requestParser(
+  config: Config,
+  { distributed = config.stateMachineArn !== undefined }: { readonly distributed?: boolean } = {},
+): RequestParser {
+  const limit: IdLimit = distributed
+    ? { maxIds: config.maxDistributedIds, setting: 'MAX_DISTRIBUTED_IDS' }
+    : { maxIds: config.maxIds, setting: 'MAX_IDS' };
+  const apiSchema = requestSchema(config, limit, false);
+  const eventSchema = requestSchema(config, limit, true);
   return {
     fromApi(input, source) {
       const value = source === 'query' ? queryToFields(input) : input;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
 import { budgetOf, metricsDeadline, sweepDeadline } from './deadline.js';
+import type { RunAccepted } from './distributed/messages.js';
+import { startRun } from './distributed/start.js';
 import { publishMetrics } from './metrics/publish.js';
 import { type SweepRequest, Trigger } from './request.js';
 import { type SweepResponse, summaryLogLine, toResponse } from './response.js';
@@ -22,6 +24,44 @@ export interface RunHooks {
   readonly onProgress?: (settled: number, total: number) => void;
   /** The aggregate before it becomes a response (the local CLI draws its histogram). */
   readonly onAggregate?: (aggregate: SweepAggregate) => void;
+}
+
+/** What a request gets: a finished sweep, or a distributed one started. */
+export type RequestOutcome = SweepResponse | RunAccepted;
+
+/** True when the outcome is a distributed sweep that has only started. */
+export function isRunAccepted(outcome: RequestOutcome): outcome is RunAccepted {
+  return 'statusUrl' in outcome;
+}
+
+/**
+ * A request sweeps here when its range fits one invocation (MAX_IDS); a larger one starts the
+ * state machine, which shards it and merges the shards' results.
+ */
+export async function runRequest(
+  request: SweepRequest,
+  invocation: Invocation,
+  config: Config,
+  hooks: RunHooks = {},
+): Promise<RequestOutcome> {
+  const size = request.end - request.start + 1;
+  if (size <= config.maxIds || config.stateMachineArn === undefined) {
+    return runSweep(request, invocation, config, hooks);
+  }
+  const accepted = await startRun(request, randomUUID(), config, config.stateMachineArn);
+  (hooks.log ?? console.log)(
+    JSON.stringify({
+      level: 'INFO',
+      message: 'distributed sweep started',
+      requestId: invocation.awsRequestId,
+      sweepId: accepted.sweepId,
+      trigger: accepted.trigger,
+      schedule: request.schedule,
+      range: accepted.range,
+      shards: accepted.shards,
+    }),
+  );
+  return accepted;
 }
 
 /** request → sweep within the deadline → metrics within what is left → response and log line. */

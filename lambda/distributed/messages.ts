@@ -1,0 +1,115 @@
+import * as v from 'valibot';
+import { InvalidRequestError } from '../errors.js';
+import { Trigger } from '../request.js';
+import type { IdRange } from '../sweep/range.js';
+
+/**
+ * What the sweep function, the state machine (infra/) and the runs function say to each other.
+ * The state machine's JSONPath reads these field names: rename one in both places.
+ */
+
+/** Who asked for a run: carried through the state machine to the reduce step as one object. */
+export interface RunRecord {
+  readonly sweepId: string;
+  readonly trigger: Trigger;
+  readonly schedule?: string;
+  readonly range: IdRange;
+}
+
+/** Per-shard sweep options: the request's, with the rate limit split between shards. */
+export interface ShardOptions {
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly ratePerSecond?: number;
+}
+
+/** The execution input: the Plan state lists shard starts with States.ArrayRange from it. */
+export interface RunInput {
+  readonly run: RunRecord;
+  readonly range: IdRange;
+  readonly shardSize: number;
+  readonly shardOptions: ShardOptions;
+}
+
+/** What answers a request for a distributed sweep: 202 on the API. */
+export interface RunAccepted {
+  readonly sweepId: string;
+  readonly trigger: Trigger;
+  readonly target: string;
+  readonly range: IdRange;
+  readonly total: number;
+  readonly status: 'RUNNING';
+  readonly shards: number;
+  readonly shardSize: number;
+  /** Path on the API that reports progress and, when done, the merged result. */
+  readonly statusUrl: string;
+}
+
+export const SHARD_KIND = 'shard';
+export const REDUCE_KIND = 'reduce';
+
+const count = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min));
+
+const ShardEventSchema = v.strictObject({
+  kind: v.literal(SHARD_KIND),
+  sweepId: v.pipe(v.string(), v.minLength(1)),
+  shardStart: count(0),
+  shardSize: count(1),
+  rangeEnd: count(0),
+  options: v.strictObject({
+    concurrency: count(1),
+    timeoutMs: count(1),
+    retries: count(0),
+    ratePerSecond: v.optional(v.pipe(v.number(), v.gtValue(0))),
+  }),
+});
+export type ShardEvent = v.InferOutput<typeof ShardEventSchema>;
+
+const RangeSchema = v.strictObject({ start: count(0), end: count(0) });
+
+const ReduceEventSchema = v.strictObject({
+  kind: v.literal(REDUCE_KIND),
+  run: v.strictObject({
+    sweepId: v.pipe(v.string(), v.minLength(1)),
+    trigger: v.picklist(Object.values(Trigger)),
+    schedule: v.optional(v.string()),
+    range: RangeSchema,
+  }),
+  /** $$.Execution.StartTime: ISO 8601. */
+  startedAt: v.pipe(v.string(), v.isoTimestamp()),
+  /** The Distributed Map's ResultWriterDetails: where its manifest is. */
+  results: v.object({ Bucket: v.string(), Key: v.string() }),
+});
+export type ReduceEvent = v.InferOutput<typeof ReduceEventSchema>;
+
+/** True for events that say they are a shard; parseShardEvent then checks the rest. */
+export function isShardEvent(event: unknown): boolean {
+  return (event as { kind?: unknown } | null)?.kind === SHARD_KIND;
+}
+
+export function isReduceEvent(event: unknown): boolean {
+  return (event as { kind?: unknown } | null)?.kind === REDUCE_KIND;
+}
+
+export function parseShardEvent(event: unknown): ShardEvent {
+  return parseOrThrow(ShardEventSchema, event, 'shard event');
+}
+
+export function parseReduceEvent(event: unknown): ReduceEvent {
+  return parseOrThrow(ReduceEventSchema, event, 'reduce event');
+}
+
+function parseOrThrow<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+  what: string,
+): v.InferOutput<S> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  const details = v.flatten(result.issues).nested ?? {};
+  throw new InvalidRequestError(
+    `invalid ${what}: ${v.summarize(result.issues)}`,
+    details as Record<string, string[]>,
+  );
+}

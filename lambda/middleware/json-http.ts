@@ -1,0 +1,68 @@
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { MIDDY_OPTIONS } from '../deadline.js';
+import { httpErrorBody } from './http-error-body.js';
+import { httpStatusOf } from './http-status-error.js';
+
+type HttpHandler = middy.MiddyfiedHandler<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2
+>;
+/** The inner handler: the router, typically. */
+type Routes = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2> | APIGatewayProxyStructuredResultV2;
+
+/**
+ * The stack every HTTP API route runs in, in both functions: normalised headers, every error as
+ * the JSON error body, our own failures logged with their cause.
+ */
+export function jsonHttp(routes: Routes): HttpHandler {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(MIDDY_OPTIONS)
+    .use(httpHeaderNormalizer())
+    .use(httpErrorHandler({ logger: logInternalError }))
+    .use(httpErrorBody())
+    .handler(routes);
+}
+
+/** A JSON response. */
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** True for an API Gateway HTTP API event in payload format 2.0. */
+export function isHttpApiEvent(event: unknown): event is APIGatewayProxyEventV2 {
+  const e = event as Partial<APIGatewayProxyEventV2> | null;
+  return e?.version === '2.0' && typeof e.requestContext?.http?.method === 'string';
+}
+
+/** Logs our own failures with their cause; a caller's mistakes are answered, not logged. */
+function logInternalError(error: unknown): void {
+  if ((httpStatusOf(error) ?? 500) < 500) return;
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  console.error(
+    JSON.stringify({
+      level: 'ERROR',
+      message: 'internal error',
+      error:
+        cause instanceof Error
+          ? { name: cause.name, message: cause.message, stack: cause.stack }
+          : String(cause),
+    }),
+  );
+}
