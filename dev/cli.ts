@@ -4,12 +4,15 @@
  */
 import { parseArgs } from 'node:util';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { loadConfig } from '../lambda/config.js';
+import { type Config, loadConfig } from '../lambda/config.js';
+import { InvalidRequestError } from '../lambda/errors.js';
 import { createHandler } from '../lambda/handler.js';
+import { requestParser, type SweepRequest } from '../lambda/request.js';
 import type { SweepResponse } from '../lambda/response.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { toHttpApiEvent } from './http-api-event.js';
 import { localContext } from './local-context.js';
+import { runDistributedLocally } from './local-runs.js';
 import { formatSummary } from './summary.js';
 import { resolveTarget } from './target.js';
 
@@ -62,7 +65,11 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     });
     if (!flags.json) process.stderr.write(`sweeping ${target.description}\n`);
-    const body = JSON.stringify(requestBody(flags));
+    const fields = requestBody(flags);
+    if (exceedsOneInvocation(fields, config.maxIds)) {
+      return await sweepDistributed(fields, config, flags.json, progress);
+    }
+    const body = JSON.stringify(fields);
     const event = toHttpApiEvent({
       method: 'POST',
       url: '/sweeps',
@@ -114,16 +121,62 @@ function requestBody(flags: ReturnType<typeof parseFlags>): Record<string, unkno
 /** The handler's 4xx, in the flags' words: `--timeout must be …`. */
 function requestError(result: APIGatewayProxyStructuredResultV2): number {
   const { error } = JSON.parse(String(result.body)) as {
-    error: { message: string; details?: Record<string, string[]> };
+    error: { message: string; details?: Record<string, readonly string[]> };
   };
+  printInvalid(error.message, error.details);
+  return (result.statusCode ?? 500) < 500 ? EXIT_USAGE : 1;
+}
+
+function printInvalid(
+  message: string,
+  fieldProblems: Readonly<Record<string, readonly string[]>> = {},
+): void {
   const flagOf: Record<string, string> = { timeoutMs: 'timeout' };
-  const details = Object.entries(error.details ?? {}).map(
+  const details = Object.entries(fieldProblems).map(
     ([field, problems]) => `  --${flagOf[field] ?? field} ${problems.join(', ')}`,
   );
   process.stderr.write(
-    `status-sweep: ${details.length > 0 ? `invalid flags\n${details.join('\n')}` : error.message}\n`,
+    `status-sweep: ${details.length > 0 ? `invalid flags\n${details.join('\n')}` : message}\n`,
   );
-  return (result.statusCode ?? 500) < 500 ? EXIT_USAGE : 1;
+}
+
+/** More ids than one invocation sweeps: a deployed API would hand them to Step Functions. */
+function exceedsOneInvocation(fields: Record<string, unknown>, maxIds: number): boolean {
+  const { start, end } = fields;
+  return typeof start === 'number' && typeof end === 'number' && end - start + 1 > maxIds;
+}
+
+/** A range above MAX_IDS through the local executor: same shards, same merge as in AWS. */
+async function sweepDistributed(
+  fields: Record<string, unknown>,
+  config: Config,
+  json: boolean,
+  progress: ReturnType<typeof progressLine>,
+): Promise<number> {
+  let request: SweepRequest;
+  try {
+    request = requestParser(config, { distributed: true }).fromEvent(fields);
+  } catch (error) {
+    if (!(error instanceof InvalidRequestError)) throw error;
+    printInvalid(error.message, error.details);
+    return EXIT_USAGE;
+  }
+  let latency: HistogramSnapshot | undefined;
+  const response = await runDistributedLocally(request, config, {
+    onPlan: ({ shards, shardSize, atOnce }) => {
+      if (json) return;
+      process.stderr.write(
+        `distributed: ${shards} shards of up to ${shardSize} ids, ${atOnce} at a time (the local executor standing in for the Step Functions Distributed Map)\n`,
+      );
+    },
+    onProgress: progress.update,
+    onAggregate: (aggregate) => {
+      latency = aggregate.latency;
+    },
+  });
+  progress.clear();
+  process.stdout.write(json ? `${JSON.stringify(response)}\n` : formatSummary(response, latency));
+  return 0;
 }
 
 function usageError(message: string): number {

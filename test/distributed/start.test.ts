@@ -1,0 +1,105 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunAccepted, RunInput } from '../../lambda/distributed/messages.js';
+import { lambdaContext, postSweeps, scheduleEvent } from '../support/events.js';
+import { type HandlerUnderTest, handlerOnLoopback, jsonBody } from '../support/sweep-handler.js';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:StatusSweepRuns';
+const sfn = mockClient(SFNClient);
+
+describe('a range larger than one invocation', () => {
+  let sut: HandlerUnderTest;
+  beforeAll(async () => {
+    sut = await handlerOnLoopback({
+      MAX_IDS: '100',
+      MAX_DISTRIBUTED_IDS: '1000',
+      SHARD_MAX_CONCURRENCY: '4',
+      STATE_MACHINE_ARN,
+    });
+  });
+  afterAll(() => sut.close());
+  beforeEach(() => {
+    sfn.reset();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+  });
+
+  it('starts the state machine and answers 202 with where to follow it', async () => {
+    const result = await sut.handler(
+      postSweeps({ start: 1, end: 250, concurrency: 8, ratePerSecond: 40 }),
+      lambdaContext(),
+    );
+
+    expect(result).toMatchObject({ statusCode: 202 });
+    const accepted = jsonBody(result) as RunAccepted;
+    expect(accepted).toMatchObject({
+      trigger: 'api',
+      target: 'demo',
+      range: { start: 1, end: 250 },
+      total: 250,
+      status: 'RUNNING',
+      shards: 3,
+      shardSize: 100,
+      statusUrl: `/sweeps/${accepted.sweepId}`,
+    });
+    expect((result as { headers: Record<string, string> }).headers.Location).toBe(
+      accepted.statusUrl,
+    );
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    const call = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(call?.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(call?.name).toBe(accepted.sweepId);
+    const input = JSON.parse(call?.input ?? '{}') as RunInput;
+    expect(input).toEqual({
+      run: { sweepId: accepted.sweepId, trigger: 'api', range: { start: 1, end: 250 } },
+      range: { start: 1, end: 250 },
+      shardSize: 100,
+      // 40/s across at most 4 shards at once: 10/s each.
+      shardOptions: { concurrency: 8, timeoutMs: 10_000, retries: 2, ratePerSecond: 10 },
+    });
+  });
+
+  it('starts a scheduled large range too, naming the schedule in the run', async () => {
+    const accepted = (await sut.handler(
+      scheduleEvent({ start: 0, end: 999, schedule: 'everything' }),
+      lambdaContext(),
+    )) as RunAccepted;
+
+    expect(accepted).toMatchObject({ trigger: 'schedule', shards: 10, status: 'RUNNING' });
+    const input = JSON.parse(
+      sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}',
+    );
+    expect(input.run).toEqual({
+      sweepId: accepted.sweepId,
+      trigger: 'schedule',
+      schedule: 'everything',
+      range: { start: 0, end: 999 },
+    });
+  });
+
+  it('sweeps a range within MAX_IDS itself, starting nothing', async () => {
+    const result = await sut.handler(postSweeps({ start: 1, end: 100 }), lambdaContext());
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it('refuses a range above MAX_DISTRIBUTED_IDS by name', async () => {
+    const result = await sut.handler(postSweeps({ start: 1, end: 1001 }), lambdaContext());
+    expect(result).toMatchObject({ statusCode: 400 });
+    expect(JSON.stringify(jsonBody(result))).toContain('MAX_DISTRIBUTED_IDS');
+  });
+});
+
+describe('without a state machine', () => {
+  it('keeps refusing ranges above MAX_IDS', async () => {
+    const sut = await handlerOnLoopback({ MAX_IDS: '100' });
+    try {
+      const result = await sut.handler(postSweeps({ start: 1, end: 101 }), lambdaContext());
+      expect(result).toMatchObject({ statusCode: 400 });
+      expect(JSON.stringify(jsonBody(result))).toContain('(MAX_IDS)');
+    } finally {
+      await sut.close();
+    }
+  });
+});
