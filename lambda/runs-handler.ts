@@ -1,6 +1,10 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import { type Config, loadConfig } from './config.js';
 import { budgetOf, MIDDY_OPTIONS, metricsDeadline } from './deadline.js';
 import { finishRun } from './distributed/finish.js';
@@ -56,7 +60,7 @@ export function createRunsHandler(config: Config) {
   };
 
   const http = jsonHttp(
-    httpRouterHandler<APIGatewayProxyEventV2>({
+    httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
       routes: [{ method: 'GET', path: RUN_PATH, handler: status }],
       notFoundResponse: ({ method, path }) => {
         throw new HttpStatusError(404, `no route for ${method} ${path}`);
