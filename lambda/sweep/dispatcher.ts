@@ -21,12 +21,19 @@ interface CachedPool {
 const pools = new Map<string, CachedPool>();
 
 /**
- * The pool for `origin` holding at most `connections` sockets. A sweep asking for a different
- * cap gets a fresh pool; the old one closes once its queued requests are done.
+ * The pool for `origin`, holding at least `connections` sockets. A sweep never has more requests
+ * in flight than its concurrency, so a warm pool with a higher cap serves it as is (its idle
+ * sockets stay idle); only a sweep asking for more gets a fresh pool, and the old one closes once
+ * its queued requests are done.
  */
 export function poolFor(origin: string, connections: number): Pool {
   const cached = pools.get(origin);
-  if (cached?.connections === connections && !cached.pool.closed && !cached.pool.destroyed) {
+  if (
+    cached &&
+    cached.connections >= connections &&
+    !cached.pool.closed &&
+    !cached.pool.destroyed
+  ) {
     return cached.pool;
   }
   if (cached) void cached.pool.close().catch(() => undefined);

@@ -282,3 +282,21 @@ describe('sweep options', () => {
     await expect(sweep(options)).rejects.toThrow(message);
   });
 });
+
+describe('sweep connection reuse', () => {
+  it('serves a lower concurrency from the warm pool of an earlier, higher one', async () => {
+    const upstream = await startFaultUpstream(() => ok());
+    try {
+      const options = { urlTemplate: upstream.urlTemplate, timeoutMs: 5_000, retries: 0 };
+      await sweep({ ...options, concurrency: 8, range: { start: 1, end: 64 } });
+      const afterFirst = upstream.connectionsAccepted();
+      const result = await sweep({ ...options, concurrency: 2, range: { start: 65, end: 100 } });
+      expect(result.statuses).toEqual({ '200': 36 });
+      expect(upstream.connectionsAccepted()).toBe(afterFirst);
+      expect(upstream.peakInFlight()).toBeLessThanOrEqual(8);
+    } finally {
+      await closePools();
+      await upstream.close();
+    }
+  });
+});
