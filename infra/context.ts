@@ -21,6 +21,10 @@ export const CONTEXT_KEYS = [
   'schedules',
   'alarmEmail',
   'successRateThreshold',
+  'shardSize',
+  'mapMaxConcurrency',
+  'maxDistributedIds',
+  'resultsRetentionDays',
 ] as const;
 
 const int = v.pipe(
@@ -65,6 +69,10 @@ const Context = v.object({
   ),
   alarmEmail: v.optional(v.pipe(v.string(), v.email())),
   successRateThreshold: v.optional(v.pipe(int, v.maxValue(100))),
+  shardSize: optionalInt,
+  mapMaxConcurrency: optionalInt,
+  maxDistributedIds: optionalInt,
+  resultsRetentionDays: optionalInt,
 });
 
 /** Reads the stack's settings from context; throws naming each bad key and the value received. */
@@ -93,6 +101,13 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
     api: {
       throttlingRateLimit: c.throttlingRateLimit,
       throttlingBurstLimit: c.throttlingBurstLimit,
+    },
+    distributed: {
+      shardSize: c.shardSize,
+      maxConcurrency: c.mapMaxConcurrency,
+      maxIds: c.maxDistributedIds,
+      resultsRetention:
+        c.resultsRetentionDays === undefined ? undefined : Duration.days(c.resultsRetentionDays),
     },
     schedules: c.schedules,
     alarms: { alarmEmail: c.alarmEmail, successRateThreshold: c.successRateThreshold },

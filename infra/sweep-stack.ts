@@ -1,17 +1,42 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ResultsBucket } from './constructs/results-bucket.js';
+import { RunsFunction, type RunsFunctionProps } from './constructs/runs-function.js';
+import { StateMachineArns } from './constructs/state-machine-arns.js';
 import { SweepAlarms, type SweepAlarmsProps } from './constructs/sweep-alarms.js';
 import { SweepApi, type SweepApiProps } from './constructs/sweep-api.js';
 import { SweepDashboard } from './constructs/sweep-dashboard.js';
 import { SweepFunction, type SweepFunctionProps } from './constructs/sweep-function.js';
 import { type SweepScheduleSpec, SweepSchedules } from './constructs/sweep-schedules.js';
+import { SweepStateMachine } from './constructs/sweep-state-machine.js';
+
+/** Sweeps of ranges above `maxIds`: a Step Functions Distributed Map of shards. */
+export interface DistributedSweepProps {
+  /** Ids per shard (one sweep function invocation each). @default - the function's `maxIds` */
+  readonly shardSize?: number;
+  /** Shards running at once; each gets this fraction of a request's rate limit. @default - 10 */
+  readonly maxConcurrency?: number;
+  /** The most ids one distributed sweep covers. @default - 1,000,000 ids (at most 1,000 shards) */
+  readonly maxIds?: number;
+  /** How long shard and merged results are kept in the results bucket. @default - 30 days */
+  readonly resultsRetention?: Duration;
+  /** The state machine's name (fixed: its ARN is formatted, not referenced). @default - `<stack name>-DistributedSweeps` */
+  readonly stateMachineName?: string;
+  /** Memory, timeout and log retention of the runs function (GET /sweeps/{id}, reduce). */
+  readonly runsFunction?: Pick<RunsFunctionProps, 'memorySize' | 'timeout' | 'logRetention'>;
+}
 
 /** Everything a deployment chooses; each default is documented where it is applied. */
 export interface SweepStackProps extends StackProps {
   /** The function: target, limits, memory, timeout, logs, concurrency. */
-  readonly function?: SweepFunctionProps;
+  readonly function?: Omit<
+    SweepFunctionProps,
+    'stateMachine' | 'shardSize' | 'shardMaxConcurrency' | 'maxDistributedIds'
+  >;
+  /** Distributed sweeps: shard size, concurrency, results retention. */
+  readonly distributed?: DistributedSweepProps;
   /** The HTTP API: authorizer, throttling, access log retention. */
-  readonly api?: Omit<SweepApiProps, 'handler'>;
+  readonly api?: Omit<SweepApiProps, 'handler' | 'runsHandler'>;
   /** Recurring sweeps. @default - none */
   readonly schedules?: readonly SweepScheduleSpec[];
   /** Success-rate threshold, N of M, email. */
@@ -26,11 +51,15 @@ export interface SweepStackProps extends StackProps {
 }
 
 /**
- * Status Sweep: the function, its authenticated HTTPS API, its schedules, a dashboard and alarms.
+ * Status Sweep: the function, its authenticated HTTPS API, its schedules, a dashboard and alarms;
+ * ranges above `maxIds` run as a Distributed Map of the function, merged by the runs function.
  * The missed-sweep alarm exists only with schedules; by default it waits twice the longest gap.
  */
 export class SweepStack extends Stack {
   readonly sweep: SweepFunction;
+  readonly runs: RunsFunction;
+  readonly results: ResultsBucket;
+  readonly stateMachine: SweepStateMachine;
   readonly api: SweepApi;
   readonly schedules: SweepSchedules;
   readonly alarms: SweepAlarms;
@@ -38,8 +67,40 @@ export class SweepStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SweepStackProps = {}) {
     super(scope, id, props);
-    const sweep = new SweepFunction(this, 'Function', props.function);
-    const api = new SweepApi(this, 'Api', { ...props.api, handler: sweep.function });
+    const distributed = props.distributed ?? {};
+    // Named, not referenced: the functions it invokes know its ARN without a dependency cycle.
+    const arns = new StateMachineArns(
+      this,
+      distributed.stateMachineName ?? StateMachineArns.defaultName(this),
+    );
+    const sweep = new SweepFunction(this, 'Function', {
+      ...props.function,
+      stateMachine: arns,
+      shardSize: distributed.shardSize,
+      shardMaxConcurrency: distributed.maxConcurrency,
+      maxDistributedIds: distributed.maxIds,
+    });
+    const results = new ResultsBucket(this, 'Results', { retention: distributed.resultsRetention });
+    const runs = new RunsFunction(this, 'Runs', {
+      ...distributed.runsFunction,
+      environment: sweep.environment,
+      stateMachine: arns,
+      resultsBucket: results.bucket,
+    });
+    sweep.grantPutSweepMetrics(runs.function);
+    const stateMachine = new SweepStateMachine(this, 'Distributed', {
+      arns,
+      sweepFunction: sweep.function,
+      sweepTimeout: sweep.timeout,
+      runsFunction: runs.function,
+      resultsBucket: results.bucket,
+      maxConcurrency: sweep.shardMaxConcurrency,
+    });
+    const api = new SweepApi(this, 'Api', {
+      ...props.api,
+      handler: sweep.function,
+      runsHandler: runs.function,
+    });
     const schedules = new SweepSchedules(this, 'Schedules', {
       handler: sweep.function,
       schedules: props.schedules ?? [],
@@ -50,6 +111,7 @@ export class SweepStack extends Stack {
       metrics: sweep.metrics,
       handler: sweep.function,
       deadLetterQueue: sweep.deadLetterQueue,
+      stateMachine: stateMachine.stateMachine,
       missedSweepWindow:
         props.alarms?.missedSweepWindow ??
         (schedules.longestInterval && Duration.seconds(2 * schedules.longestInterval.toSeconds())),
@@ -60,9 +122,13 @@ export class SweepStack extends Stack {
       stage: api.stage,
       deadLetterQueue: sweep.deadLetterQueue,
       alarms: alarms.all,
+      stateMachine: stateMachine.stateMachine,
     });
 
     this.sweep = sweep;
+    this.runs = runs;
+    this.results = results;
+    this.stateMachine = stateMachine;
     this.api = api;
     this.schedules = schedules;
     this.alarms = alarms;
@@ -70,10 +136,13 @@ export class SweepStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', {
       value: api.url,
-      description: 'API base URL; the routes are POST and GET {ApiUrl}sweeps',
+      description:
+        'API base URL; the routes are POST and GET {ApiUrl}sweeps, GET {ApiUrl}sweeps/{id}',
     });
     new CfnOutput(this, 'FunctionName', { value: sweep.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: sweep.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ResultsBucketName', { value: results.bucket.bucketName });
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboard.dashboardName}`,

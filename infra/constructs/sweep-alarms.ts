@@ -5,6 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { SweepMetrics } from './sweep-metrics.js';
 
@@ -15,6 +16,8 @@ export interface SweepAlarmsProps {
   readonly metrics: SweepMetrics;
   readonly handler: IFunction;
   readonly deadLetterQueue: IQueue;
+  /** The distributed-sweep state machine. @default - no failed-execution alarm */
+  readonly stateMachine?: IStateMachine;
   /** Alarm when the success rate (percent) falls below this. @default - 95 percent */
   readonly successRateThreshold?: number;
   /** N of "N of M" five-minute periods below the threshold. @default - 3 periods */
@@ -37,6 +40,7 @@ export class SweepAlarms extends Construct {
   readonly functionErrors: Alarm;
   readonly deadLetters: Alarm;
   readonly missedSweep: Alarm | undefined;
+  readonly executionsFailed: Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: SweepAlarmsProps) {
     super(scope, id);
@@ -97,6 +101,21 @@ export class SweepAlarms extends Construct {
       });
     }
 
+    // A failed shard is tolerated and counted; a failed execution means no merged result at all.
+    this.executionsFailed =
+      props.stateMachine &&
+      new Alarm(this, 'ExecutionsFailed', {
+        alarmDescription: 'A distributed sweep execution failed: it has no merged result.',
+        metric: props.stateMachine.metricFailed({
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+
     const action = new SnsAction(this.topic);
     for (const alarm of this.all) {
       alarm.addAlarmAction(action);
@@ -106,7 +125,13 @@ export class SweepAlarms extends Construct {
 
   /** Every alarm, for a dashboard status widget. */
   get all(): Alarm[] {
-    const alarms = [this.successRate, this.functionErrors, this.deadLetters, this.missedSweep];
+    const alarms = [
+      this.successRate,
+      this.functionErrors,
+      this.deadLetters,
+      this.missedSweep,
+      this.executionsFailed,
+    ];
     return alarms.filter((alarm): alarm is Alarm => alarm !== undefined);
   }
 }

@@ -39,6 +39,8 @@ export const ACCESS_LOG_FIELDS = {
 export interface SweepApiProps {
   /** The function behind `POST /sweeps` and `GET /sweeps`. */
   readonly handler: IFunction;
+  /** The function behind `GET /sweeps/{id}` (distributed sweeps). */
+  readonly runsHandler: IFunction;
   /**
    * Who may call the routes.
    * @default - AWS IAM (SigV4-signed requests from principals allowed `execute-api:Invoke`)
@@ -53,14 +55,15 @@ export interface SweepApiProps {
 }
 
 /**
- * An HTTP API in front of the sweep function: IAM-authorized by default, throttled, with JSON
- * access logs. Each sweep runs up to 28 s because API Gateway cuts integrations at 30 s.
+ * An HTTP API in front of the sweep function (and the runs function for `GET /sweeps/{id}`):
+ * IAM-authorized by default, throttled, with JSON access logs. Each sweep runs up to 28 s because
+ * API Gateway cuts integrations at 30 s.
  */
 export class SweepApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogGroup: LogGroup;
-  /** `POST /sweeps` and `GET /sweeps`. */
+  /** `POST /sweeps`, `GET /sweeps` and `GET /sweeps/{id}`. */
   readonly routes: readonly HttpRoute[];
 
   constructor(scope: Construct, id: string, props: SweepApiProps) {
@@ -71,11 +74,18 @@ export class SweepApi extends Construct {
       createDefaultStage: false,
       defaultAuthorizer: props.authorizer ?? new HttpIamAuthorizer(),
     });
-    this.routes = this.httpApi.addRoutes({
-      path: '/sweeps',
-      methods: [HttpMethod.POST, HttpMethod.GET],
-      integration: new HttpLambdaIntegration('SweepIntegration', props.handler),
-    });
+    this.routes = [
+      ...this.httpApi.addRoutes({
+        path: '/sweeps',
+        methods: [HttpMethod.POST, HttpMethod.GET],
+        integration: new HttpLambdaIntegration('SweepIntegration', props.handler),
+      }),
+      ...this.httpApi.addRoutes({
+        path: '/sweeps/{id}',
+        methods: [HttpMethod.GET],
+        integration: new HttpLambdaIntegration('RunsIntegration', props.runsHandler),
+      }),
+    ];
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,

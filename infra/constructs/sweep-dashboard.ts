@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { StatusClass, type SweepMetrics } from './sweep-metrics.js';
 
@@ -20,6 +21,8 @@ export interface SweepDashboardProps {
   readonly stage: IHttpStage;
   readonly deadLetterQueue: IQueue;
   readonly alarms: readonly IAlarm[];
+  /** The distributed-sweep state machine. @default - no distributed-sweep widget */
+  readonly stateMachine?: IStateMachine;
   /** @default - a name CloudFormation generates */
   readonly dashboardName?: string;
 }
@@ -102,6 +105,20 @@ export class SweepDashboard extends Construct {
         handler.metric('ConcurrentExecutions', { statistic: 'Maximum', label: 'concurrent' }),
       ]),
     );
+    const { stateMachine } = props;
+    if (stateMachine !== undefined) {
+      this.dashboard.addWidgets(
+        graph(
+          'Distributed sweeps (executions)',
+          [
+            stateMachine.metricStarted({ statistic: 'Sum', label: 'started' }),
+            stateMachine.metricSucceeded({ statistic: 'Sum', label: 'succeeded' }),
+            stateMachine.metricFailed({ statistic: 'Sum', label: 'failed' }),
+          ],
+          ROW,
+        ),
+      );
+    }
     this.dashboard.addWidgets(
       graph(
         'API 4xx and 5xx',

@@ -1,30 +1,19 @@
-import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
-import { Grant, type IGrantable, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import {
-  Architecture,
-  type IFunction,
-  LoggingFormat,
-  Runtime,
-  Tracing,
-} from 'aws-cdk-lib/aws-lambda';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_TARGET_URL_TEMPLATE, ID_PLACEHOLDER, loadConfig } from '../../lambda/config.js';
+import { MAX_SHARDS } from '../../lambda/distributed/shards.js';
 import { DEFAULT_NAMESPACE } from '../../lambda/metrics/names.js';
+import { nodeFunction, REPO_ROOT } from './node-function.js';
+import type { StateMachineArns } from './state-machine-arns.js';
 import { SweepMetrics } from './sweep-metrics.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * ESM bundles have no `require`; CJS dependencies bundled into them call it, so the banner
- * recreates it from `import.meta.url`.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __sweepCreateRequire } from 'node:module'; const require = __sweepCreateRequire(import.meta.url);";
+/** The largest range a distributed sweep takes by default (fewer when shards are small). */
+const DEFAULT_MAX_DISTRIBUTED_IDS = 1_000_000;
 
 /** How the function is built and what it is told through its environment. */
 export interface SweepFunctionProps {
@@ -54,6 +43,24 @@ export interface SweepFunctionProps {
   readonly reservedConcurrency?: number;
   /** How long an asynchronous invocation may wait in Lambda's queue. @default - 1 hour */
   readonly maxEventAge?: Duration;
+  /**
+   * The state machine that runs ranges above `maxIds` as shards; the function may start its
+   * executions and nothing else.
+   * @default - no distributed sweeps: ranges above `maxIds` are refused
+   */
+  readonly stateMachine?: StateMachineArns;
+  /** Ids per shard of a distributed sweep (one invocation each). @default - `maxIds` */
+  readonly shardSize?: number;
+  /**
+   * Shards running at once (the Distributed Map's MaxConcurrency); a request's rate limit is
+   * split evenly between them. @default - 10 shards
+   */
+  readonly shardMaxConcurrency?: number;
+  /**
+   * The most ids one distributed sweep covers.
+   * @default - 1,000,000 ids, or 1,000 shards (the States.ArrayRange limit) if that is fewer
+   */
+  readonly maxDistributedIds?: number;
 }
 
 /**
@@ -63,29 +70,49 @@ export interface SweepFunctionProps {
  */
 export class SweepFunction extends Construct {
   readonly function: IFunction;
+  readonly role: Role;
   /** Failed asynchronous invocations and undeliverable scheduled invocations. SSL enforced. */
   readonly deadLetterQueue: Queue;
   /** The sweep metrics this function publishes. */
   readonly metrics: SweepMetrics;
   /** The environment the function runs with (validated at synth like at cold start). */
   readonly environment: Readonly<Record<string, string>>;
+  /** Shards running at once: the Distributed Map must use the same number. */
+  readonly shardMaxConcurrency: number;
+  /** The function's timeout: one shard never runs longer. */
+  readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: SweepFunctionProps = {}) {
     super(scope, id);
     const targetUrlTemplate = props.targetUrlTemplate ?? DEFAULT_TARGET_URL_TEMPLATE;
+    const maxIds = props.maxIds ?? 10_000;
+    const shardSize = props.shardSize ?? maxIds;
+    this.shardMaxConcurrency = props.shardMaxConcurrency ?? 10;
+    this.timeout = props.timeout ?? Duration.seconds(120);
     this.environment = {
       TARGET_URL_TEMPLATE: targetUrlTemplate,
       TARGET_NAME: props.targetName ?? defaultTargetName(targetUrlTemplate),
-      MAX_IDS: String(props.maxIds ?? 10_000),
+      MAX_IDS: String(maxIds),
       MAX_CONCURRENCY: String(props.maxConcurrency ?? 256),
       METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_NAMESPACE,
       METRICS_MODE: 'cloudwatch',
       METRICS_STORAGE_RESOLUTION: String(props.metricsStorageResolution ?? 60),
       RESPONSE_MARGIN_MS: String((props.responseMargin ?? Duration.seconds(3)).toMilliseconds()),
       NODE_OPTIONS: '--enable-source-maps',
+      ...(props.stateMachine && { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn }),
+      SHARD_SIZE: String(shardSize),
+      SHARD_MAX_CONCURRENCY: String(this.shardMaxConcurrency),
+      MAX_DISTRIBUTED_IDS: String(
+        props.maxDistributedIds ?? Math.min(DEFAULT_MAX_DISTRIBUTED_IDS, MAX_SHARDS * shardSize),
+      ),
     };
     // The function's own validation, run at synth: a bad setting fails here, not at cold start.
-    const config = loadConfig(this.environment);
+    // Deploy-time values (the formatted state machine ARN) are left to the function.
+    const config = loadConfig(
+      Object.fromEntries(
+        Object.entries(this.environment).filter(([, value]) => !Token.isUnresolved(value)),
+      ),
+    );
     this.metrics = new SweepMetrics(config.metricsNamespace, config.targetName);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
@@ -98,51 +125,22 @@ export class SweepFunction extends Construct {
       reason: 'This queue is the dead-letter queue; messages in it are inspected, not retried.',
     });
 
-    const logGroup = new LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-    });
-    // An explicit role so that logging is a grant on our log group, not a managed policy on "*".
-    const role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-    });
-    logGroup.grantWrite(role);
-
-    const fn = new NodejsFunction(this, 'Handler', {
+    const { function: fn, role } = nodeFunction(this, {
       entry: props.entry ?? `${REPO_ROOT}lambda/handler.ts`,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(120),
-      role,
-      logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      tracing: Tracing.ACTIVE,
+      timeout: this.timeout,
+      logRetention: props.logRetention,
       environment: this.environment,
       reservedConcurrentExecutions: props.reservedConcurrency,
       // One scheduled run is one sweep: Lambda's default two async retries would triple the load.
       retryAttempts: 0,
       maxEventAge: props.maxEventAge ?? Duration.hours(1),
       onFailure: new SqsDestination(this.deadLetterQueue),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings, not a copy of every source file (4 MB → ~1 MB).
-        sourcesContent: false,
-        // The SDK is bundled: a pinned, tree-shaken copy loads faster than the runtime's.
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
     });
     this.function = fn;
+    this.role = role;
     this.grantPutSweepMetrics(fn);
+    props.stateMachine?.grantStartExecution(fn);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -12,13 +12,29 @@ describe('the HTTP API', () => {
     template = synthTemplate();
   });
 
-  it('routes POST /sweeps and GET /sweeps, and nothing else, to the function with IAM auth', () => {
+  it('routes POST and GET /sweeps to the sweep function, GET /sweeps/{id} to the runs function, all with IAM auth', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    /** The construct (`Function` or `Runs`) whose function a route's integration invokes. */
+    const target = (integrationRef: string): string => {
+      const uri = JSON.stringify(integrations[integrationRef]?.Properties.IntegrationUri);
+      return uri.match(/"(Function|Runs)Handler\w+"/)?.[1] ?? uri;
+    };
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
-      (r) => (r as { Properties: { RouteKey: string; AuthorizationType: string } }).Properties,
+      (r) =>
+        (
+          r as {
+            Properties: { RouteKey: string; AuthorizationType: string; Target: unknown };
+          }
+        ).Properties,
     );
-    expect(routes.map((r) => [r.RouteKey, r.AuthorizationType]).sort()).toEqual([
-      ['GET /sweeps', 'AWS_IAM'],
-      ['POST /sweeps', 'AWS_IAM'],
+    const described = routes.map((r) => {
+      const ref = JSON.stringify(r.Target).match(/"Ref":"(\w+)"/)?.[1] ?? '';
+      return [r.RouteKey, r.AuthorizationType, target(ref)];
+    });
+    expect(described.sort()).toEqual([
+      ['GET /sweeps', 'AWS_IAM', 'Function'],
+      ['GET /sweeps/{id}', 'AWS_IAM', 'Runs'],
+      ['POST /sweeps', 'AWS_IAM', 'Function'],
     ]);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
@@ -71,7 +87,7 @@ describe('the HTTP API', () => {
     });
   });
 
-  it('grants a caller execute-api:Invoke on exactly the two sweep routes', () => {
+  it('grants a caller execute-api:Invoke on exactly the three sweep routes', () => {
     const app = new App({ builtinCloudFormationValidation: false });
     const stack = new SweepStack(app, 'StatusSweep');
     const caller = new Role(stack, 'Caller', { assumedBy: new AccountRootPrincipal() });
@@ -86,11 +102,12 @@ describe('the HTTP API', () => {
     );
     const granted = statements.map((st) => [
       st.Action,
-      JSON.stringify(st.Resource).match(/\/\*\/\w+\/sweeps/)?.[0],
+      JSON.stringify(st.Resource).match(/\/\*\/\w+\/sweeps(\/\*)?"/)?.[0],
     ]);
     expect(granted.sort()).toEqual([
-      ['execute-api:Invoke', '/*/GET/sweeps'],
-      ['execute-api:Invoke', '/*/POST/sweeps'],
+      ['execute-api:Invoke', '/*/GET/sweeps"'],
+      ['execute-api:Invoke', '/*/GET/sweeps/*"'],
+      ['execute-api:Invoke', '/*/POST/sweeps"'],
     ]);
   });
 });

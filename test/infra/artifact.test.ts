@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MetricName } from '../../lambda/metrics/names.js';
@@ -32,6 +33,8 @@ const toolEnv = {
 
 interface Synthesized {
   readonly modulePath: string;
+  /** The runs function's bundle (GET /sweeps/{id}, the reduce task). */
+  readonly runsModulePath: string;
   readonly environment: Record<string, string>;
   readonly scheduleInput: Record<string, unknown>;
 }
@@ -66,17 +69,54 @@ async function synthesize(outdir: string): Promise<Synthesized> {
   ) as {
     Resources: Record<string, Resource>;
   };
-  const resources = Object.values(template.Resources);
-  const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function');
-  const schedule = resources.find((r) => r.Type === 'AWS::Scheduler::Schedule');
-  if (fn === undefined || schedule === undefined) throw new Error('function or schedule missing');
-  const assetDir = join(outdir, fn.Metadata?.['aws:asset:path'] ?? '');
-  const [file] = (fn.Properties.Handler as string).split('.');
+  const entries = Object.entries(template.Resources);
+  /** The function under the stack-level construct `scope` (`Function`, `Runs`). */
+  const lambda = (scope: string) =>
+    entries.find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(`${scope}Handler`),
+    )?.[1];
+  const fn = lambda('Function');
+  const runs = lambda('Runs');
+  const schedule = entries.find(([, r]) => r.Type === 'AWS::Scheduler::Schedule')?.[1];
+  if (fn === undefined || runs === undefined || schedule === undefined) {
+    throw new Error('function, runs function or schedule missing');
+  }
+  const modulePath = (resource: Resource): string => {
+    const [file] = (resource.Properties.Handler as string).split('.');
+    return join(outdir, resource.Metadata?.['aws:asset:path'] ?? '', `${file}.mjs`);
+  };
   return {
-    modulePath: join(assetDir, `${file}.mjs`),
-    environment: (fn.Properties.Environment as { Variables: Record<string, string> }).Variables,
+    modulePath: modulePath(fn),
+    runsModulePath: modulePath(runs),
+    environment: deployedEnvironment(
+      (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    ),
     scheduleInput: JSON.parse((schedule.Properties.Target as { Input: string }).Input),
   };
+}
+
+/** What CloudFormation resolves the pseudo parameters to, in this test's imagined deployment. */
+const PSEUDO: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'eu-west-1',
+  'AWS::AccountId': '123456789012',
+};
+
+/** The environment as deployed: `Fn::Join`s of strings and pseudo parameters (the formatted state machine ARN) resolved. */
+function deployedEnvironment(variables: Record<string, unknown>): Record<string, string> {
+  const resolve = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const { Ref: ref, 'Fn::Join': join } = value as {
+      Ref?: string;
+      'Fn::Join'?: [string, unknown[]];
+    };
+    if (ref !== undefined && PSEUDO[ref] !== undefined) return PSEUDO[ref];
+    if (join !== undefined) return join[1].map(resolve).join(join[0]);
+    throw new Error(`cannot resolve ${JSON.stringify(value)} offline`);
+  };
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [name, resolve(value)]),
+  );
 }
 
 describe('the function asset as cdk synth writes it', () => {
@@ -132,6 +172,26 @@ describe('the function asset as cdk synth writes it', () => {
     const code = await readFile(synthesized.modulePath, 'utf8');
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
     expect(code).toContain('GraniteServiceVersion20100801');
+  });
+
+  it('has a runs function bundle that loads in a fresh Node process and exports handler', async () => {
+    expect(synthesized.runsModulePath).not.toBe(synthesized.modulePath);
+    expect(existsSync(`${synthesized.runsModulePath}.map`)).toBe(true);
+    const code = await readFile(synthesized.runsModulePath, 'utf8');
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+
+    const { stdout } = await run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(process.argv[1]); console.log(typeof m.handler);`,
+        pathToFileURL(synthesized.runsModulePath).href,
+      ],
+      { env: { ...toolEnv, ...synthesized.environment, AWS_REGION: 'eu-west-1' } },
+    );
+
+    expect(stdout.trim()).toBe('function');
   });
 
   it('sweeps on an HTTP API 2.0 POST /sweeps event and publishes its metrics', async () => {

@@ -31,6 +31,21 @@ describe('settings from CDK context', () => {
     });
   });
 
+  it('parses the distributed-sweep settings: shard size, Map concurrency, largest range, retention', () => {
+    const props = fromContext({
+      shardSize: '5000',
+      mapMaxConcurrency: '4',
+      maxDistributedIds: '200000',
+      resultsRetentionDays: '7',
+    });
+    expect(props.distributed).toEqual({
+      shardSize: 5000,
+      maxConcurrency: 4,
+      maxIds: 200_000,
+      resultsRetention: Duration.days(7),
+    });
+  });
+
   it('takes schedules as a JSON array from cdk.json', () => {
     const schedules = [{ name: 'kanto', expression: 'rate(1 hour)', start: 1, end: 151 }];
     expect(fromContext({ schedules }).schedules).toEqual(schedules);
@@ -40,10 +55,12 @@ describe('settings from CDK context', () => {
     const props = fromContext({});
     expect(props.schedules).toBeUndefined();
     expect(Object.values(props.function ?? {}).every((v) => v === undefined)).toBe(true);
+    expect(Object.values(props.distributed ?? {}).every((v) => v === undefined)).toBe(true);
   });
 
   it.each([
     [{ maxConcurrency: 'lots' }, /maxConcurrency/],
+    [{ mapMaxConcurrency: '-1' }, /mapMaxConcurrency: .*got "-1"/],
     [{ alarmEmail: 'not-an-address' }, /alarmEmail: .*got "not-an-address"/],
     [{ schedules: '[{"name":"x","expression":"rate(1 hour)","start":1}]' }, /schedules\.0\.end/],
     [

@@ -1,7 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onlyResource, synthTemplate } from './support/synth.js';
+import {
+  formattedStateMachineArn,
+  lambdaFunction,
+  type PolicyStatement,
+  roleStatements,
+  synthTemplate,
+} from './support/synth.js';
 
 describe('the sweep function', () => {
   let template: Template;
@@ -10,23 +16,21 @@ describe('the sweep function', () => {
   });
 
   it('runs Node 24 on arm64 with 1024 MB, 120 s, JSON logs and active tracing by default', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
+    const fn = lambdaFunction(template, 'Function').properties;
+    expect(fn).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 1024,
       Timeout: 120,
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: Match.anyValue() },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
       TracingConfig: { Mode: 'Active' },
     });
-    expect(onlyResource(template, 'AWS::Lambda::Function')).not.toHaveProperty(
-      'ReservedConcurrentExecutions',
-    );
+    expect(fn).not.toHaveProperty('ReservedConcurrentExecutions');
   });
 
   it('keeps its logs 30 days in a log group of its own', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    const fn = onlyResource(template, 'AWS::Lambda::Function') as {
+    const fn = lambdaFunction(template, 'Function').properties as {
       LoggingConfig: { LogGroup: { Ref: string } };
     };
     const logGroups = template.findResources('AWS::Logs::LogGroup');
@@ -34,7 +38,7 @@ describe('the sweep function', () => {
   });
 
   it('gets its whole configuration from the environment, with the defaults of lambda/config.ts', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
+    expect(lambdaFunction(template, 'Function').properties).toMatchObject({
       Environment: {
         Variables: {
           TARGET_URL_TEMPLATE: 'https://pokeapi.co/api/v2/pokemon/{id}/',
@@ -46,6 +50,29 @@ describe('the sweep function', () => {
           METRICS_STORAGE_RESOLUTION: '60',
           RESPONSE_MARGIN_MS: '3000',
           NODE_OPTIONS: '--enable-source-maps',
+          STATE_MACHINE_ARN: formattedStateMachineArn('StatusSweep-DistributedSweeps'),
+          SHARD_SIZE: '10000',
+          SHARD_MAX_CONCURRENCY: '10',
+          MAX_DISTRIBUTED_IDS: '1000000',
+        },
+      },
+    });
+  });
+
+  it('passes the distributed settings through: shard size, shard concurrency, largest range', () => {
+    const custom = synthTemplate({
+      function: { maxIds: 2_000 },
+      distributed: { shardSize: 500, maxConcurrency: 4, stateMachineName: 'sweeps' },
+    });
+    expect(lambdaFunction(custom, 'Function').properties).toMatchObject({
+      Environment: {
+        Variables: {
+          MAX_IDS: '2000',
+          SHARD_SIZE: '500',
+          SHARD_MAX_CONCURRENCY: '4',
+          // 1,000 shards of 500 ids: States.ArrayRange lists at most 1,000 shard starts.
+          MAX_DISTRIBUTED_IDS: '500000',
+          STATE_MACHINE_ARN: formattedStateMachineArn('sweeps'),
         },
       },
     });
@@ -122,21 +149,14 @@ describe('the sweep function', () => {
 });
 
 describe('the function role', () => {
-  type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
-  let statements: Statement[];
+  let statements: PolicyStatement[];
   let template: Template;
   beforeAll(() => {
     template = synthTemplate({ function: { metricsNamespace: 'Sweeps/Test' } });
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
-      Properties: { PolicyDocument: { Statement: Statement[] }; Roles: Array<{ Ref: string }> };
-    }>;
-    const fn = onlyResource(template, 'AWS::Lambda::Function') as {
+    const fn = lambdaFunction(template, 'Function').properties as {
       Role: { 'Fn::GetAtt': [string, string] };
     };
-    const roleId = fn.Role['Fn::GetAtt'][0];
-    statements = policies
-      .filter((p) => p.Properties.Roles.some((r) => r.Ref === roleId))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    statements = roleStatements(template, fn.Role['Fn::GetAtt'][0]);
   });
 
   it('may call PutMetricData only, and only for its own namespace', () => {
@@ -153,6 +173,17 @@ describe('the function role', () => {
     ]);
   });
 
+  it('may start executions of the distributed-sweep state machine only, by its formatted ARN', () => {
+    const states = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
+    expect(states).toEqual([
+      {
+        Action: 'states:StartExecution',
+        Effect: 'Allow',
+        Resource: formattedStateMachineArn('StatusSweep-DistributedSweeps'),
+      },
+    ]);
+  });
+
   it('otherwise holds only logging to its log group, X-Ray and the dead-letter queue', () => {
     const actions = statements.flatMap((s) => [s.Action].flat()).sort();
     expect(actions).toEqual(
@@ -163,6 +194,7 @@ describe('the function role', () => {
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
+        'states:StartExecution',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),

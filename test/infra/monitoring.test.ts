@@ -69,6 +69,25 @@ describe('the alarms', () => {
     });
   });
 
+  it('fires on any failed execution of the distributed-sweep state machine', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [
+        {
+          Name: 'StateMachineArn',
+          Value: { Ref: Match.stringLikeRegexp('^DistributedStateMachine') },
+        },
+      ],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+    });
+  });
+
   it('fires as soon as the dead-letter queue holds a message', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -82,7 +101,7 @@ describe('the alarms', () => {
 
   it('notifies one SSL-only topic, with the optional email subscribed', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({ AlarmActions: [{}], OKActions: [{}] });
     }
@@ -194,6 +213,16 @@ describe('the dashboard', () => {
     ]);
     expect(lines('Dead-letter queue (messages)').map((l) => [l.namespace, l.name])).toEqual([
       ['AWS/SQS', 'ApproximateNumberOfMessagesVisible'],
+    ]);
+  });
+
+  it('graphs distributed-sweep executions started, succeeded and failed', () => {
+    expect(
+      lines('Distributed sweeps (executions)').map((l) => [l.namespace, l.name, l.options.stat]),
+    ).toEqual([
+      ['AWS/States', 'ExecutionsStarted', 'Sum'],
+      ['AWS/States', 'ExecutionsSucceeded', 'Sum'],
+      ['AWS/States', 'ExecutionsFailed', 'Sum'],
     ]);
   });
 

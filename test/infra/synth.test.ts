@@ -41,6 +41,12 @@ interface Suppression {
 const report = (assembly: CloudAssembly): ValidationReport =>
   JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
 
+/** `text` as a RegExp source that matches it literally. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A suppression id `AwsSolutions-IAM5[Resource::<resource>]`, with `<resource>` a RegExp source. */
+const iam5Resource = (resource: string) =>
+  expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::${resource}\\]$`));
+
 describe('synthesis', () => {
   it('passes cdk-nag AwsSolutions with every finding acknowledged', () => {
     const app = new App({ builtinCloudFormationValidation: false });
@@ -59,12 +65,34 @@ describe('synthesis', () => {
       (r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [],
     );
     // Written on every resource under the acknowledging construct: compare the distinct ids.
-    expect([...new Set(suppressions.map((s) => s.id))].sort()).toEqual([
+    const states = literal('arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>');
+    // CDK's DistributedMapPolicy names the state machine by splitting its ARN.
+    const ownName =
+      literal('{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"') +
+      'DistributedStateMachine\\w+' +
+      literal('"}]}]}');
+    const expected = [
+      'AwsSolutions-IAM5[Action::s3:Abort*]',
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions-IAM5[Action::s3:List*]',
       'AwsSolutions-IAM5[Resource::*]',
-      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<FunctionHandler\w+\.Arn>:\*\]$/),
+      iam5Resource('<FunctionHandler\\w+\\.Arn>:\\*'),
+      iam5Resource('<RunsHandler\\w+\\.Arn>:\\*'),
+      iam5Resource('<ResultsBucket\\w+\\.Arn>/\\*'),
+      iam5Resource('<ResultsBucket\\w+\\.Arn>/results/\\*'),
+      iam5Resource(`${literal('arn:<AWS::Partition>:s3:::<')}ResultsBucket\\w+>/\\*`),
+      iam5Resource(`${states}:execution:${ownName}:\\*`),
+      iam5Resource(`${states}:execution:${ownName}/\\*:\\*`),
+      iam5Resource(`${states}:execution:StatusSweep-DistributedSweeps:\\*`),
+      iam5Resource(`${states}:mapRun:StatusSweep-DistributedSweeps/\\*`),
+      'AwsSolutions-S1',
       'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',
-    ]);
+    ];
+    const ids = [...new Set(suppressions.map((s) => s.id))];
+    expect(ids).toHaveLength(expected.length);
+    expect(ids).toEqual(expect.arrayContaining(expected));
     for (const { reason } of suppressions) expect(reason).toMatch(/^[^\n]{20,200}$/);
   });
 

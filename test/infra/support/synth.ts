@@ -20,6 +20,47 @@ export function onlyResource(template: Template, type: string): Record<string, u
 }
 
 /**
+ * The Lambda function created under the stack-level construct `scope` (`Function`, the sweep
+ * function; `Runs`, the runs function), with its logical id.
+ */
+export function lambdaFunction(
+  template: Template,
+  scope: 'Function' | 'Runs',
+): { readonly id: string; readonly properties: Record<string, unknown> } {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
+    id.startsWith(`${scope}Handler`),
+  );
+  const [first, ...rest] = found;
+  if (first === undefined || rest.length > 0) {
+    throw new Error(`expected one ${scope} function, found ${found.length}`);
+  }
+  return {
+    id: first[0],
+    properties: (first[1] as { Properties: Record<string, unknown> }).Properties,
+  };
+}
+
+/** The statements of every IAM policy attached to the role `roleId`. */
+export function roleStatements(template: Template, roleId: string): PolicyStatement[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
+    Properties: {
+      PolicyDocument: { Statement: PolicyStatement[] };
+      Roles: Array<{ Ref: string }>;
+    };
+  }>;
+  return policies
+    .filter((p) => p.Properties.Roles.some((r) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+export interface PolicyStatement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/**
  * The dashboard body as JSON: CloudFormation builds it with Fn::Join around references, which
  * are replaced here by a `<ref>` placeholder.
  */
@@ -44,4 +85,22 @@ export interface DashboardWidget {
 }
 export interface DashboardBody {
   readonly widgets: readonly DashboardWidget[];
+}
+
+/** `arn:<partition>:states:<region>:<account>:stateMachine:<name>`, formatted, not a reference. */
+export function formattedStateMachineArn(name: string): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':states:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:stateMachine:${name}`,
+      ],
+    ],
+  };
 }

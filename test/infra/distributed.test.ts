@@ -1,0 +1,444 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  formattedStateMachineArn,
+  lambdaFunction,
+  onlyResource,
+  roleStatements,
+  synthTemplate,
+} from './support/synth.js';
+
+/** The parts of the Amazon States Language definition these tests read. */
+interface Retrier {
+  readonly ErrorEquals: string[];
+  readonly IntervalSeconds?: number;
+  readonly MaxAttempts?: number;
+  readonly BackoffRate?: number;
+}
+interface TaskState {
+  readonly Type: string;
+  readonly Resource: string;
+  readonly Parameters: Record<string, unknown>;
+  readonly OutputPath?: string;
+  readonly Retry?: Retrier[];
+  readonly Next?: string;
+  readonly End?: boolean;
+}
+interface Definition {
+  readonly StartAt: string;
+  readonly States: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * The definition as JSON: CloudFormation builds it with Fn::Join around references, which are
+ * replaced by `<LogicalId>` (Fn::GetAtt, Ref) so the function a task invokes stays visible.
+ */
+function definitionOf(template: Template): Definition {
+  const { DefinitionString: body } = onlyResource(template, 'AWS::StepFunctions::StateMachine') as {
+    DefinitionString: { 'Fn::Join': [string, unknown[]] } | string;
+  };
+  if (typeof body === 'string') return JSON.parse(body) as Definition;
+  const text = body['Fn::Join'][1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const { Ref: ref, 'Fn::GetAtt': getAtt } = part as { Ref?: string; 'Fn::GetAtt'?: string[] };
+      return `<${ref ?? getAtt?.[0]}>`;
+    })
+    .join('');
+  return JSON.parse(text) as Definition;
+}
+
+describe('the distributed-sweep state machine', () => {
+  let template: Template;
+  let definition: Definition;
+  let sweepId: string;
+  let runsId: string;
+  beforeAll(() => {
+    template = synthTemplate();
+    definition = definitionOf(template);
+    sweepId = lambdaFunction(template, 'Function').id;
+    runsId = lambdaFunction(template, 'Runs').id;
+  });
+  const state = (name: string) => {
+    const found = definition.States[name];
+    if (found === undefined) throw new Error(`no state ${name}`);
+    return found;
+  };
+
+  it('is a named Standard state machine, logging every event without execution data, traced', () => {
+    const machine = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+    expect(machine).toMatchObject({
+      StateMachineName: 'StatusSweep-DistributedSweeps',
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+    const logGroup = (
+      machine as {
+        LoggingConfiguration: {
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string] } } }];
+        };
+      }
+    ).LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroup]?.Properties).toEqual({
+      RetentionInDays: 30,
+    });
+  });
+
+  it('plans the shard starts with States.ArrayRange over the range, by the shard size', () => {
+    expect(definition.StartAt).toBe('Plan');
+    expect(state('Plan')).toEqual({
+      Type: 'Pass',
+      Parameters: {
+        'shardStarts.$': 'States.ArrayRange($.range.start, $.range.end, $.shardSize)',
+      },
+      ResultPath: '$.plan',
+      Next: 'Shards',
+    });
+  });
+
+  it('runs the shards in a Distributed Map of Express children, 10 at a time, tolerating failed shards', () => {
+    expect(state('Shards')).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.plan.shardStarts',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
+      MaxConcurrency: 10,
+      ToleratedFailurePercentage: 100,
+      ResultPath: '$.mapResult',
+      Next: 'Reduce',
+    });
+  });
+
+  it('hands each shard its start, size, the range end, the sweep id and the options, never optional fields', () => {
+    expect(state('Shards').ItemSelector).toEqual({
+      kind: 'shard',
+      'sweepId.$': '$.run.sweepId',
+      'shardStart.$': '$$.Map.Item.Value',
+      'shardSize.$': '$.shardSize',
+      'rangeEnd.$': '$.range.end',
+      'options.$': '$.shardOptions',
+    });
+  });
+
+  it('writes the shard results to the results bucket under map-results/', () => {
+    const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    expect(state('Shards').ResultWriter).toEqual({
+      Resource: 'arn:<AWS::Partition>:states:::s3:putObject',
+      Parameters: { Bucket: `<${bucket}>`, Prefix: 'map-results/' },
+    });
+  });
+
+  it('sweeps each shard with the sweep function, returning its payload only, retried with backoff', () => {
+    const { ItemProcessor: processor } = state('Shards') as {
+      ItemProcessor: { StartAt: string; States: Record<string, TaskState> };
+    };
+    const shard = processor.States[processor.StartAt];
+    expect(shard).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:<AWS::Partition>:states:::lambda:invoke',
+      Parameters: { FunctionName: `<${sweepId}>`, 'Payload.$': '$' },
+      OutputPath: '$.Payload',
+      End: true,
+    });
+    const retry = shard?.Retry ?? [];
+    const retrierFor = (error: string) => retry.find((r) => r.ErrorEquals.includes(error));
+    // Lambda refused or never ran the shard; then the function ran and failed.
+    for (const error of [
+      'Lambda.ServiceException',
+      'Lambda.TooManyRequestsException',
+      'States.TaskFailed',
+    ]) {
+      expect(retrierFor(error)).toMatchObject({
+        IntervalSeconds: expect.any(Number),
+        BackoffRate: 2,
+        MaxAttempts: expect.any(Number),
+      });
+    }
+    expect(retrierFor('States.TaskFailed')).toMatchObject({ IntervalSeconds: 2, MaxAttempts: 2 });
+    // Step Functions matches retriers in order: the specific Lambda errors come before TaskFailed.
+    expect(retry.at(-1)?.ErrorEquals).toEqual(['States.TaskFailed']);
+  });
+
+  it('reduces with the runs function, passing the whole run record, the start time and the ResultWriter details', () => {
+    const reduce = state('Reduce') as unknown as TaskState;
+    expect(reduce).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:<AWS::Partition>:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: `<${runsId}>`,
+        Payload: {
+          kind: 'reduce',
+          'run.$': '$.run',
+          'startedAt.$': '$$.Execution.StartTime',
+          'results.$': '$.mapResult.ResultWriterDetails',
+        },
+      },
+      OutputPath: '$.Payload',
+      End: true,
+    });
+    expect(reduce.Retry?.flatMap((r) => r.ErrorEquals)).toEqual(
+      expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
+    );
+  });
+
+  it('takes the Map concurrency and the name from props', () => {
+    const custom = synthTemplate({
+      distributed: { maxConcurrency: 3, stateMachineName: 'nightly-sweeps' },
+    });
+    expect(definitionOf(custom).States.Shards).toMatchObject({ MaxConcurrency: 3 });
+    expect(onlyResource(custom, 'AWS::StepFunctions::StateMachine')).toMatchObject({
+      StateMachineName: 'nightly-sweeps',
+    });
+    expect(lambdaFunction(custom, 'Function').properties).toMatchObject({
+      Environment: { Variables: { SHARD_MAX_CONCURRENCY: '3' } },
+    });
+  });
+
+  it('refuses a sweep function timeout no Express child execution could wait for', () => {
+    expect(() => synthTemplate({ function: { timeout: Duration.minutes(5) } })).toThrow(
+      /timeout \(300 s\) must be under the 300 s an Express child execution may run/,
+    );
+  });
+
+  it('exposes the state machine ARN and the results bucket name as stack outputs', () => {
+    template.hasOutput('StateMachineArn', {
+      Value: { Ref: Match.stringLikeRegexp('^DistributedStateMachine') },
+    });
+    template.hasOutput('ResultsBucketName', {
+      Value: { Ref: Match.stringLikeRegexp('^ResultsBucket') },
+    });
+  });
+
+  describe('its role', () => {
+    let statements: ReturnType<typeof roleStatements>;
+    beforeAll(() => {
+      const machine = onlyResource(template, 'AWS::StepFunctions::StateMachine') as {
+        RoleArn: { 'Fn::GetAtt': [string, string] };
+      };
+      statements = roleStatements(template, machine.RoleArn['Fn::GetAtt'][0]);
+    });
+    const withPrefix = (prefix: string) =>
+      statements.filter((s) => [s.Action].flat().some((a) => a.startsWith(prefix)));
+
+    it('may invoke the sweep function and the runs function, and no other', () => {
+      const invoked = withPrefix('lambda:').flatMap((s) => [s.Resource].flat());
+      const functionOf = (resource: unknown) =>
+        JSON.stringify(resource).match(/"Fn::GetAtt":\["(\w+)","Arn"\]/)?.[1];
+      expect(withPrefix('lambda:').flatMap((s) => [s.Action].flat())).toEqual([
+        'lambda:InvokeFunction',
+        'lambda:InvokeFunction',
+      ]);
+      expect(new Set(invoked.map(functionOf))).toEqual(new Set([sweepId, runsId]));
+    });
+
+    it('may write and read map results in its results bucket only', () => {
+      const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+      expect(withPrefix('s3:')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [
+            's3:PutObject',
+            's3:GetObject',
+            's3:ListMultipartUploadParts',
+            's3:AbortMultipartUpload',
+          ],
+          Resource: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: bucket }, '/*']],
+          },
+        },
+      ]);
+    });
+
+    it('may start, describe, stop and redrive only its own executions (the Map children)', () => {
+      const states = withPrefix('states:');
+      expect(states.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+        'states:DescribeExecution',
+        'states:RedriveExecution',
+        'states:StartExecution',
+        'states:StopExecution',
+      ]);
+      for (const { Resource: resource } of states) {
+        expect(JSON.stringify(resource)).toMatch(/"Ref":"DistributedStateMachine\w+"/);
+      }
+    });
+  });
+});
+
+describe('the runs function', () => {
+  let template: Template;
+  let runs: { readonly id: string; readonly properties: Record<string, unknown> };
+  beforeAll(() => {
+    template = synthTemplate({ function: { metricsNamespace: 'Sweeps/Test' } });
+    runs = lambdaFunction(template, 'Runs');
+  });
+
+  it('runs like the sweep function (Node 24, arm64, JSON logs to its own group, traced), 1024 MB and 60 s', () => {
+    const sweep = lambdaFunction(template, 'Function').properties;
+    for (const key of ['Runtime', 'Architectures', 'Handler', 'TracingConfig']) {
+      expect(runs.properties[key]).toEqual(sweep[key]);
+    }
+    expect(runs.properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 1024,
+      Timeout: 60,
+      LoggingConfig: {
+        LogFormat: 'JSON',
+        LogGroup: { Ref: expect.stringMatching(/^RunsLogGroup/) },
+      },
+    });
+  });
+
+  it("gets the sweep function's configuration plus the state machine ARN and the results bucket", () => {
+    const sweepVariables = (
+      lambdaFunction(template, 'Function').properties as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+    const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    expect(runs.properties).toMatchObject({
+      Environment: {
+        Variables: {
+          ...sweepVariables,
+          METRICS_NAMESPACE: 'Sweeps/Test',
+          STATE_MACHINE_ARN: formattedStateMachineArn('StatusSweep-DistributedSweeps'),
+          RESULTS_BUCKET: { Ref: bucket },
+        },
+      },
+    });
+  });
+
+  describe('its role', () => {
+    let statements: ReturnType<typeof roleStatements>;
+    beforeAll(() => {
+      const role = (runs.properties as { Role: { 'Fn::GetAtt': [string, string] } }).Role;
+      statements = roleStatements(template, role['Fn::GetAtt'][0]);
+    });
+    const withPrefix = (prefix: string) =>
+      statements.filter((s) => [s.Action].flat().some((a) => a.startsWith(prefix)));
+    const executions = (resource: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':states:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          resource,
+        ],
+      ],
+    });
+
+    it('may describe executions and list and describe Map Runs of its state machine only', () => {
+      expect(withPrefix('states:')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['states:DescribeExecution', 'states:ListMapRuns'],
+          Resource: executions(':execution:StatusSweep-DistributedSweeps:*'),
+        },
+        {
+          Effect: 'Allow',
+          Action: 'states:DescribeMapRun',
+          Resource: executions(':mapRun:StatusSweep-DistributedSweeps/*'),
+        },
+      ]);
+    });
+
+    it('may read the results bucket and write under results/ only', () => {
+      const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0] ?? '';
+      const arn = { 'Fn::GetAtt': [bucket, 'Arn'] };
+      const s3 = withPrefix('s3:');
+      const writes = s3.filter((s) => [s.Action].flat().includes('s3:PutObject'));
+      const reads = s3.filter((s) => !writes.includes(s));
+      expect(writes).toEqual([
+        expect.objectContaining({ Resource: { 'Fn::Join': ['', [arn, '/results/*']] } }),
+      ]);
+      expect(reads.flatMap((s) => [s.Action].flat()).every((a) => /^s3:(Get|List)/.test(a))).toBe(
+        true,
+      );
+      expect(reads.flatMap((s) => [s.Resource].flat())).toEqual([
+        arn,
+        { 'Fn::Join': ['', [arn, '/*']] },
+      ]);
+    });
+
+    it('may publish metrics only to the namespace of the sweep function', () => {
+      expect(withPrefix('cloudwatch:')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'cloudwatch:PutMetricData',
+          Resource: '*',
+          Condition: { StringEquals: { 'cloudwatch:namespace': 'Sweeps/Test' } },
+        },
+      ]);
+    });
+
+    it('holds nothing else but its logs and X-Ray', () => {
+      const others = statements.filter(
+        (s) => ![s.Action].flat().some((a) => /^(states|s3|cloudwatch):/.test(a)),
+      );
+      expect(others.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+  });
+});
+
+describe('the results bucket', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthTemplate({ distributed: { resultsRetention: Duration.days(7) } });
+  });
+
+  it('is private, encrypted with S3-managed keys and expires objects after the retention', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            Status: 'Enabled',
+            ExpirationInDays: 7,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('refuses requests without TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('is kept when the stack is deleted, its objects expiring on their own', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
