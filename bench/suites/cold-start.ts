@@ -70,6 +70,7 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
     const loads = await interleaved(variants, reps, 1);
     const importMs = (name: string) => median((loads.get(name) ?? []).map((r) => r.importMs));
     const startMs = (name: string) => median((loads.get(name) ?? []).map((r) => r.sinceStartMs));
+    const rss = (name: string) => median((loads.get(name) ?? []).map((r) => r.rssBytes));
 
     const invokeReps = ctx.quick ? 2 : 5;
     const event = JSON.stringify(postSweeps({ start: 1, end: 10, concurrency: 10, retries: 0 }));
@@ -123,6 +124,7 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
             fmt.ms(importMs(name)),
             fmt.ms(startMs(name)),
             fmt.x(importMs(name) / importMs('depsOnly')),
+            fmt.mb(rss(name)),
           ]),
         ),
         '',

@@ -72,7 +72,8 @@ export async function scale(ctx: BenchContext): Promise<Section> {
   return {
     title: `4. Scale: C = ${CONCURRENCY}, L = ${LATENCY_MS} ms`,
     body: [
-      'Each sweep runs in a fresh process (the engine only), so its peak RSS (getrusage maxrss, the',
+      'Each sweep runs in a fresh process (the engine only, after a 1,000-id warm-up sweep), so its',
+      'peak RSS (getrusage maxrss, the',
       `whole life of the process) is its own. Medians of ${reps} runs (${reps100k} at 100k); peak RSS is the`,
       `highest seen. The ideal time per id is L/C = ${((LATENCY_MS / CONCURRENCY) * 1000).toFixed(0)} µs.`,
       '',
@@ -84,7 +85,7 @@ export async function scale(ctx: BenchContext): Promise<Section> {
           'µs per id',
           'per id vs 1k',
           'efficiency',
-          'RSS at start',
+          'RSS before',
           'peak RSS',
           'heap limit',
         ],

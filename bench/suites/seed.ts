@@ -1,6 +1,7 @@
 import { Worker } from '../lib/procs.js';
 import { type Section, table } from '../lib/report.js';
 import { fmt, median } from '../lib/stats.js';
+import type { ClientResult } from '../workers/client.js';
 import type { InvokeJob, InvokeResult } from '../workers/handler.js';
 import { type BenchContext, template } from './context.js';
 
@@ -20,6 +21,18 @@ export async function seedTable(ctx: BenchContext): Promise<Section> {
       METRICS_MODE: 'off',
     },
   });
+  const { worker: bare } = await Worker.start('client');
+  const bareRun = async () =>
+    (
+      await bare.call<ClientResult>({
+        kind: 'undici',
+        template: template(ctx, LATENCY_MS),
+        n: 100,
+        concurrency: 100,
+      })
+    ).ms;
+  const bareRuns: number[] = [];
+  const cpu100: number[] = [];
   const invoke = (end: number, concurrency: number) =>
     worker.call<InvokeResult>({ start: 1, end, concurrency } satisfies InvokeJob);
   const reps = ctx.quick ? 2 : 5;
@@ -36,6 +49,7 @@ export async function seedTable(ctx: BenchContext): Promise<Section> {
     await invoke(3, 3);
     await invoke(3, 1);
     await invoke(100, 100);
+    await bareRun();
     for (let round = 0; round < reps; round++) {
       ctx.log(`seed: round ${round + 1}/${reps}`);
       const order: [keyof typeof runs, number, number][] = [
@@ -48,10 +62,13 @@ export async function seedTable(ctx: BenchContext): Promise<Section> {
         const result = await invoke(end, concurrency);
         if (result.total !== end || !result.complete) throw new Error(`${name}: incomplete sweep`);
         runs[name].push(result.ms);
+        if (name === 'conc100') cpu100.push(result.cpuMs);
       }
+      bareRuns.push(await bareRun());
     }
   } finally {
     await worker.stop();
+    await bare.stop();
   }
   const row = (n: number, seq: number[], conc: number[], seed: string) => {
     const speedup = median(seq) / median(conc);
@@ -78,6 +95,10 @@ export async function seedTable(ctx: BenchContext): Promise<Section> {
         ['ids', 'one by one', 'concurrent', 'speed-up', 'ideal', 'seed'],
         [three.cells, hundred.cells],
       ),
+      '',
+      `For reference, in the same rounds: a bare undici.request loop fetching the 100 ids at once from`,
+      `the same upstream took ${fmt.ms(median(bareRuns))} (the floor on this machine; the handler's concurrent run is`,
+      `${fmt.x(median(runs.conc100) / median(bareRuns))} that), and the handler process used ${fmt.ms(median(cpu100))} of CPU per concurrent 100-id invoke.`,
     ].join('\n'),
     targets: [
       {

@@ -38,6 +38,7 @@ export interface PublishResult {
   readonly datums: number;
   /** EMF bytes written to stdout (emf mode). */
   readonly emfBytes: number;
+  readonly emfLines: number;
 }
 
 const undiciPools = new Map<string, Pool>();
@@ -130,9 +131,11 @@ async function runPublish(job: Extract<ClientJob, { kind: 'publish' }>): Promise
   });
   const sweepMs = performance.now() - sweepStarted;
   let emfBytes = 0;
+  let emfLines = 0;
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array) => {
     emfBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    emfLines++;
     return true;
   }) as typeof process.stdout.write;
   const started = performance.now();
@@ -140,7 +143,7 @@ async function runPublish(job: Extract<ClientJob, { kind: 'publish' }>): Promise
     const report = await publishMetrics(aggregate, { config, deadline: Date.now() + 30_000 });
     const publishMs = performance.now() - started;
     const { status, requests, datums } = report;
-    return { sweepMs, publishMs, status, requests, datums, emfBytes };
+    return { sweepMs, publishMs, status, requests, datums, emfBytes, emfLines };
   } finally {
     process.stdout.write = write;
   }

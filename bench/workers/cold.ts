@@ -11,6 +11,8 @@ export interface ColdResult {
   readonly importMs: number;
   /** From process start (performance.timeOrigin) to the end of the import. */
   readonly sinceStartMs: number;
+  /** RSS right after the import. */
+  readonly rssBytes: number;
   readonly firstInvokeMs?: number;
   readonly warmInvokeMs?: number[];
   readonly firstStatus?: unknown;
@@ -24,7 +26,11 @@ const mod = (await import(pathToFileURL(modulePath).href)) as {
 const afterImport = performance.now();
 const result: {
   -readonly [K in keyof ColdResult]: ColdResult[K];
-} = { importMs: afterImport - beforeImport, sinceStartMs: afterImport };
+} = {
+  importMs: afterImport - beforeImport,
+  sinceStartMs: afterImport,
+  rssBytes: process.memoryUsage.rss(),
+};
 
 if (eventJson !== undefined) {
   const endsAt = Date.now() + 120_000;

@@ -1,5 +1,5 @@
 /**
- * One sweep in a fresh process, then its peak RSS (getrusage's maxrss covers the whole life of
+ * One sweep in a fresh process (after a 1,000-id warm-up), then its peak RSS (getrusage's maxrss covers the whole life of
  * the process, module loading included). Usage: node scale.mjs <template> <n> <concurrency>
  * Prints one JSON line.
  */
@@ -9,23 +9,31 @@ import { sweep } from '../../lambda/sweep/index.js';
 export interface ScaleResult {
   readonly ms: number;
   readonly answered: number;
-  /** RSS after loading the engine, before the sweep. */
+  /** RSS after loading the engine and a warm-up sweep, before the measured sweep. */
   readonly baselineRssBytes: number;
   /** Peak RSS of the process. */
   readonly peakRssBytes: number;
   readonly heapLimitBytes: number;
 }
 
+/** Ids swept before the measured sweep. */
+const WARM_UP_IDS = 1_000;
+
 const [template = '', n = '0', concurrency = '0'] = process.argv.slice(2);
+const run = (end: number) =>
+  sweep({
+    range: { start: 1, end },
+    urlTemplate: template,
+    concurrency: Number(concurrency),
+    timeoutMs: 10_000,
+    retries: 0,
+  });
+// A warm-up sweep (JIT, connections), as a warm Lambda would have had: time per id then
+// compares sizes rather than process start-up. Its memory counts in the peak like the rest.
+await run(WARM_UP_IDS);
 const baselineRssBytes = process.memoryUsage.rss();
 const started = performance.now();
-const aggregate = await sweep({
-  range: { start: 1, end: Number(n) },
-  urlTemplate: template,
-  concurrency: Number(concurrency),
-  timeoutMs: 10_000,
-  retries: 0,
-});
+const aggregate = await run(Number(n));
 const ms = performance.now() - started;
 const result: ScaleResult = {
   ms,
