@@ -1,10 +1,10 @@
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/sweep-api.js';
 import { SweepStack } from '../../infra/sweep-stack.js';
-import { onlyResource, synthTemplate } from './support/synth.js';
+import { onlyResource, synthTemplate, templateApp } from './support/synth.js';
 
 describe('the HTTP API', () => {
   let template: Template;
@@ -88,7 +88,7 @@ describe('the HTTP API', () => {
   });
 
   it('grants a caller execute-api:Invoke on exactly the three sweep routes', () => {
-    const app = new App({ builtinCloudFormationValidation: false });
+    const app = templateApp();
     const stack = new SweepStack(app, 'StatusSweep');
     const caller = new Role(stack, 'Caller', { assumedBy: new AccountRootPrincipal() });
 

@@ -19,6 +19,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'node_modules', '.bin');
 const RUNNER = join(import.meta.dirname, 'support', 'invoke-asset.mjs');
 const SCHEDULE = { name: 'artifact', expression: 'rate(1 day)', start: 1, end: 20 };
+/** The sweep function's bundle size target, for its cold start (the S3 client lives in the runs function). */
+const SWEEP_BUNDLE_BUDGET = 900_000;
 /** Ids 1..15 exist upstream; the rest answer 404. */
 const LAST_EXISTING_ID = 15;
 
@@ -172,6 +174,15 @@ describe('the function asset as cdk synth writes it', () => {
     const code = await readFile(synthesized.modulePath, 'utf8');
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
     expect(code).toContain('GraniteServiceVersion20100801');
+  });
+
+  it('keeps the S3 client out of the sweep function, under the cold-start budget', async () => {
+    const sweep = await readFile(synthesized.modulePath, 'utf8');
+    const runs = await readFile(synthesized.runsModulePath, 'utf8');
+
+    expect(sweep).not.toContain('AmazonS3');
+    expect(runs).toContain('AmazonS3');
+    expect(Buffer.byteLength(sweep)).toBeLessThan(SWEEP_BUNDLE_BUDGET);
   });
 
   it('has a runs function bundle that loads in a fresh Node process and exports handler', async () => {

@@ -3,13 +3,23 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { SweepStack, type SweepStackProps } from '../../../infra/sweep-stack.js';
 
 /**
- * The template of a SweepStack, without CloudFormation's built-in validation (~2.5 s a synth): one
- * test in synth.test.ts keeps it on. Bundling runs once per process; later stacks reuse it.
+ * The template of a SweepStack, without CloudFormation's built-in validation (~2.5 s a synth) and
+ * without bundling the two functions (~1 s a synth; the assets are placeholders): synth.test.ts
+ * keeps both on, and artifact.test.ts runs the bundles `cdk synth` writes.
  */
 export function synthTemplate(props: SweepStackProps = {}): Template {
-  const app = new App({ builtinCloudFormationValidation: false });
+  const app = templateApp();
   const stack = new SweepStack(app, 'StatusSweep', props);
   return Template.fromStack(stack);
+}
+
+/** An app for template assertions: no built-in validation, no bundling (see synthTemplate). */
+export function templateApp(): App {
+  return new App({
+    builtinCloudFormationValidation: false,
+    // No stack is bundled: the template is the same but for the asset hashes.
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
 }
 
 /** The one resource of `type` (fails when there is not exactly one), as its Properties. */
