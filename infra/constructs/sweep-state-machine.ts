@@ -29,6 +29,12 @@ const EXPRESS_MAX_DURATION = Duration.minutes(5);
 const LAMBDA_THROTTLED = 'Lambda.TooManyRequestsException';
 /** A failed shard is swept again this many times (the first retry after 2 s, then 4 s). */
 const SHARD_RETRIES = 2;
+/**
+ * Failures a retry would repeat: a shard event or configuration the function refuses (the `name`s
+ * of lambda/errors.ts), and a timeout: the function stops before its deadline on its own, so a
+ * timed-out shard hung, and a second wait would run past the Express child's five minutes.
+ */
+const PERMANENT_SHARD_ERRORS = ['InvalidRequestError', 'ConfigError', 'Sandbox.Timedout'];
 
 export interface SweepStateMachineProps {
   /** The fixed name and formatted ARNs (shared with the functions it invokes). */
@@ -92,7 +98,8 @@ export class SweepStateMachine extends Construct {
       maxAttempts: 4,
       jitterStrategy: JitterType.FULL,
     });
-    // The function ran and failed (crash, out of memory, timeout). A retry sweeps the shard again
+    shard.addRetry({ errors: PERMANENT_SHARD_ERRORS, maxAttempts: 0 });
+    // The function ran and failed (crash, out of memory). A retry sweeps the shard again
     // inside the same child execution, so it holds its Map slot and the rate stays bounded.
     shard.addRetry({
       errors: ['States.TaskFailed'],

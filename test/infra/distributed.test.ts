@@ -144,11 +144,7 @@ describe('the distributed-sweep state machine', () => {
     const retry = shard?.Retry ?? [];
     const retrierFor = (error: string) => retry.find((r) => r.ErrorEquals.includes(error));
     // Lambda refused or never ran the shard; then the function ran and failed.
-    for (const error of [
-      'Lambda.ServiceException',
-      'Lambda.TooManyRequestsException',
-      'States.TaskFailed',
-    ]) {
+    for (const error of ['Lambda.ServiceException', 'Lambda.TooManyRequestsException']) {
       expect(retrierFor(error)).toMatchObject({
         IntervalSeconds: expect.any(Number),
         BackoffRate: 2,
@@ -156,6 +152,10 @@ describe('the distributed-sweep state machine', () => {
       });
     }
     expect(retrierFor('States.TaskFailed')).toMatchObject({ IntervalSeconds: 2, MaxAttempts: 2 });
+    // Refused events, bad configuration and timeouts would fail the same way again: no retry.
+    for (const error of ['InvalidRequestError', 'ConfigError', 'Sandbox.Timedout']) {
+      expect(retrierFor(error)).toMatchObject({ MaxAttempts: 0 });
+    }
     // Step Functions matches retriers in order: the specific Lambda errors come before TaskFailed.
     expect(retry.at(-1)?.ErrorEquals).toEqual(['States.TaskFailed']);
   });
