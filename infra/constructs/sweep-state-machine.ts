@@ -32,7 +32,10 @@ const SHARD_RETRIES = 2;
 /**
  * Failures a retry would repeat: a shard event or configuration the function refuses (the `name`s
  * of lambda/errors.ts), and a timeout: the function stops before its deadline on its own, so a
- * timed-out shard hung, and a second wait would run past the Express child's five minutes.
+ * timed-out shard hung, and a second wait would run past the Express child's five minutes. (A
+ * timeout reported as Lambda.Unknown, like an out-of-memory crash, is retried: a fresh sandbox may
+ * do better; the five-minute limit still bounds it.)
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
  */
 const PERMANENT_SHARD_ERRORS = ['InvalidRequestError', 'ConfigError', 'Sandbox.Timedout'];
 
