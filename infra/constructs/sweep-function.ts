@@ -5,15 +5,17 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_TARGET_URL_TEMPLATE, ID_PLACEHOLDER, loadConfig } from '../../lambda/config.js';
+import {
+  DEFAULT_MAX_DISTRIBUTED_IDS,
+  DEFAULT_TARGET_URL_TEMPLATE,
+  ID_PLACEHOLDER,
+  loadConfig,
+} from '../../lambda/config.js';
 import { MAX_SHARDS } from '../../lambda/distributed/shards.js';
 import { DEFAULT_NAMESPACE } from '../../lambda/metrics/names.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 import { SweepMetrics } from './sweep-metrics.js';
-
-/** The largest range a distributed sweep takes by default (fewer when shards are small). */
-const DEFAULT_MAX_DISTRIBUTED_IDS = 1_000_000;
 
 /** How the function is built and what it is told through its environment. */
 export interface SweepFunctionProps {
