@@ -11,10 +11,15 @@ import { type Section, table } from '../lib/report.js';
 import { fmt, interleaved, median, type Variant } from '../lib/stats.js';
 import type { ColdResult } from '../workers/cold.js';
 import { type BenchContext, template } from './context.js';
+import { LAMBDA_128_FLAGS } from './scale.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BUNDLE_TARGET_BYTES = 900 * 1024;
 const LOAD_TARGET_RATIO = 1.2;
+/** The ids of the memory check through the deployed bundle (item 4's target). */
+const BIG_SWEEP_IDS = 100_000;
+/** The smallest Lambda's memory. */
+const LAMBDA_MEMORY_BYTES = 128 * 1024 * 1024;
 /** Stand-ins for the Lambda's role credentials: the loopback CloudWatch accepts any signature. */
 const LOOPBACK_AWS_ENV = {
   AWS_REGION: 'eu-west-1',
@@ -87,6 +92,31 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
       invokes.push(result);
     }
     const published = await ctx.upstream.call<{ requests: number }>({ kind: 'cloudwatch' });
+
+    // Item 4's memory target, on the real thing: 100,000 ids through the deployed bundle, with the
+    // heap flags Lambda gives a 128 MB function, as one direct invoke.
+    ctx.log(
+      `cold start: ${BIG_SWEEP_IDS} ids through the deployed bundle under Lambda 128 MB flags`,
+    );
+    const { result: big } = await runFresh<ColdResult>(
+      workerPath('cold'),
+      [
+        bundles.deployed.module,
+        JSON.stringify({ start: 1, end: BIG_SWEEP_IDS, concurrency: 100, retries: 0 }),
+        '0',
+      ],
+      {
+        env: {
+          ...env(bundles.deployed),
+          TARGET_URL_TEMPLATE: template(ctx, 5),
+          MAX_IDS: String(BIG_SWEEP_IDS),
+          METRICS_MODE: 'off',
+        },
+        nodeArgs: LAMBDA_128_FLAGS,
+      },
+    );
+    if (big.firstComplete !== true) throw new Error('the 100,000-id sweep did not complete');
+    const bigRss = big.maxRssBytes ?? Number.NaN;
     const first = median(invokes.map((r) => r.firstInvokeMs ?? Number.NaN));
     const warm = median(invokes.flatMap((r) => r.warmInvokeMs ?? []));
 
@@ -116,6 +146,7 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
             'import',
             'since process start',
             'import vs deps only',
+            'RSS after import',
           ],
           rows.map(([label, bundle, name]) => [
             label,
@@ -132,8 +163,18 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
         'zero-latency upstream, metrics published to the loopback CloudWatch), in',
         `${invokeReps} fresh processes: first invoke ${fmt.ms(first)}, warm invoke ${fmt.ms(warm)} (median of`,
         `${invokeReps} × 5): the first is ${fmt.x(first / warm)} the warm one. ${published.requests} PutMetricData requests arrived.`,
+        '',
+        `The deployed bundle, one direct invoke of ${BIG_SWEEP_IDS.toLocaleString('en-US')} ids (C = 100, L = 5 ms, MAX_IDS raised to`,
+        `allow it, metrics off) in a fresh process started with ${LAMBDA_128_FLAGS.join(' ')}:`,
+        `${fmt.ms(big.firstInvokeMs ?? Number.NaN)}, peak RSS ${fmt.mb(bigRss)} for the whole process (runtime, bundle and sweep).`,
       ].join('\n'),
       targets: [
+        {
+          what: '4. peak RSS at 100k through the deployed bundle, Lambda 128 MB flags',
+          measured: fmt.mb(bigRss),
+          target: '≤ 128 MB',
+          met: bigRss <= LAMBDA_MEMORY_BYTES,
+        },
         {
           what: '5. load time, deployed vs deps only',
           measured: fmt.x(ratio),

@@ -16,6 +16,10 @@ export interface ColdResult {
   readonly firstInvokeMs?: number;
   readonly warmInvokeMs?: number[];
   readonly firstStatus?: unknown;
+  /** The first invoke's `complete` field (direct invokes return the sweep response itself). */
+  readonly firstComplete?: unknown;
+  /** Peak RSS over the whole process (getrusage maxrss). */
+  readonly maxRssBytes?: number;
 }
 
 const [modulePath = '', eventJson, warm = '0'] = process.argv.slice(2);
@@ -47,9 +51,11 @@ if (eventJson !== undefined) {
   const first = await invoke();
   result.firstInvokeMs = first.ms;
   result.firstStatus = (first.response as { statusCode?: unknown }).statusCode;
+  result.firstComplete = (first.response as { complete?: unknown }).complete;
   result.warmInvokeMs = [];
   for (let i = 0; i < Number(warm); i++) result.warmInvokeMs.push((await invoke()).ms);
 }
+result.maxRssBytes = process.resourceUsage().maxRSS * 1024;
 process.stdout.write(`${JSON.stringify(result)}\n`);
 // Keep-alive sockets would hold the process open; the Lambda runtime freezes it instead.
 process.exit(0);

@@ -41,8 +41,8 @@ class BodyLimitReached extends Error {
 /**
  * One attempt as an undici dispatch handler: status and headers are kept, body bytes are
  * counted and dropped as they arrive (no stream, no buffer), and exactly one result is delivered.
- * undici's request() would add a Readable and an AbortSignal listener per request; this costs
- * about a fifth less CPU per request (BENCHMARKS.md).
+ * undici's request() would add a Readable and an AbortSignal listener per request; without them
+ * the engine needs less CPU per request than a bare request() loop (BENCHMARKS.md, item 3).
  */
 class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
   readonly #startedAt = performance.now();
