@@ -187,12 +187,6 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
           target: '≤ 900 KB',
           met: size(bundles.deployed) <= BUNDLE_TARGET_BYTES,
         },
-        {
-          what: '5. deps-only bundle size (informative)',
-          measured: fmt.kb(size(bundles.depsOnly)),
-          target: '≤ 900 KB',
-          met: size(bundles.depsOnly) <= BUNDLE_TARGET_BYTES,
-        },
       ],
     };
   } finally {

@@ -67,7 +67,6 @@ export async function scale(ctx: BenchContext): Promise<Section> {
     }),
   );
   const lambdaPeak = peak(100_000, 'lambda128');
-  const defaultPeak = peak(100_000, 'default');
   const flat = perId(100_000, 'default') / perId(1_000, 'default');
   return {
     title: `4. Scale: C = ${CONCURRENCY}, L = ${LATENCY_MS} ms`,
@@ -104,12 +103,6 @@ export async function scale(ctx: BenchContext): Promise<Section> {
         measured: fmt.mb(lambdaPeak),
         target: '≤ 128 MB',
         met: lambdaPeak <= RSS_TARGET_BYTES,
-      },
-      {
-        what: '4. peak RSS at 100k, node defaults (informative)',
-        measured: fmt.mb(defaultPeak),
-        target: '≤ 128 MB',
-        met: defaultPeak <= RSS_TARGET_BYTES,
       },
     ],
     notes: [
