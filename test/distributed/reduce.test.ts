@@ -2,37 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reduceShards } from '../../lambda/distributed/reduce.js';
 import { MAX_SHARDS, planShards, shardCount, shardRate } from '../../lambda/distributed/shards.js';
-import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
-import { ERROR_KINDS, type Outcome } from '../../lambda/sweep/outcome.js';
+import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { type IdRange, partitionsRange, rangeSize } from '../../lambda/sweep/range.js';
+import { aggregateOf, type Settled, settledArb } from '../support/outcomes.js';
 
 const CLOCK = { startedAt: 10_000, endedAt: 20_000 };
 
-const outcomeArb: fc.Arbitrary<{ outcome: Outcome; latencyMs: number } | null> = fc.option(
-  fc.record({
-    outcome: fc.oneof(
-      fc.constantFrom(200, 404, 503).map((status): Outcome => ({ kind: 'status', status })),
-      fc.constantFrom(...ERROR_KINDS).map((error): Outcome => ({ kind: 'error', error })),
-    ),
-    latencyMs: fc.double({ min: 0, max: 5_000, noNaN: true }),
-  }),
-  { freq: 10 },
-);
-
-/** One sweep's aggregate of `range` with the given outcomes (index i is id range.start + i). */
-function aggregateOf(
-  range: IdRange,
-  outcomes: ReadonlyArray<{ outcome: Outcome; latencyMs: number } | null>,
-) {
-  const tally = new Tally(range);
-  for (let id = range.start; id <= range.end; id++) {
-    const o = outcomes[id - range.start];
-    if (!o) continue;
-    tally.attempts += 1;
-    tally.settle(id, o.outcome, o.latencyMs);
-  }
-  return summarize(tally, { startedAt: CLOCK.startedAt + range.start, endedAt: CLOCK.endedAt - 1 });
-}
+/** One sweep's aggregate of `range`, clocked inside the run's. */
+const sweepOf = (range: IdRange, outcomes: readonly Settled[]) =>
+  aggregateOf(range, outcomes, {
+    startedAt: CLOCK.startedAt + range.start,
+    endedAt: CLOCK.endedAt - 1,
+  });
 
 describe('planShards', () => {
   it.each([
@@ -85,14 +66,14 @@ describe('reduceShards', () => {
     fc.assert(
       fc.property(
         fc.nat(10_000),
-        fc.array(outcomeArb, { minLength: 1, maxLength: 300 }),
+        fc.array(settledArb, { minLength: 1, maxLength: 300 }),
         fc.integer({ min: 1, max: 80 }),
         fc.infiniteStream(fc.nat()),
         (start, outcomes, size, order) => {
           const range = { start, end: start + outcomes.length - 1 };
-          const whole = { ...aggregateOf(range, outcomes), ...CLOCK };
+          const whole = { ...sweepOf(range, outcomes), ...CLOCK };
           const shards = planShards(range, size).map((shard) =>
-            aggregateOf(shard, outcomes.slice(shard.start - start, shard.end - start + 1)),
+            sweepOf(shard, outcomes.slice(shard.start - start, shard.end - start + 1)),
           );
           const shuffled = shards
             .map((s) => ({ s, k: order.next().value as number }))
@@ -107,7 +88,7 @@ describe('reduceShards', () => {
   it('counts the ids of a shard that never reported as not attempted', () => {
     const range = { start: 1, end: 30 };
     const ok = (r: IdRange) =>
-      aggregateOf(
+      sweepOf(
         r,
         Array.from({ length: rangeSize(r) }, () => ({
           outcome: { kind: 'status', status: 200 } as Outcome,
@@ -126,8 +107,8 @@ describe('reduceShards', () => {
   });
 
   it('refuses overlapping shards', () => {
-    const a = aggregateOf({ start: 1, end: 10 }, []);
-    const b = aggregateOf({ start: 5, end: 15 }, []);
+    const a = sweepOf({ start: 1, end: 10 }, []);
+    const b = sweepOf({ start: 5, end: 15 }, []);
     expect(() => reduceShards({ start: 1, end: 15 }, [a, b], CLOCK)).toThrow(/overlaps/);
   });
 });

@@ -3,6 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   formattedStateMachineArn,
+  formattedStatesArn,
   lambdaFunction,
   onlyResource,
   roleStatements,
@@ -317,32 +318,18 @@ describe('the runs function', () => {
     });
     const withPrefix = (prefix: string) =>
       statements.filter((s) => [s.Action].flat().some((a) => a.startsWith(prefix)));
-    const executions = (resource: string) => ({
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':states:',
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          resource,
-        ],
-      ],
-    });
 
     it('may describe executions and list and describe Map Runs of its state machine only', () => {
       expect(withPrefix('states:')).toEqual([
         {
           Effect: 'Allow',
           Action: ['states:DescribeExecution', 'states:ListMapRuns'],
-          Resource: executions(':execution:StatusSweep-DistributedSweeps:*'),
+          Resource: formattedStatesArn(':execution:StatusSweep-DistributedSweeps:*'),
         },
         {
           Effect: 'Allow',
           Action: 'states:DescribeMapRun',
-          Resource: executions(':mapRun:StatusSweep-DistributedSweeps/*'),
+          Resource: formattedStatesArn(':mapRun:StatusSweep-DistributedSweeps/*'),
         },
       ]);
     });

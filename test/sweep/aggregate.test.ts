@@ -1,38 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeAggregates, summarize, Tally } from '../../lambda/sweep/aggregate.js';
-import { ERROR_KINDS, type Outcome } from '../../lambda/sweep/outcome.js';
 import { partitionsRange } from '../../lambda/sweep/range.js';
+import { settledArb, tallyOf } from '../support/outcomes.js';
 
 const CLOCK = { startedAt: 1_000, endedAt: 2_000 };
-
-/** An outcome, or null for an id never attempted. */
-const outcomeArb: fc.Arbitrary<{ outcome: Outcome; latencyMs: number } | null> = fc.option(
-  fc.record({
-    outcome: fc.oneof(
-      fc
-        .constantFrom(200, 301, 404, 429, 500, 503)
-        .map((status): Outcome => ({ kind: 'status', status })),
-      fc.constantFrom(...ERROR_KINDS).map((error): Outcome => ({ kind: 'error', error })),
-    ),
-    latencyMs: fc.double({ min: 0, max: 10_000, noNaN: true }),
-  }),
-  { freq: 8 },
-);
-
-function tallyOf(
-  start: number,
-  outcomes: ReadonlyArray<{ outcome: Outcome; latencyMs: number } | null>,
-) {
-  const tally = new Tally({ start, end: start + outcomes.length - 1 });
-  outcomes.forEach((o, i) => {
-    if (!o) return;
-    tally.attempts += 2;
-    tally.retries += 1;
-    tally.settle(start + i, o.outcome, o.latencyMs);
-  });
-  return tally;
-}
 
 describe('summarize', () => {
   it('counts statuses, errors and ids never attempted, with their ids', () => {
@@ -70,9 +42,12 @@ describe('summarize', () => {
     fc.assert(
       fc.property(
         fc.nat(1_000),
-        fc.array(outcomeArb, { minLength: 1, maxLength: 400 }),
+        fc.array(settledArb, { minLength: 1, maxLength: 400 }),
         (start, outcomes) => {
-          const aggregate = summarize(tallyOf(start, outcomes), CLOCK);
+          const aggregate = summarize(
+            tallyOf({ start, end: start + outcomes.length - 1 }, outcomes),
+            CLOCK,
+          );
           const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
           expect(sum(aggregate.statuses) + sum(aggregate.errors) + aggregate.notAttempted).toBe(
             outcomes.length,
@@ -89,19 +64,25 @@ describe('mergeAggregates', () => {
     fc.assert(
       fc.property(
         fc.nat(1_000),
-        fc.array(outcomeArb, { minLength: 2, maxLength: 400 }),
+        fc.array(settledArb, { minLength: 2, maxLength: 400 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (start, outcomes, at) => {
           const cut = 1 + Math.floor(at * (outcomes.length - 1));
-          const whole = summarize(tallyOf(start, outcomes), CLOCK);
-          const left = summarize(tallyOf(start, outcomes.slice(0, cut)), {
+          const whole = summarize(
+            tallyOf({ start, end: start + outcomes.length - 1 }, outcomes),
+            CLOCK,
+          );
+          const left = summarize(tallyOf({ start, end: start + cut - 1 }, outcomes.slice(0, cut)), {
             startedAt: 1_000,
             endedAt: 1_500,
           });
-          const right = summarize(tallyOf(start + cut, outcomes.slice(cut)), {
-            startedAt: 1_200,
-            endedAt: 2_000,
-          });
+          const right = summarize(
+            tallyOf({ start: start + cut, end: start + outcomes.length - 1 }, outcomes.slice(cut)),
+            {
+              startedAt: 1_200,
+              endedAt: 2_000,
+            },
+          );
           expect(mergeAggregates(right, left)).toEqual(whole);
         },
       ),

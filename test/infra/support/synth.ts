@@ -97,8 +97,8 @@ export interface DashboardBody {
   readonly widgets: readonly DashboardWidget[];
 }
 
-/** `arn:<partition>:states:<region>:<account>:stateMachine:<name>`, formatted, not a reference. */
-export function formattedStateMachineArn(name: string): unknown {
+/** `arn:<partition>:states:<region>:<account><resource>`, formatted with Fn::Join, not a reference. */
+export function formattedStatesArn(resource: string): unknown {
   return {
     'Fn::Join': [
       '',
@@ -109,8 +109,13 @@ export function formattedStateMachineArn(name: string): unknown {
         { Ref: 'AWS::Region' },
         ':',
         { Ref: 'AWS::AccountId' },
-        `:stateMachine:${name}`,
+        resource,
       ],
     ],
   };
+}
+
+/** `arn:<partition>:states:<region>:<account>:stateMachine:<name>`, formatted, not a reference. */
+export function formattedStateMachineArn(name: string): unknown {
+  return formattedStatesArn(`:stateMachine:${name}`);
 }
