@@ -9,6 +9,7 @@ import { InvalidRequestError } from '../lambda/errors.js';
 import { createHandler } from '../lambda/handler.js';
 import { requestParser, type SweepRequest } from '../lambda/request.js';
 import type { SweepResponse } from '../lambda/response.js';
+import { SWEEPS_PATH } from '../lambda/routes.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { toHttpApiEvent } from './http-api-event.js';
 import { localContext } from './local-context.js';
@@ -72,7 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const body = JSON.stringify(fields);
     const event = toHttpApiEvent({
       method: 'POST',
-      url: '/sweeps',
+      url: SWEEPS_PATH,
       headers: { 'content-type': 'application/json', 'user-agent': 'status-sweep-cli' },
       body: Buffer.from(body),
     });

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpRouterHandler, { type Method } from '@middy/http-router';
+import httpRouterHandler from '@middy/http-router';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -10,17 +10,12 @@ import type { Config } from './config.js';
 import { MIDDY_OPTIONS } from './deadline.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { HttpStatusError } from './middleware/http-status-error.js';
-import { isHttpApiEvent, jsonHttp, jsonResponse } from './middleware/json-http.js';
+import { jsonHttp, jsonResponse } from './middleware/json-http.js';
 import type { RequestParser } from './request.js';
+import { SWEEPS_METHODS, SWEEPS_PATH } from './routes.js';
 import { isRunAccepted, type RunHooks, runRequest } from './run.js';
 
-/** The deployed routes (infra/ declares the same ones on the HTTP API). */
-export const SWEEPS_PATH = '/sweeps';
-export const SWEEPS_METHODS = ['GET', 'POST'] as const satisfies readonly Method[];
-
 type HttpResult = APIGatewayProxyStructuredResultV2;
-
-export { isHttpApiEvent };
 
 /** The HTTP API side of the handler: routes, body parsing and JSON errors, all middy. */
 export function httpApi(

@@ -14,9 +14,8 @@ import { describeRun } from './distributed/status.js';
 import { ConfigError, InvalidRequestError } from './errors.js';
 import { HttpStatusError } from './middleware/http-status-error.js';
 import { isHttpApiEvent, jsonHttp, jsonResponse } from './middleware/json-http.js';
+import { RUN_PATH } from './routes.js';
 
-/** The route that reports a distributed sweep (infra/ declares it on the HTTP API). */
-export const RUN_PATH = '/sweeps/{id}';
 /** Sweep ids are UUIDs: anything else cannot name an execution. */
 const SWEEP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** How soon a caller following a running sweep should ask again. */

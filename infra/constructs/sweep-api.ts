@@ -13,6 +13,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { RUN_PATH, SWEEPS_METHODS, SWEEPS_PATH } from '../../lambda/routes.js';
 
 /**
  * One JSON object per request, from HTTP API's `$context` variables.
@@ -76,12 +77,12 @@ export class SweepApi extends Construct {
     });
     this.routes = [
       ...this.httpApi.addRoutes({
-        path: '/sweeps',
-        methods: [HttpMethod.POST, HttpMethod.GET],
+        path: SWEEPS_PATH,
+        methods: SWEEPS_METHODS.map((method) => HttpMethod[method]),
         integration: new HttpLambdaIntegration('SweepIntegration', props.handler),
       }),
       ...this.httpApi.addRoutes({
-        path: '/sweeps/{id}',
+        path: RUN_PATH,
         methods: [HttpMethod.GET],
         integration: new HttpLambdaIntegration('RunsIntegration', props.runsHandler),
       }),

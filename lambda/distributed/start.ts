@@ -1,17 +1,13 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Config } from '../config.js';
 import type { SweepRequest } from '../request.js';
+import { runPath } from '../routes.js';
 import { rangeSize } from '../sweep/range.js';
 import type { RunAccepted, RunInput } from './messages.js';
 import { shardCount, shardRate } from './shards.js';
 
 /** One client for the life of the process; created on first use, so single sweeps never pay. */
 let client: SFNClient | undefined;
-
-/** The API path that reports a distributed sweep (the runs function serves it). */
-export function statusPath(sweepId: string): string {
-  return `/sweeps/${sweepId}`;
-}
 
 /** The execution input for a request: the run record, the shard plan and per-shard options. */
 export function runInput(request: SweepRequest, sweepId: string, config: Config): RunInput {
@@ -56,6 +52,6 @@ export async function startRun(
     status: 'RUNNING',
     shards: shardCount(input.range, config.shardSize),
     shardSize: config.shardSize,
-    statusUrl: statusPath(sweepId),
+    statusUrl: runPath(sweepId),
   };
 }
