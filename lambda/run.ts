@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { type ConcludeHooks, concludeSweep } from './conclude.js';
 import type { Config } from './config.js';
 import { budgetOf, metricsDeadline, sweepDeadline } from './deadline.js';
 import type { RunAccepted } from './distributed/messages.js';
 import { startRun } from './distributed/start.js';
-import { publishMetrics } from './metrics/publish.js';
 import { type SweepRequest, Trigger } from './request.js';
-import { type SweepResponse, summaryLogLine, toResponse } from './response.js';
-import type { SweepAggregate } from './sweep/aggregate.js';
+import type { SweepResponse } from './response.js';
 import { sweep } from './sweep/sweep.js';
 
 /** What the run needs of the Lambda context. */
@@ -17,13 +16,9 @@ export interface Invocation {
 }
 
 /** Hooks for the process that hosts the handler; the deployed function uses the defaults. */
-export interface RunHooks {
-  /** Where the one summary line per sweep goes; console.log (CloudWatch Logs) by default. */
-  readonly log?: (line: string) => void;
+export interface RunHooks extends ConcludeHooks {
   /** Progress as ids settle (the local CLI draws a progress line with it). */
   readonly onProgress?: (settled: number, total: number) => void;
-  /** The aggregate before it becomes a response (the local CLI draws its histogram). */
-  readonly onAggregate?: (aggregate: SweepAggregate) => void;
 }
 
 /** What a request gets: a finished sweep, or a distributed one started. */
@@ -86,18 +81,14 @@ export async function runSweep(
     deadline: sweepDeadline(budget, request.timeBudgetMs, config.responseMarginMs),
     onProgress: hooks.onProgress,
   });
-  hooks.onAggregate?.(aggregate);
-  const metrics = await publishMetrics(aggregate, {
-    config,
-    deadline: metricsDeadline(budget, Date.now()),
-  });
-  const response = toResponse(
+  return concludeSweep(
     aggregate,
-    { sweepId: randomUUID(), trigger: request.trigger, target: config.targetName },
-    metrics,
+    { sweepId: randomUUID(), trigger: request.trigger, schedule: request.schedule },
+    {
+      config,
+      metricsDeadline: metricsDeadline(budget, Date.now()),
+      requestId: invocation.awsRequestId,
+    },
+    hooks,
   );
-  (hooks.log ?? console.log)(
-    summaryLogLine(response, { requestId: invocation.awsRequestId, schedule: request.schedule }),
-  );
-  return response;
 }

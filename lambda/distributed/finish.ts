@@ -1,7 +1,6 @@
+import { type ConcludeHooks, concludeSweep } from '../conclude.js';
 import type { Config } from '../config.js';
-import { publishMetrics } from '../metrics/publish.js';
-import { type SweepResponse, summaryLogLine, toResponse } from '../response.js';
-import type { RunHooks } from '../run.js';
+import type { SweepResponse } from '../response.js';
 import type { SweepAggregate } from '../sweep/aggregate.js';
 import type { RunRecord } from './messages.js';
 import { reduceShards } from './reduce.js';
@@ -19,21 +18,7 @@ export async function finishRun(
     readonly metricsDeadline: number;
     readonly requestId?: string;
   },
-  hooks: Pick<RunHooks, 'log' | 'onAggregate'> = {},
+  hooks: ConcludeHooks = {},
 ): Promise<SweepResponse> {
-  const aggregate = reduceShards(run.range, shards, clock);
-  hooks.onAggregate?.(aggregate);
-  const metrics = await publishMetrics(aggregate, {
-    config: context.config,
-    deadline: context.metricsDeadline,
-  });
-  const response = toResponse(
-    aggregate,
-    { sweepId: run.sweepId, trigger: run.trigger, target: context.config.targetName },
-    metrics,
-  );
-  (hooks.log ?? console.log)(
-    summaryLogLine(response, { requestId: context.requestId, schedule: run.schedule }),
-  );
-  return response;
+  return concludeSweep(reduceShards(run.range, shards, clock), run, context, hooks);
 }

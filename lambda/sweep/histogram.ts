@@ -55,10 +55,6 @@ export class LatencyHistogram {
   #min = Number.POSITIVE_INFINITY;
   #max = Number.NEGATIVE_INFINITY;
 
-  get count(): number {
-    return this.#count;
-  }
-
   /** Records one latency in milliseconds, rounded to the microsecond. */
   record(ms: number): void {
     const micros = Math.max(0, Math.round(ms * MICROS_PER_MS));

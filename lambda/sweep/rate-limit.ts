@@ -20,9 +20,4 @@ export class RateLimiter {
     this.#nextSlot = slot + this.#intervalMs;
     if (slot > now) await sleep(slot - now, undefined, { signal });
   }
-
-  /** When the next request could start (performance.now() time). */
-  get nextSlot(): number {
-    return this.#nextSlot;
-  }
 }
