@@ -1,16 +1,26 @@
 /**
- * The metric names and dimension the function publishes. The dashboard and alarms (infra/) read
+ * The metric names and dimensions the function publishes. The dashboard and alarms (infra/) read
  * the same constants, so a rename cannot silently break them.
  */
 export const DEFAULT_NAMESPACE = 'StatusSweep';
+/** Every datum carries it: the function's TARGET_NAME. */
 export const TARGET_DIMENSION = 'Target';
+/**
+ * Sweeps started by a schedule also publish `PER_SCHEDULE_METRICS` with this dimension beside
+ * Target, so that each schedule has its own missed-sweep and failure alarms that API sweeps and
+ * other schedules cannot feed.
+ */
+export const SCHEDULE_DIMENSION = 'Schedule';
 
 export const MetricName = {
   sweepDuration: 'SweepDuration',
   requestLatency: 'RequestLatency',
+  /** Ids attempted (every id but the not-attempted ones). */
   requests: 'Requests',
-  succeeded: 'Succeeded',
-  failed: 'Failed',
+  /** Attempted ids whose outcome met their expectation (the EXPECT rules). */
+  expected: 'Expected',
+  /** Attempted ids whose outcome did not meet their expectation. */
+  unexpected: 'Unexpected',
   status2xx: 'Status2xx',
   status3xx: 'Status3xx',
   status4xx: 'Status4xx',
@@ -18,6 +28,30 @@ export const MetricName = {
   errors: 'Errors',
   retries: 'Retries',
   notAttempted: 'NotAttempted',
+  /** Percent of attempted ids that met their expectation; absent when none was attempted. */
   successRate: 'SuccessRate',
+  /** One datum per sweep: 1 for the sweep's verdict, 0 for the two others. */
+  verdictOk: 'VerdictOk',
+  verdictDegraded: 'VerdictDegraded',
+  verdictFailed: 'VerdictFailed',
+  /** One datum of 1 per finished sweep (per schedule: the missed-sweep heartbeat). */
+  sweeps: 'Sweeps',
+  /** Ids that met their expectation in the baseline and do not now; and the reverse. */
+  newlyUnexpected: 'NewlyUnexpected',
+  recovered: 'Recovered',
+  /** Shards of a distributed sweep that failed (their ids count as not attempted). */
+  failedShards: 'FailedShards',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+/** What a scheduled sweep also publishes with {Target, Schedule}: few, since each costs money. */
+export const PER_SCHEDULE_METRICS: readonly MetricName[] = [
+  MetricName.sweeps,
+  MetricName.requests,
+  MetricName.expected,
+  MetricName.unexpected,
+  MetricName.notAttempted,
+  MetricName.verdictFailed,
+  MetricName.verdictDegraded,
+  MetricName.newlyUnexpected,
+];
