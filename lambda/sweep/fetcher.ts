@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { classifyError } from './classify.js';
 import { ErrorKind, type Outcome } from './outcome.js';
+import type { EnginePool } from './pool.js';
 
 /**
  * Bodies up to this size are read through and discarded, so the connection is reused; a larger
@@ -133,7 +134,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
  * can abort it at its deadline.
  */
 export function attempt(
-  dispatcher: Dispatcher,
+  dispatcher: Pick<EnginePool, 'dispatch'>,
   path: string,
   timeoutMs: number,
   inflight: Set<Abortable>,
