@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { Socket } from 'node:net';
 
 /** What the upstream does with one request. */
 export type Behaviour =
@@ -24,10 +25,15 @@ export type Behaviour =
   /** HTTP/2 only: GOAWAY with `code` for the whole connection, streams in flight cut. */
   | { readonly type: 'goaway'; readonly code: number }
   /**
-   * 200 that announces `announced` bytes (or none), sends `sent` and resets the stream
-   * (HTTP/2, INTERNAL_ERROR) or the connection (HTTP/1.1).
+   * 200 that announces `announced` bytes (or none), sends `sent` and resets the stream (HTTP/2,
+   * with `code`, INTERNAL_ERROR by default) or the connection (HTTP/1.1).
    */
-  | { readonly type: 'cut'; readonly sent: number; readonly announced?: number };
+  | {
+      readonly type: 'cut';
+      readonly sent: number;
+      readonly announced?: number;
+      readonly code?: number;
+    };
 
 type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
@@ -51,7 +57,7 @@ export function respond(
       return;
     case 'reset':
       if (h2) return void req.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
-      req.socket.resetAndDestroy();
+      resetConnection(req.socket);
       return;
     case 'garbage':
       if (h2) return void req.stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
@@ -70,8 +76,8 @@ export function respond(
       out.writeHead(200, announced === undefined ? {} : { 'content-length': String(announced) });
       out.write(Buffer.alloc(behaviour.sent, 'x'), () =>
         later(10, () => {
-          if (h2) req.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
-          else req.socket.resetAndDestroy();
+          if (h2) req.stream.close(behaviour.code ?? constants.NGHTTP2_INTERNAL_ERROR);
+          else resetConnection(req.socket);
         }),
       );
       return;
@@ -104,4 +110,9 @@ export function respond(
       return;
     }
   }
+}
+
+/** A TCP RST; over TLS it must go to the raw socket under the TLSSocket, which has no TCP handle. */
+function resetConnection(socket: Socket): void {
+  ((socket as Socket & { _parent?: Socket })._parent ?? socket).resetAndDestroy();
 }
