@@ -13,6 +13,13 @@ import type { EnginePool } from './pool.js';
  */
 export const BODY_DRAIN_LIMIT_BYTES = 1_048_576;
 
+/**
+ * The highest status HTTP defines: RFC 9110 §15 gives classes 1xx-5xx only. llhttp accepts any
+ * three digits, but a 600 or 999 fits no class, so the id is counted as a protocol error.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15
+ */
+const MAX_STATUS = 599;
+
 const REQUEST_HEADERS = { 'user-agent': 'status-sweep/0.1', accept: '*/*' } as const;
 
 /** Why an attempt ended early: its own timer, or the sweep ending. */
@@ -112,6 +119,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
   }
 
   #finishWithStatus(): void {
+    if (this.#status > MAX_STATUS) return this.#finishWithError(ErrorKind.protocol);
     if (this.#done) return;
     this.#done = true;
     this.#deliver({

@@ -16,4 +16,5 @@ export {
 } from './histogram.js';
 export { ERROR_KINDS, ErrorKind, NOT_ATTEMPTED, type Outcome } from './outcome.js';
 export { type IdRange, partitionsRange, rangeSize } from './range.js';
+export { MIN_RATE_PER_SECOND } from './rate-limit.js';
 export { type SweepOptions, sweep } from './sweep.js';

@@ -1,12 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
 import { poolFor } from './dispatcher.js';
 import { type Abortable, AbortReason, type AttemptResult, attempt } from './fetcher.js';
 import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
 import { type IdRange, rangeSize } from './range.js';
-import { RateLimiter } from './rate-limit.js';
+import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
 import { backoffMs, retryAfterMs } from './retry.js';
 import { urlTemplateParts } from './target.js';
+import { onceAfter, sleep } from './timers.js';
 
 /** What one sweep needs: the ids, the target, and how hard and how long to push. */
 export interface SweepOptions {
@@ -59,8 +59,8 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     stop.abort(AbortReason.deadline);
     for (const running of inflight) running.abort(AbortReason.deadline);
   };
-  const deadlineTimer = Number.isFinite(deadlineAt)
-    ? setTimeout(stopAll, Math.max(0, deadlineAt - performance.now()))
+  const cancelDeadline = Number.isFinite(deadlineAt)
+    ? onceAfter(deadlineAt - performance.now(), stopAll)
     : undefined;
   options.signal?.addEventListener('abort', stopAll, { once: true });
   if (options.signal?.aborted) stopAll();
@@ -94,7 +94,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       const waitMs = retryAfterMs(last.retryAfter) ?? backoffMs(attemptNo);
       if (tooLateToLaunch(waitMs)) break;
       try {
-        await sleep(waitMs, undefined, { signal: stop.signal });
+        await sleep(waitMs, stop.signal);
       } catch {
         break;
       }
@@ -114,7 +114,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     const workers = Math.min(options.concurrency, rangeSize(range));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    clearTimeout(deadlineTimer);
+    cancelDeadline?.();
     clearInterval(progressTimer);
     options.signal?.removeEventListener('abort', stopAll);
   }
@@ -143,8 +143,8 @@ function checkOptions(o: SweepOptions): void {
   if (!Number.isSafeInteger(o.retries) || o.retries < 0) {
     problems.push(`retries must be a non-negative integer, got ${o.retries}`);
   }
-  if (o.ratePerSecond !== undefined && !(o.ratePerSecond > 0)) {
-    problems.push(`ratePerSecond must be positive, got ${o.ratePerSecond}`);
+  if (o.ratePerSecond !== undefined && !(o.ratePerSecond >= MIN_RATE_PER_SECOND)) {
+    problems.push(`ratePerSecond must be at least ${MIN_RATE_PER_SECOND}, got ${o.ratePerSecond}`);
   }
   if (problems.length > 0) throw new RangeError(problems.join('; '));
 }

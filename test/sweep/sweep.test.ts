@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SweepAggregate } from '../../lambda/sweep/aggregate.js';
 import { closePools, setTestTlsOptions } from '../../lambda/sweep/dispatcher.js';
 import { partitionsRange } from '../../lambda/sweep/range.js';
+import { MIN_RATE_PER_SECOND } from '../../lambda/sweep/rate-limit.js';
 import { sweep } from '../../lambda/sweep/sweep.js';
 import { testCertificates } from '../support/certificates.js';
 import {
@@ -226,6 +227,68 @@ describe('sweep deadline', () => {
   });
 });
 
+describe('sweep timers', () => {
+  it('keeps the slowest rate at concurrency 256: one request, the next 100 s away', async () => {
+    const upstream = await startFaultUpstream(() => ok());
+    try {
+      const result = await sweep({
+        range: { start: 1, end: 50 },
+        urlTemplate: upstream.urlTemplate,
+        concurrency: 256,
+        timeoutMs: 5_000,
+        retries: 0,
+        ratePerSecond: MIN_RATE_PER_SECOND,
+        deadline: Date.now() + 500,
+      });
+      expect(upstream.arrivals).toHaveLength(1);
+      expect(result.notAttempted).toBe(49);
+    } finally {
+      await closePools();
+      await upstream.close();
+    }
+  });
+
+  it('runs to the end when the deadline is beyond what a Node timer holds (24.8 days)', async () => {
+    const upstream = await startFaultUpstream(() => ok());
+    try {
+      const result = await sweep({
+        range: { start: 1, end: 20 },
+        urlTemplate: upstream.urlTemplate,
+        concurrency: 4,
+        timeoutMs: 5_000,
+        retries: 0,
+        deadline: Date.now() + 30 * 24 * 3_600_000,
+      });
+      expect(result.statuses).toEqual({ '200': 20 });
+    } finally {
+      await closePools();
+      await upstream.close();
+    }
+  });
+});
+
+describe('sweep statuses', () => {
+  it.each([600, 999])(
+    'counts a status of %i, outside 100-599, as a protocol error',
+    async (code) => {
+      const upstream = await startFaultUpstream(() => status(code));
+      try {
+        const result = await sweep({
+          range: { start: 1, end: 2 },
+          urlTemplate: upstream.urlTemplate,
+          concurrency: 2,
+          timeoutMs: 5_000,
+          retries: 0,
+        });
+        expect(result.ids).toEqual({ protocol: '1-2' });
+      } finally {
+        await closePools();
+        await upstream.close();
+      }
+    },
+  );
+});
+
 describe('sweep options', () => {
   it.each([
     [{ range: { start: 5, end: 4 } }, /range/],
@@ -233,6 +296,8 @@ describe('sweep options', () => {
     [{ timeoutMs: 0 }, /timeoutMs/],
     [{ retries: -1 }, /retries/],
     [{ ratePerSecond: 0 }, /ratePerSecond/],
+    [{ ratePerSecond: 0.0001 }, /ratePerSecond must be at least 0\.01/],
+    [{ ratePerSecond: 1e-300 }, /ratePerSecond/],
     [{ urlTemplate: 'http://127.0.0.1/no-placeholder' }, /\{id\}/],
   ])('rejects %o as a programmer error', async (override, message) => {
     const options = {
