@@ -8,6 +8,7 @@ export {
   Tally,
 } from './aggregate.js';
 export { closePools } from './dispatcher.js';
+export { SWEEP_METHODS, type SweepMethod } from './fetcher.js';
 export {
   type HistogramSnapshot,
   LatencyHistogram,

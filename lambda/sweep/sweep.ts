@@ -1,6 +1,14 @@
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
 import { poolFor } from './dispatcher.js';
-import { type Abortable, AbortReason, type AttemptResult, attempt } from './fetcher.js';
+import {
+  type Abortable,
+  AbortReason,
+  type AttemptResult,
+  attempt,
+  requestShape,
+  SWEEP_METHODS,
+  type SweepMethod,
+} from './fetcher.js';
 import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
 import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
@@ -13,6 +21,13 @@ export interface SweepOptions {
   readonly range: IdRange;
   /** Contains "{id}"; comes from config, never from a caller. */
   readonly urlTemplate: string;
+  /** GET unless told otherwise; fixed at deploy time, never chosen by a caller. */
+  readonly method?: SweepMethod;
+  /**
+   * Request headers over the engine's defaults (user-agent, accept), e.g. an API key. Sent as
+   * given, never logged nor echoed: error messages name a header, never its value.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Requests in flight at most; also the connection cap. */
   readonly concurrency: number;
   /** Per attempt: connect, headers and the whole body. */
@@ -48,6 +63,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
 
   const target = urlTemplateParts(options.urlTemplate);
   const pool = poolFor(target.origin, options.concurrency);
+  const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const tally = new Tally(range);
   const inflight = new Set<Abortable>();
@@ -86,7 +102,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       if (tooLateToLaunch()) break;
       tally.attempts++;
       if (attemptNo > 1) tally.retries++;
-      last = await attempt(pool, path, timeoutMs, inflight);
+      last = await attempt(pool, shape, path, timeoutMs, inflight);
       if (last.latencyMs !== undefined) {
         typicalLatencyMs += LATENCY_EWMA_WEIGHT * (last.latencyMs - typicalLatencyMs);
       }
@@ -145,6 +161,12 @@ function checkOptions(o: SweepOptions): void {
   }
   if (o.ratePerSecond !== undefined && !(o.ratePerSecond >= MIN_RATE_PER_SECOND)) {
     problems.push(`ratePerSecond must be at least ${MIN_RATE_PER_SECOND}, got ${o.ratePerSecond}`);
+  }
+  if (o.method !== undefined && !SWEEP_METHODS.includes(o.method)) {
+    problems.push(`method must be one of ${SWEEP_METHODS.join(', ')}, got ${o.method}`);
+  }
+  for (const [name, value] of Object.entries(o.headers ?? {})) {
+    if (typeof value !== 'string') problems.push(`header ${name} must be a string`);
   }
   if (problems.length > 0) throw new RangeError(problems.join('; '));
 }
