@@ -27,8 +27,16 @@ export interface SweepAggregate {
   readonly ids: Readonly<Record<string, string>>;
   /** Latency of each id that ended with an HTTP status, final attempt. */
   readonly latency: HistogramSnapshot;
+  /** HTTP requests sent: first attempts, retries and re-sends. */
   readonly attempts: number;
   readonly retries: number;
+  /**
+   * Requests re-sent once, uncounted as retries, because they failed on a kept-alive connection
+   * the server had just closed, before any byte of response (the keep-alive race).
+   */
+  readonly resends: number;
+  /** Times a 429/503 from the origin paused every new request (see throttle.ts). */
+  readonly throttlePauses: number;
   /** Epoch milliseconds. */
   readonly startedAt: number;
   readonly endedAt: number;
@@ -44,6 +52,8 @@ export class Tally {
   readonly latency = new LatencyHistogram();
   attempts = 0;
   retries = 0;
+  resends = 0;
+  throttlePauses = 0;
   #settled = 0;
 
   constructor(range: IdRange) {
@@ -119,6 +129,8 @@ export function summarize(tally: Tally, clock: SweepClock): SweepAggregate {
     latency: tally.latency.toJSON(),
     attempts: tally.attempts,
     retries: tally.retries,
+    resends: tally.resends,
+    throttlePauses: tally.throttlePauses,
     startedAt: clock.startedAt,
     endedAt: clock.endedAt,
   };
@@ -150,6 +162,8 @@ export function mergeAggregates(a: SweepAggregate, b: SweepAggregate): SweepAggr
     latency: LatencyHistogram.fromJSON(lo.latency).merge(hi.latency).toJSON(),
     attempts: lo.attempts + hi.attempts,
     retries: lo.retries + hi.retries,
+    resends: lo.resends + hi.resends,
+    throttlePauses: lo.throttlePauses + hi.throttlePauses,
     startedAt: Math.min(lo.startedAt, hi.startedAt),
     endedAt: Math.max(lo.endedAt, hi.endedAt),
   };

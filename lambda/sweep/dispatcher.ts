@@ -1,5 +1,4 @@
-import type { ConnectionOptions } from 'node:tls';
-import { createPool, type EnginePool } from './pool.js';
+import { createPool, type EnginePool, type EnginePoolOptions } from './pool.js';
 
 /** Upper bound for undici's own timers; each attempt's timer (fetcher.ts) is the real limit. */
 const TRANSPORT_TIMEOUT_CAP_MS = 60_000;
@@ -21,7 +20,7 @@ interface CachedPool {
 const pools = new Map<string, CachedPool>();
 
 /** TLS settings for pools created from now on; set by tests only (a test CA), never in Lambda. */
-let testTls: ConnectionOptions | undefined;
+let testTls: EnginePoolOptions['tls'];
 
 /**
  * The pool for `origin`, holding at least `connections` sockets. A sweep never has more requests
@@ -46,7 +45,7 @@ export function poolFor(origin: string, connections: number): EnginePool {
     connectTimeout: CONNECT_TIMEOUT_MS,
     headersTimeout: TRANSPORT_TIMEOUT_CAP_MS,
     bodyTimeout: TRANSPORT_TIMEOUT_CAP_MS,
-    ...(testTls && { connect: testTls }),
+    ...(testTls && { tls: testTls }),
   });
   pools.set(origin, { pool, connections });
   return pool;
@@ -56,7 +55,7 @@ export function poolFor(origin: string, connections: number): EnginePool {
  * For tests: TLS options (e.g. `{ ca }` to trust a test CA) for every pool created after the
  * call; undefined restores the defaults. Production code never calls it.
  */
-export function setTestTlsOptions(tls: ConnectionOptions | undefined): void {
+export function setTestTlsOptions(tls: EnginePoolOptions['tls']): void {
   testTls = tls;
 }
 

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { classifyError } from './classify.js';
 import { ErrorKind, type Outcome } from './outcome.js';
-import type { EnginePool } from './pool.js';
+import { type EnginePool, failedOnReusedConnection } from './pool.js';
 
 /**
  * Bodies up to this size are read through and discarded, so the connection is reused; a larger
@@ -58,6 +58,8 @@ export interface AttemptResult {
   /** From the request's start to the end of its body; set when a status arrived. */
   readonly latencyMs?: number;
   readonly retryAfter?: string | string[];
+  /** Failed on a reused connection before any response byte: safe to send again at once. */
+  readonly resendable?: boolean;
 }
 
 /** Ends an attempt early; the sweep holds one per attempt in flight. */
@@ -138,7 +140,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
         this.#abortedFor === AbortReason.deadline ? ErrorKind.aborted : ErrorKind.timeout,
       );
     } else {
-      this.#finishWithError(classifyError(error));
+      const resendable = this.#status === 0 && failedOnReusedConnection(error);
+      this.#finishWithError(classifyError(error), resendable);
     }
   }
 
@@ -153,10 +156,10 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     });
   }
 
-  #finishWithError(error: ErrorKind): void {
+  #finishWithError(error: ErrorKind, resendable = false): void {
     if (this.#done) return;
     this.#done = true;
-    this.#deliver({ outcome: { kind: 'error', error } });
+    this.#deliver({ outcome: { kind: 'error', error }, ...(resendable && { resendable }) });
   }
 }
 

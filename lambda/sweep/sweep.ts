@@ -89,23 +89,38 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     stop.signal.aborted ||
     performance.now() + extraWaitMs + Math.max(MIN_LAUNCH_GUARD_MS, typicalLatencyMs) >= deadlineAt;
 
+  /** Sends one request for `path` once a rate slot is free; undefined if the sweep stopped. */
+  const send = async (path: string): Promise<AttemptResult | undefined> => {
+    try {
+      await limiter.acquire(stop.signal);
+    } catch {
+      return undefined; // the sweep stopped while waiting for a slot
+    }
+    if (tooLateToLaunch()) return undefined;
+    tally.attempts++;
+    const result = await attempt(pool, shape, path, timeoutMs, inflight);
+    if (result.latencyMs !== undefined) {
+      typicalLatencyMs += LATENCY_EWMA_WEIGHT * (result.latencyMs - typicalLatencyMs);
+    }
+    return result;
+  };
+
   /** Runs every attempt of one id and settles it; leaves it unsettled if none could start. */
   const runId = async (id: number): Promise<void> => {
     const path = target.pathFor(id);
     let last: AttemptResult | undefined;
+    let resent = false;
     for (let attemptNo = 1; ; attemptNo++) {
-      try {
-        await limiter.acquire(stop.signal);
-      } catch {
-        break; // the sweep stopped while waiting for a slot
+      let result = await send(path);
+      // The keep-alive race: once per id, sent again on a fresh connection, not a retry.
+      if (result?.resendable && !resent) {
+        resent = true;
+        tally.resends++;
+        result = (await send(path)) ?? result;
       }
-      if (tooLateToLaunch()) break;
-      tally.attempts++;
+      if (!result) break;
       if (attemptNo > 1) tally.retries++;
-      last = await attempt(pool, shape, path, timeoutMs, inflight);
-      if (last.latencyMs !== undefined) {
-        typicalLatencyMs += LATENCY_EWMA_WEIGHT * (last.latencyMs - typicalLatencyMs);
-      }
+      last = result;
       if (attemptNo > retries || !isRetryable(last)) break;
       const waitMs = retryAfterMs(last.retryAfter) ?? backoffMs(attemptNo);
       if (tooLateToLaunch(waitMs)) break;

@@ -24,3 +24,11 @@ declare module 'undici/lib/dispatcher/pool.js' {
   const PoolClass: new (origin: string, options: Pool.Options) => LibPool;
   export default PoolClass;
 }
+
+/** undici's connector factory, for the same reason and under the same fence as the Pool. */
+declare module 'undici/lib/core/connect.js' {
+  import type { buildConnector } from 'undici';
+
+  const build: typeof buildConnector;
+  export default build;
+}
