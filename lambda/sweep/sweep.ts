@@ -14,6 +14,7 @@ import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
 import { backoffMs, retryAfterMs } from './retry.js';
 import { urlTemplateParts } from './target.js';
+import { Throttle } from './throttle.js';
 import { onceAfter, sleep } from './timers.js';
 
 /** What one sweep needs: the ids, the target, and how hard and how long to push. */
@@ -65,6 +66,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const pool = poolFor(target.origin, options.concurrency);
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
+  const throttle = new Throttle(options.concurrency);
   const tally = new Tally(range);
   const inflight = new Set<Abortable>();
   const stop = new AbortController();
@@ -73,6 +75,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const stopAll = () => {
     if (stop.signal.aborted) return;
     stop.abort(AbortReason.deadline);
+    throttle.wakeAll();
     for (const running of inflight) running.abort(AbortReason.deadline);
   };
   const cancelDeadline = Number.isFinite(deadlineAt)
@@ -91,14 +94,21 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
 
   /** Sends one request for `path` once a rate slot is free; undefined if the sweep stopped. */
   const send = async (path: string): Promise<AttemptResult | undefined> => {
+    if (!(await throttle.admit(stop.signal, tooLateToLaunch))) return undefined;
     try {
       await limiter.acquire(stop.signal);
     } catch {
+      throttle.done(undefined);
       return undefined; // the sweep stopped while waiting for a slot
     }
-    if (tooLateToLaunch()) return undefined;
+    if (tooLateToLaunch()) {
+      throttle.done(undefined);
+      return undefined;
+    }
     tally.attempts++;
     const result = await attempt(pool, shape, path, timeoutMs, inflight);
+    const { outcome } = result;
+    throttle.done(outcome.kind === 'status' ? outcome.status : undefined, result.retryAfter);
     if (result.latencyMs !== undefined) {
       typicalLatencyMs += LATENCY_EWMA_WEIGHT * (result.latencyMs - typicalLatencyMs);
     }
@@ -149,6 +159,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     clearInterval(progressTimer);
     options.signal?.removeEventListener('abort', stopAll);
   }
+  tally.throttlePauses = throttle.pauses;
   options.onProgress?.(tally.settled, tally.total);
   return summarize(tally, { startedAt, endedAt: Date.now() });
 }
