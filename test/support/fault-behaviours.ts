@@ -22,8 +22,11 @@ export type Behaviour =
   | { readonly type: 'garbage' }
   /** HTTP/2 only: RST_STREAM with REFUSED_STREAM, the request not processed (RFC 9113 §8.7). */
   | { readonly type: 'refuse' }
-  /** HTTP/2 only: GOAWAY with `code` for the whole connection, streams in flight cut. */
-  | { readonly type: 'goaway'; readonly code: number }
+  /**
+   * HTTP/2 only: GOAWAY with `code` for the whole connection, streams in flight cut; after a 200
+   * to this request when `answered`. The server never closes the connection itself.
+   */
+  | { readonly type: 'goaway'; readonly code: number; readonly answered?: boolean }
   /**
    * 200 that announces `announced` bytes (or none), sends `sent` and resets the stream (HTTP/2,
    * with `code`, INTERNAL_ERROR by default) or the connection (HTTP/1.1).
@@ -69,7 +72,9 @@ export function respond(
       return;
     case 'goaway':
       if (!h2) throw new Error('goaway is an HTTP/2 behaviour');
-      req.stream.session?.goaway(behaviour.code);
+      if (!behaviour.answered) return void req.stream.session?.goaway(behaviour.code);
+      out.writeHead(200);
+      out.end('{}', () => req.stream.session?.goaway(behaviour.code));
       return;
     case 'cut': {
       const announced = behaviour.announced;
