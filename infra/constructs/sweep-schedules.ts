@@ -17,15 +17,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** The optional fields of a sweep request, as the handler accepts them. */
-export interface SweepRequestOptions {
-  readonly concurrency?: number;
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-  readonly ratePerSecond?: number;
-  readonly timeBudgetMs?: number;
-}
+import type { SweepRequestOptions } from '../../lambda/options.js';
 
 /** One recurring sweep. */
 export interface SweepScheduleSpec {
@@ -40,7 +32,7 @@ export interface SweepScheduleSpec {
   /** Last id swept (inclusive). */
   readonly end: number;
   /** Concurrency, timeouts, retries… for this sweep. @default - the handler's defaults */
-  readonly options?: SweepRequestOptions;
+  readonly options?: Partial<SweepRequestOptions>;
   /** @default - true */
   readonly enabled?: boolean;
 }
