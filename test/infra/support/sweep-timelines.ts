@@ -1,9 +1,5 @@
-import {
-  DEFAULT_NAMESPACE,
-  MetricName,
-  SCHEDULE_DIMENSION,
-  TARGET_DIMENSION,
-} from '../../../lambda/metrics/names.js';
+import { DEFAULT_METRICS_NAMESPACE } from '../../../lambda/config.js';
+import { MetricName, SCHEDULE_DIMENSION, TARGET_DIMENSION } from '../../../lambda/metrics/names.js';
 import { type Datum, metricKey } from './metric-model.js';
 
 /** One sweep as the function reports it: when its metrics are timestamped, and its verdict. */
@@ -46,9 +42,13 @@ export function sweepDatums(
   ];
   return sweeps.flatMap((sweep) =>
     dimensions.flatMap((dims) => [
-      { key: metricKey(DEFAULT_NAMESPACE, MetricName.sweeps, dims), time: sweep.time, value: 1 },
       {
-        key: metricKey(DEFAULT_NAMESPACE, MetricName.verdictFailed, dims),
+        key: metricKey(DEFAULT_METRICS_NAMESPACE, MetricName.sweeps, dims),
+        time: sweep.time,
+        value: 1,
+      },
+      {
+        key: metricKey(DEFAULT_METRICS_NAMESPACE, MetricName.verdictFailed, dims),
         time: sweep.time,
         value: sweep.failed ? 1 : 0,
       },
