@@ -3,21 +3,21 @@
  * the same handler, and the same exact merge as the state machine in AWS, in one process.
  */
 import { randomUUID } from 'node:crypto';
+import { createConcluder } from '../lambda/conclude.js';
 import type { Config } from '../lambda/config.js';
-import { budgetOf, metricsDeadline } from '../lambda/deadline.js';
-import { finishRun } from '../lambda/distributed/finish.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
 import { planShards } from '../lambda/distributed/shards.js';
 import { runInput } from '../lambda/distributed/start.js';
-import { createHandler } from '../lambda/handler.js';
-import type { SweepRequest } from '../lambda/request.js';
+import { createHandlers } from '../lambda/handler.js';
+import type { SweepHooks } from '../lambda/hooks.js';
+import type { LogWriter } from '../lambda/log.js';
+import type { SweepRequest } from '../lambda/options.js';
 import type { SweepResponse } from '../lambda/response.js';
-import type { RunHooks } from '../lambda/run.js';
 import type { SweepAggregate } from '../lambda/sweep/aggregate.js';
 import { rangeSize } from '../lambda/sweep/range.js';
-import { localContext } from './local-context.js';
+import { lambdaContext } from './lambda-context.js';
 
-export interface LocalRunHooks extends Pick<RunHooks, 'onAggregate' | 'onProgress'> {
+export interface LocalRunHooks extends Pick<SweepHooks, 'onAggregate' | 'onProgress'> {
   /** Told the plan before the first shard starts. */
   readonly onPlan?: (plan: {
     readonly shards: number;
@@ -25,7 +25,7 @@ export interface LocalRunHooks extends Pick<RunHooks, 'onAggregate' | 'onProgres
     readonly atOnce: number;
   }) => void;
   /** Where log lines go (shard lines included); dropped by default. */
-  readonly log?: (line: string) => void;
+  readonly log?: LogWriter;
 }
 
 /**
@@ -53,7 +53,7 @@ export async function runDistributedLocally(
   const worker = async (): Promise<void> => {
     for (let i = next++; i < starts.length; i = next++) {
       const shardStart = starts[i] as number;
-      const handler = createHandler(config, {
+      const { shard } = createHandlers(config, {
         log,
         onProgress: (shardSettled) => {
           settled += shardSettled - (settledByShard.get(shardStart) ?? 0);
@@ -70,27 +70,20 @@ export async function runDistributedLocally(
         options: input.shardOptions,
       };
       try {
-        results.push((await handler(event, localContext())) as SweepAggregate);
+        results.push(await shard(event, lambdaContext()));
       } catch (error) {
-        log(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'shard failed',
-            shardStart,
-            error: String(error),
-          }),
-        );
+        log({ level: 'ERROR', message: 'shard failed', shardStart, error: String(error) });
       }
     }
   };
   await Promise.all(Array.from({ length: atOnce }, worker));
 
-  const now = Date.now();
-  return finishRun(
+  // No Lambda context: the metrics publish gets the local budget, as the reduce step would get
+  // what is left of its invocation.
+  return createConcluder(config, { log, onAggregate: hooks.onAggregate }).concludeRun(
     input.run,
     results,
-    { startedAt, endedAt: now },
-    { config, metricsDeadline: metricsDeadline(budgetOf({ now, viaApiGateway: false }), now) },
-    { log, onAggregate: hooks.onAggregate },
+    { startedAt, endedAt: Date.now() },
+    {},
   );
 }

@@ -1,6 +1,6 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Config } from '../config.js';
-import type { SweepRequest } from '../request.js';
+import type { SweepRequest } from '../options.js';
 import { runPath } from '../routes.js';
 import { rangeSize } from '../sweep/range.js';
 import type { RunAccepted, RunInput } from './messages.js';
@@ -11,7 +11,7 @@ let client: SFNClient | undefined;
 
 /** The execution input for a request: the run record, the shard plan and per-shard options. */
 export function runInput(request: SweepRequest, sweepId: string, config: Config): RunInput {
-  const range = { start: request.start, end: request.end };
+  const { range } = request;
   const rate = shardRate(request.ratePerSecond, config.shardMaxConcurrency);
   return {
     run: {
