@@ -146,7 +146,10 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
   }
 
   #finishWithStatus(): void {
-    if (this.#status > MAX_STATUS) return this.#finishWithError(ErrorKind.protocol);
+    if (this.#status > MAX_STATUS) {
+      this.#finishWithError(ErrorKind.protocol);
+      return;
+    }
     if (this.#done) return;
     this.#done = true;
     this.#deliver({

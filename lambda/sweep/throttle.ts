@@ -72,7 +72,10 @@ export class Throttle {
 
   #observe(status: number, retryAfter: string | string[] | undefined, now: number): void {
     const waitMs = retryAfterMs(retryAfter);
-    if (waitMs !== undefined) return this.#pause(Math.min(waitMs, RETRY_AFTER_CAP_MS), now);
+    if (waitMs !== undefined) {
+      this.#pause(Math.min(waitMs, RETRY_AFTER_CAP_MS), now);
+      return;
+    }
     if (status !== 429) return;
     this.#burst = this.#burst.filter((t) => now - t < BURST_WINDOW_MS);
     this.#burst.push(now);
