@@ -7,29 +7,52 @@
  *   npm run bench -- --only 3,5   some suites; prints them and leaves BENCHMARKS.md alone
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildWorkers } from './lib/build.js';
+import { type Bundles, synthesize } from './lib/deployed.js';
 import { Worker } from './lib/procs.js';
 import { loadAverage, machine, renderMarkdown, type Section } from './lib/report.js';
+import { aiohttpSideBySide } from './suites/aiohttp.js';
 import { coldStart } from './suites/cold-start.js';
+import { coldWarm } from './suites/cold-warm.js';
 import type { BenchContext } from './suites/context.js';
-import { efficiencyGrid } from './suites/efficiency.js';
+import { efficiency } from './suites/efficiency.js';
+import { honestRatios } from './suites/honest.js';
+import { lambdaCpu } from './suites/lambda-cpu.js';
 import { metrics } from './suites/metrics.js';
 import { scale } from './suites/scale.js';
-import { seedTable } from './suites/seed.js';
-import { clientThroughput } from './suites/throughput.js';
+import { seedTls } from './suites/seed-tls.js';
+import { startUp } from './suites/start.js';
+import { clientCpu } from './suites/throughput.js';
 import type { UpstreamHello } from './workers/upstream.js';
 
+/** Items 1-7 are issue 14's targets; 8-10 keep issue 6's scale, bundle and metrics checks. */
 const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
-  seedTable,
-  efficiencyGrid,
-  clientThroughput,
+  seedTls,
+  coldWarm,
+  async (ctx) => merge(await clientCpu(ctx), await efficiency(ctx)),
+  lambdaCpu,
+  aiohttpSideBySide,
+  honestRatios,
+  startUp,
   scale,
   coldStart,
   metrics,
 ];
 const ROOT = join(import.meta.dirname, '..');
+
+/** Item 3 has two parts (CPU per request, efficiency at 20 ms): one section. */
+function merge(a: Section, b: Section): Section {
+  return {
+    title: a.title,
+    body: `${a.body}\n\n### ${b.title}\n\n${b.body}`,
+    targets: [...a.targets, ...b.targets],
+    notes: [...(a.notes ?? []), ...(b.notes ?? [])],
+  };
+}
 
 const { values } = parseArgs({
   options: {
@@ -48,8 +71,27 @@ const host = machine();
 log(`${host.cpu}, ${host.cores} cores, Node ${host.node}, load ${host.loadBefore}`);
 await buildWorkers();
 const { worker: upstream, hello } = await Worker.start('upstream');
-const { templates, cloudwatchUrl } = hello as UpstreamHello;
-const ctx: BenchContext = { quick: values.quick, templates, cloudwatchUrl, upstream, log };
+const { templates, tlsTemplates, caFile, cloudwatchUrl } = hello as UpstreamHello;
+const synthDir = await mkdtemp(join(tmpdir(), 'bench-synth-'));
+let bundles: Promise<Bundles> | undefined;
+const memo = new Map<string, Promise<unknown>>();
+const ctx: BenchContext = {
+  quick: values.quick,
+  templates,
+  tls: { tlsTemplates, caFile },
+  cloudwatchUrl,
+  upstream,
+  bundles: () => {
+    if (!bundles) log('synthesizing the Lambda bundles (cdk synth)');
+    bundles ??= synthesize(synthDir);
+    return bundles;
+  },
+  shared: <T>(key: string, make: () => Promise<T>) => {
+    if (!memo.has(key)) memo.set(key, make());
+    return memo.get(key) as Promise<T>;
+  },
+  log,
+};
 const sections: Section[] = [];
 try {
   for (const n of only) {
@@ -64,6 +106,7 @@ try {
   }
 } finally {
   await upstream.stop();
+  await rm(synthDir, { recursive: true, force: true });
 }
 const minutes = (performance.now() - started) / 60_000;
 log(`done in ${minutes.toFixed(1)} min`);

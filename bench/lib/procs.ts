@@ -56,6 +56,11 @@ export class Worker {
     return { worker: new Worker(child), hello };
   }
 
+  /** The worker's process id (e.g. to move it into a cgroup). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** Sends one job; rejects with the worker's error. */
   call<T>(job: object): Promise<T> {
     const id = this.#nextId++;

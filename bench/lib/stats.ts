@@ -54,3 +54,14 @@ export const fmt = {
 export function verdict(met: boolean): string {
   return met ? 'met' : 'MISSED';
 }
+
+/** "min–max" of a sample, each end formatted like its median, for the run-to-run range. */
+export function range(values: readonly number[], format: (v: number) => string): string {
+  if (values.length === 0) return '–';
+  return `${format(Math.min(...values))}–${format(Math.max(...values))}`;
+}
+
+/** "median (min–max)". */
+export function withRange(values: readonly number[], format: (v: number) => string): string {
+  return `${format(median(values))} (${range(values, format)})`;
+}

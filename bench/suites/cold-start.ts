@@ -1,19 +1,14 @@
-import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { postSweeps } from '../../test/support/events.js';
 import { workerPath } from '../lib/build.js';
-import { childEnv, runFresh } from '../lib/procs.js';
+import type { Bundle } from '../lib/deployed.js';
+import { runFresh } from '../lib/procs.js';
 import { type Section, table } from '../lib/report.js';
 import { fmt, interleaved, median, type Variant } from '../lib/stats.js';
 import type { ColdResult } from '../workers/cold.js';
 import { type BenchContext, template } from './context.js';
 import { LAMBDA_128_FLAGS } from './scale.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const BUNDLE_TARGET_BYTES = 900 * 1024;
 const LOAD_TARGET_RATIO = 1.2;
 /** The ids of the memory check through the deployed bundle (item 4's target). */
@@ -27,169 +22,145 @@ const LOOPBACK_AWS_ENV = {
   AWS_SECRET_ACCESS_KEY: 'bench-loopback-only',
 } as const;
 
-interface Bundle {
-  readonly module: string;
-  readonly environment: Record<string, string>;
-}
-type Bundles = Record<'deployed' | 'depsOnly' | 'empty', Bundle>;
-
-/** infra's SweepFunction bundles all three (bench/cold/synth.ts), as cdk synth does. */
-async function synthesize(outdir: string): Promise<Bundles> {
-  const { stdout } = await promisify(execFile)(
-    join(ROOT, 'node_modules', '.bin', 'tsx'),
-    [join(import.meta.dirname, '..', 'cold', 'synth.ts'), outdir],
-    { cwd: ROOT, env: childEnv({ CDK_DISABLE_CLI_TELEMETRY: 'true' }), maxBuffer: 16 * 1_048_576 },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Bundles;
-}
-
 /** Item 5: bundle size, fresh-process load time against its dependencies alone, first vs warm invoke. */
 export async function coldStart(ctx: BenchContext): Promise<Section> {
-  const outdir = await mkdtemp(join(tmpdir(), 'bench-cold-'));
-  try {
-    ctx.log('cold start: synthesizing the function bundles');
-    const bundles = await synthesize(outdir);
-    const env = (bundle: Bundle, sourceMaps = true): Record<string, string> => ({
-      ...bundle.environment,
-      ...LOOPBACK_AWS_ENV,
-      TARGET_URL_TEMPLATE: template(ctx, 0),
-      AWS_ENDPOINT_URL_CLOUDWATCH: ctx.cloudwatchUrl,
-      NODE_OPTIONS: sourceMaps ? (bundle.environment.NODE_OPTIONS ?? '') : '',
-    });
-    const load =
-      (bundle: Bundle, sourceMaps = true) =>
-      async () =>
-        (
-          await runFresh<ColdResult>(workerPath('cold'), [bundle.module], {
-            env: env(bundle, sourceMaps),
-          })
-        ).result;
-    const variants: Variant<ColdResult>[] = [
-      { name: 'deployed', run: load(bundles.deployed) },
-      { name: 'depsOnly', run: load(bundles.depsOnly) },
-      { name: 'empty', run: load(bundles.empty) },
-      { name: 'deployedNoMaps', run: load(bundles.deployed, false) },
-    ];
-    const reps = ctx.quick ? 3 : 10;
-    ctx.log(`cold start: ${reps} interleaved rounds of fresh-process loads`);
-    const loads = await interleaved(variants, reps, 1);
-    const importMs = (name: string) => median((loads.get(name) ?? []).map((r) => r.importMs));
-    const startMs = (name: string) => median((loads.get(name) ?? []).map((r) => r.sinceStartMs));
-    const rss = (name: string) => median((loads.get(name) ?? []).map((r) => r.rssBytes));
+  const bundles = await ctx.bundles();
+  const env = (bundle: Bundle, sourceMaps = true): Record<string, string> => ({
+    ...bundle.environment,
+    ...LOOPBACK_AWS_ENV,
+    TARGET_URL_TEMPLATE: template(ctx, 0),
+    AWS_ENDPOINT_URL_CLOUDWATCH: ctx.cloudwatchUrl,
+    NODE_OPTIONS: sourceMaps ? (bundle.environment.NODE_OPTIONS ?? '') : '',
+  });
+  const load =
+    (bundle: Bundle, sourceMaps = true) =>
+    async () =>
+      (
+        await runFresh<ColdResult>(workerPath('cold'), [bundle.module], {
+          env: env(bundle, sourceMaps),
+        })
+      ).result;
+  const variants: Variant<ColdResult>[] = [
+    { name: 'deployed', run: load(bundles.deployed) },
+    { name: 'depsOnly', run: load(bundles.depsOnly) },
+    { name: 'empty', run: load(bundles.empty) },
+    { name: 'deployedNoMaps', run: load(bundles.deployed, false) },
+  ];
+  const reps = ctx.quick ? 3 : 10;
+  ctx.log(`cold start: ${reps} interleaved rounds of fresh-process loads`);
+  const loads = await interleaved(variants, reps, 1);
+  const importMs = (name: string) => median((loads.get(name) ?? []).map((r) => r.importMs));
+  const startMs = (name: string) => median((loads.get(name) ?? []).map((r) => r.sinceStartMs));
+  const rss = (name: string) => median((loads.get(name) ?? []).map((r) => r.rssBytes));
 
-    const invokeReps = ctx.quick ? 2 : 5;
-    const event = JSON.stringify(postSweeps({ start: 1, end: 10, concurrency: 10, retries: 0 }));
-    const invokes: ColdResult[] = [];
-    ctx.log(`cold start: ${invokeReps} fresh processes, first invoke and 5 warm ones`);
-    for (let i = 0; i < invokeReps; i++) {
-      const { result } = await runFresh<ColdResult>(
-        workerPath('cold'),
-        [bundles.deployed.module, event, '5'],
-        { env: env(bundles.deployed) },
-      );
-      if (result.firstStatus !== 200)
-        throw new Error(`first invoke answered ${String(result.firstStatus)}`);
-      invokes.push(result);
-    }
-    const published = await ctx.upstream.call<{ requests: number }>({ kind: 'cloudwatch' });
-
-    // Item 4's memory target, on the real thing: 100,000 ids through the deployed bundle, with the
-    // heap flags Lambda gives a 128 MB function, as one direct invoke.
-    ctx.log(
-      `cold start: ${BIG_SWEEP_IDS} ids through the deployed bundle under Lambda 128 MB flags`,
-    );
-    const { result: big } = await runFresh<ColdResult>(
+  const invokeReps = ctx.quick ? 2 : 5;
+  const event = JSON.stringify(postSweeps({ start: 1, end: 10, concurrency: 10, retries: 0 }));
+  const invokes: ColdResult[] = [];
+  ctx.log(`cold start: ${invokeReps} fresh processes, first invoke and 5 warm ones`);
+  for (let i = 0; i < invokeReps; i++) {
+    const { result } = await runFresh<ColdResult>(
       workerPath('cold'),
-      [
-        bundles.deployed.module,
-        JSON.stringify({ start: 1, end: BIG_SWEEP_IDS, concurrency: 100, retries: 0 }),
-        '0',
-      ],
-      {
-        env: {
-          ...env(bundles.deployed),
-          TARGET_URL_TEMPLATE: template(ctx, 5),
-          MAX_IDS: String(BIG_SWEEP_IDS),
-          METRICS_MODE: 'off',
-        },
-        nodeArgs: LAMBDA_128_FLAGS,
-      },
+      [bundles.deployed.module, event, '5'],
+      { env: env(bundles.deployed) },
     );
-    if (big.firstComplete !== true) throw new Error('the 100,000-id sweep did not complete');
-    const bigRss = big.maxRssBytes ?? Number.NaN;
-    const first = median(invokes.map((r) => r.firstInvokeMs ?? Number.NaN));
-    const warm = median(invokes.flatMap((r) => r.warmInvokeMs ?? []));
-
-    const size = (b: Bundle) => statSync(b.module).size;
-    const mapSize = (b: Bundle) => statSync(`${b.module}.map`).size;
-    const ratio = importMs('deployed') / importMs('depsOnly');
-    const rows: [string, Bundle, string][] = [
-      ['deployed handler', bundles.deployed, 'deployed'],
-      ['runtime deps only (undici, CloudWatch client, middy core)', bundles.depsOnly, 'depsOnly'],
-      ['empty handler', bundles.empty, 'empty'],
-      ['deployed handler, without --enable-source-maps', bundles.deployed, 'deployedNoMaps'],
-    ];
-    return {
-      title: '5. Cold start proxy',
-      body: [
-        'Bundles built by infra’s SweepFunction (NodejsFunction: ESM, minified, source maps, node24),',
-        'synthesized as cdk synth does; the deps-only and empty handlers are the same construct with',
-        'another entry (bench/cold). Each load is a fresh node process importing the module with the',
-        `deployed environment (NODE_OPTIONS=${bundles.deployed.environment.NODE_OPTIONS ?? ''}); medians of ${reps} interleaved runs.`,
-        '“since process start” adds node’s own start-up to the import.',
-        '',
-        table(
-          [
-            'module',
-            'bundle',
-            'source map',
-            'import',
-            'since process start',
-            'import vs deps only',
-            'RSS after import',
-          ],
-          rows.map(([label, bundle, name]) => [
-            label,
-            fmt.kb(size(bundle)),
-            fmt.kb(mapSize(bundle)),
-            fmt.ms(importMs(name)),
-            fmt.ms(startMs(name)),
-            fmt.x(importMs(name) / importMs('depsOnly')),
-            fmt.mb(rss(name)),
-          ]),
-        ),
-        '',
-        `Invocations of the deployed bundle (an HTTP API POST of 10 ids at concurrency 10 on a`,
-        'zero-latency upstream, metrics published to the loopback CloudWatch), in',
-        `${invokeReps} fresh processes: first invoke ${fmt.ms(first)}, warm invoke ${fmt.ms(warm)} (median of`,
-        `${invokeReps} × 5): the first is ${fmt.x(first / warm)} the warm one. ${published.requests} PutMetricData requests arrived.`,
-        '',
-        `The deployed bundle, one direct invoke of ${BIG_SWEEP_IDS.toLocaleString('en-US')} ids (C = 100, L = 5 ms, MAX_IDS raised to`,
-        `allow it, metrics off) in a fresh process started with ${LAMBDA_128_FLAGS.join(' ')}:`,
-        `${fmt.ms(big.firstInvokeMs ?? Number.NaN)}, peak RSS ${fmt.mb(bigRss)} for the whole process (runtime, bundle and sweep).`,
-      ].join('\n'),
-      targets: [
-        {
-          what: '4. peak RSS at 100k through the deployed bundle, Lambda 128 MB flags',
-          measured: fmt.mb(bigRss),
-          target: '≤ 128 MB',
-          met: bigRss <= LAMBDA_MEMORY_BYTES,
-        },
-        {
-          what: '5. load time, deployed vs deps only',
-          measured: fmt.x(ratio),
-          target: `≤ ${LOAD_TARGET_RATIO}x`,
-          met: ratio <= LOAD_TARGET_RATIO,
-        },
-        {
-          what: '5. bundle size',
-          measured: fmt.kb(size(bundles.deployed)),
-          target: '≤ 900 KB',
-          met: size(bundles.deployed) <= BUNDLE_TARGET_BYTES,
-        },
-      ],
-    };
-  } finally {
-    await rm(outdir, { recursive: true, force: true });
+    if (result.firstStatus !== 200)
+      throw new Error(`first invoke answered ${String(result.firstStatus)}`);
+    invokes.push(result);
   }
+  const published = await ctx.upstream.call<{ requests: number }>({ kind: 'cloudwatch' });
+
+  // Item 4's memory target, on the real thing: 100,000 ids through the deployed bundle, with the
+  // heap flags Lambda gives a 128 MB function, as one direct invoke.
+  ctx.log(`cold start: ${BIG_SWEEP_IDS} ids through the deployed bundle under Lambda 128 MB flags`);
+  const { result: big } = await runFresh<ColdResult>(
+    workerPath('cold'),
+    [
+      bundles.deployed.module,
+      JSON.stringify({ start: 1, end: BIG_SWEEP_IDS, concurrency: 100, retries: 0 }),
+      '0',
+    ],
+    {
+      env: {
+        ...env(bundles.deployed),
+        TARGET_URL_TEMPLATE: template(ctx, 5),
+        MAX_IDS: String(BIG_SWEEP_IDS),
+        METRICS_MODE: 'off',
+      },
+      nodeArgs: LAMBDA_128_FLAGS,
+    },
+  );
+  if (big.firstComplete !== true) throw new Error('the 100,000-id sweep did not complete');
+  const bigRss = big.maxRssBytes ?? Number.NaN;
+  const first = median(invokes.map((r) => r.firstInvokeMs ?? Number.NaN));
+  const warm = median(invokes.flatMap((r) => r.warmInvokeMs ?? []));
+
+  const size = (b: Bundle) => statSync(b.module).size;
+  const mapSize = (b: Bundle) => statSync(`${b.module}.map`).size;
+  const ratio = importMs('deployed') / importMs('depsOnly');
+  const rows: [string, Bundle, string][] = [
+    ['deployed handler', bundles.deployed, 'deployed'],
+    ['runtime deps only (undici, CloudWatch client, middy core)', bundles.depsOnly, 'depsOnly'],
+    ['empty handler', bundles.empty, 'empty'],
+    ['deployed handler, without --enable-source-maps', bundles.deployed, 'deployedNoMaps'],
+  ];
+  return {
+    title: '9. Cold start proxy',
+    body: [
+      'Bundles built by infra’s SweepFunction (NodejsFunction: ESM, minified, source maps, node24),',
+      'synthesized as cdk synth does; the deps-only and empty handlers are the same construct with',
+      'another entry (bench/cold). Each load is a fresh node process importing the module with the',
+      `deployed environment (NODE_OPTIONS=${bundles.deployed.environment.NODE_OPTIONS ?? ''}); medians of ${reps} interleaved runs.`,
+      '“since process start” adds node’s own start-up to the import.',
+      '',
+      table(
+        [
+          'module',
+          'bundle',
+          'source map',
+          'import',
+          'since process start',
+          'import vs deps only',
+          'RSS after import',
+        ],
+        rows.map(([label, bundle, name]) => [
+          label,
+          fmt.kb(size(bundle)),
+          fmt.kb(mapSize(bundle)),
+          fmt.ms(importMs(name)),
+          fmt.ms(startMs(name)),
+          fmt.x(importMs(name) / importMs('depsOnly')),
+          fmt.mb(rss(name)),
+        ]),
+      ),
+      '',
+      `Invocations of the deployed bundle (an HTTP API POST of 10 ids at concurrency 10 on a`,
+      'zero-latency upstream, metrics published to the loopback CloudWatch), in',
+      `${invokeReps} fresh processes: first invoke ${fmt.ms(first)}, warm invoke ${fmt.ms(warm)} (median of`,
+      `${invokeReps} × 5): the first is ${fmt.x(first / warm)} the warm one. ${published.requests} PutMetricData requests arrived.`,
+      '',
+      `The deployed bundle, one direct invoke of ${BIG_SWEEP_IDS.toLocaleString('en-US')} ids (C = 100, L = 5 ms, MAX_IDS raised to`,
+      `allow it, metrics off) in a fresh process started with ${LAMBDA_128_FLAGS.join(' ')}:`,
+      `${fmt.ms(big.firstInvokeMs ?? Number.NaN)}, peak RSS ${fmt.mb(bigRss)} for the whole process (runtime, bundle and sweep).`,
+    ].join('\n'),
+    targets: [
+      {
+        what: '8. peak RSS at 100k through the deployed bundle, Lambda 128 MB flags',
+        measured: fmt.mb(bigRss),
+        target: '≤ 128 MB',
+        met: bigRss <= LAMBDA_MEMORY_BYTES,
+      },
+      {
+        what: '9. load time, deployed vs deps only',
+        measured: fmt.x(ratio),
+        target: `≤ ${LOAD_TARGET_RATIO}x`,
+        met: ratio <= LOAD_TARGET_RATIO,
+      },
+      {
+        what: '9. bundle size',
+        measured: fmt.kb(size(bundles.deployed)),
+        target: '≤ 900 KB',
+        met: size(bundles.deployed) <= BUNDLE_TARGET_BYTES,
+      },
+    ],
+  };
 }

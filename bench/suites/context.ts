@@ -1,4 +1,6 @@
+import type { Bundles } from '../lib/deployed.js';
 import type { Worker } from '../lib/procs.js';
+import type { UpstreamHello } from '../workers/upstream.js';
 
 /** What every suite gets from bench/run.ts. */
 export interface BenchContext {
@@ -6,9 +8,15 @@ export interface BenchContext {
   readonly quick: boolean;
   /** Upstream latency in ms ("0", "5", "20", "100", "400") → URL template with "{id}". */
   readonly templates: Readonly<Record<string, string>>;
+  /** The 400 ms HTTPS upstreams and the test CA they are signed by. */
+  readonly tls: Pick<UpstreamHello, 'tlsTemplates' | 'caFile'>;
   readonly cloudwatchUrl: string;
   /** The upstream process, which also tallies what reached the loopback CloudWatch. */
   readonly upstream: Worker;
+  /** The Lambda bundles as cdk synth makes them (synthesized once per run, on first use). */
+  readonly bundles: () => Promise<Bundles>;
+  /** A measurement several items report, made once per run (e.g. the 20,000-request rounds). */
+  readonly shared: <T>(key: string, make: () => Promise<T>) => Promise<T>;
   /** Progress on stderr. */
   readonly log: (line: string) => void;
 }

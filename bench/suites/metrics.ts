@@ -78,7 +78,7 @@ export async function metrics(ctx: BenchContext): Promise<Section> {
     ],
   ];
   return {
-    title: `6. Metrics for a ${fmt.int(N)}-id sweep`,
+    title: `10. Metrics for a ${fmt.int(N)}-id sweep`,
     body: [
       `A ${fmt.int(N)}-id sweep (C = ${CONCURRENCY}, L = ${LATENCY_MS} ms; ids past 1,025 answer 404, so two statuses),`,
       'then publishMetrics() in the same process, as the handler calls it. Medians of',

@@ -69,7 +69,7 @@ export async function scale(ctx: BenchContext): Promise<Section> {
   const lambdaPeak = peak(100_000, 'lambda128');
   const flat = perId(100_000, 'default') / perId(1_000, 'default');
   return {
-    title: `4. Scale: C = ${CONCURRENCY}, L = ${LATENCY_MS} ms`,
+    title: `8. Scale: C = ${CONCURRENCY}, L = ${LATENCY_MS} ms`,
     body: [
       'Each sweep runs in a fresh process (the engine only, after a 1,000-id warm-up sweep), so its',
       'peak RSS (getrusage maxrss, the',
@@ -93,13 +93,13 @@ export async function scale(ctx: BenchContext): Promise<Section> {
     ].join('\n'),
     targets: [
       {
-        what: '4. time per id, 100k vs 1k (node defaults)',
+        what: '8. time per id, 100k vs 1k (node defaults)',
         measured: fmt.x(flat),
         target: 'flat (≤ 1.1x)',
         met: flat <= 1.1,
       },
       {
-        what: '4. peak RSS at 100k, Lambda 128 MB flags',
+        what: '8. peak RSS at 100k, Lambda 128 MB flags',
         measured: fmt.mb(lambdaPeak),
         target: '≤ 128 MB',
         met: lambdaPeak <= RSS_TARGET_BYTES,

@@ -4,6 +4,7 @@
  * as they do in a warm Lambda.
  */
 import { Agent, request as httpGet } from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Pool, request } from 'undici';
 import { loadConfig } from '../../lambda/config.js';
 import { publishMetrics } from '../../lambda/metrics/publish.js';
@@ -28,7 +29,14 @@ export interface ClientResult {
   readonly cpuMs: number;
   /** Responses that arrived (any status). */
   readonly answered: number;
+  /** Time V8 spent in garbage collection during the job (perf_hooks 'gc' entries). */
+  readonly gcMs: number;
 }
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 
 export interface PublishResult {
   readonly sweepMs: number;
@@ -58,6 +66,7 @@ async function runClient(job: Extract<ClientJob, { kind: ClientKind }>): Promise
   const urlOf = (id: number) => template.replace('{id}', String(id));
   const origin = new URL(urlOf(1)).origin;
   let answered = 0;
+  const gcBefore = gcMs;
   const cpu = process.cpuUsage();
   const started = performance.now();
   switch (job.kind) {
@@ -100,8 +109,11 @@ async function runClient(job: Extract<ClientJob, { kind: ClientKind }>): Promise
       break;
     }
   }
+  const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, answered };
+  // GC entries are delivered on a later tick: let them arrive before reading the sum.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { ms, cpuMs: (used.user + used.system) / 1000, answered, gcMs: gcMs - gcBefore };
 }
 
 function getWithAgent(url: string, agent: Agent): Promise<void> {

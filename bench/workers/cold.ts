@@ -2,8 +2,9 @@
  * A cold start in a fresh process, as the Lambda runtime does it: import the handler module,
  * then (with an event) invoke it once and a few more times warm.
  * Usage: node cold.mjs <module.mjs> [<event-json> <warm-invokes>]   Prints one JSON line.
- * Imports nothing itself, so that what it times is the module under test.
+ * Imports only node built-ins, so that what it times is the module under test.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { pathToFileURL } from 'node:url';
 
 export interface ColdResult {
@@ -15,6 +16,9 @@ export interface ColdResult {
   readonly rssBytes: number;
   readonly firstInvokeMs?: number;
   readonly warmInvokeMs?: number[];
+  /** Connections undici made (TLS: handshakes) during the first invoke and each warm one. */
+  readonly firstConnections?: number;
+  readonly warmConnections?: number[];
   readonly firstStatus?: unknown;
   /** The first invoke's `complete` field (direct invokes return the sweep response itself). */
   readonly firstComplete?: unknown;
@@ -23,6 +27,9 @@ export interface ColdResult {
 }
 
 const [modulePath = '', eventJson, warm = '0'] = process.argv.slice(2);
+// undici publishes each connection it makes (after the TLS handshake) on this channel.
+let connections = 0;
+subscribe('undici:client:connected', () => void connections++);
 const beforeImport = performance.now();
 const mod = (await import(pathToFileURL(modulePath).href)) as {
   handler: (event: unknown, context: unknown) => Promise<unknown>;
@@ -44,16 +51,23 @@ if (eventJson !== undefined) {
     getRemainingTimeInMillis: () => endsAt - Date.now(),
   };
   const invoke = async () => {
+    connections = 0;
     const started = performance.now();
     const response = await mod.handler(JSON.parse(eventJson), context);
-    return { ms: performance.now() - started, response };
+    return { ms: performance.now() - started, response, connections };
   };
   const first = await invoke();
   result.firstInvokeMs = first.ms;
+  result.firstConnections = first.connections;
   result.firstStatus = (first.response as { statusCode?: unknown }).statusCode;
   result.firstComplete = (first.response as { complete?: unknown }).complete;
   result.warmInvokeMs = [];
-  for (let i = 0; i < Number(warm); i++) result.warmInvokeMs.push((await invoke()).ms);
+  result.warmConnections = [];
+  for (let i = 0; i < Number(warm); i++) {
+    const again = await invoke();
+    result.warmInvokeMs.push(again.ms);
+    result.warmConnections.push(again.connections);
+  }
 }
 result.maxRssBytes = process.resourceUsage().maxRSS * 1024;
 process.stdout.write(`${JSON.stringify(result)}\n`);
