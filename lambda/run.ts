@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'undici';
 import { type ConcludeHooks, concludeSweep } from './conclude.js';
 import type { Config } from './config.js';
 import { budgetOf, metricsDeadline, sweepDeadline } from './deadline.js';
@@ -19,6 +20,8 @@ export interface Invocation {
 export interface RunHooks extends ConcludeHooks {
   /** Progress as ids settle (the local CLI draws a progress line with it). */
   readonly onProgress?: (settled: number, total: number) => void;
+  /** A pool of the host's for the sweep (the local executor gives each shard its own). */
+  readonly pool?: Pool;
 }
 
 /** What a request gets: a finished sweep, or a distributed one started. */
@@ -43,7 +46,13 @@ export async function runRequest(
   if (size <= config.maxIds || config.stateMachineArn === undefined) {
     return runSweep(request, invocation, config, hooks);
   }
-  const accepted = await startRun(request, randomUUID(), config, config.stateMachineArn);
+  const accepted = await startRun(
+    request,
+    randomUUID(),
+    config,
+    config.stateMachineArn,
+    invocation.getRemainingTimeInMillis?.(),
+  );
   (hooks.log ?? console.log)(
     JSON.stringify({
       level: 'INFO',

@@ -14,6 +14,8 @@ export interface RunRecord {
   readonly trigger: Trigger;
   readonly schedule?: string;
   readonly range: IdRange;
+  /** Ids per shard, as planned: the reduce names failed shards by it. */
+  readonly shardSize?: number;
 }
 
 /** Per-shard sweep options: the request's, with the rate limit split between shards. */
@@ -42,6 +44,8 @@ export interface RunAccepted {
   readonly status: 'RUNNING';
   readonly shards: number;
   readonly shardSize: number;
+  /** How long the run should take if the target answers in ASSUMED_LATENCY_MS. */
+  readonly expectedDurationMs: number;
   /** Path on the API that reports progress and, when done, the merged result. */
   readonly statusUrl: string;
 }
@@ -75,6 +79,7 @@ const ReduceEventSchema = v.strictObject({
     trigger: v.picklist(Object.values(Trigger)),
     schedule: v.optional(v.string()),
     range: RangeSchema,
+    shardSize: v.optional(count(1)),
   }),
   /** $$.Execution.StartTime: ISO 8601. */
   startedAt: v.pipe(v.string(), v.isoTimestamp()),
