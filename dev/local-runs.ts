@@ -7,31 +7,32 @@ import type { Config } from '../lambda/config.js';
 import { budgetOf, metricsDeadline } from '../lambda/deadline.js';
 import { finishRun } from '../lambda/distributed/finish.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
+import type { RunPlan } from '../lambda/distributed/plan.js';
 import { planShards } from '../lambda/distributed/shards.js';
-import { runInput } from '../lambda/distributed/start.js';
+import { planFor, runInput } from '../lambda/distributed/start.js';
 import { createHandler } from '../lambda/handler.js';
 import type { SweepRequest } from '../lambda/request.js';
 import type { SweepResponse } from '../lambda/response.js';
 import type { RunHooks } from '../lambda/run.js';
 import type { SweepAggregate } from '../lambda/sweep/aggregate.js';
+import { newPool } from '../lambda/sweep/dispatcher.js';
 import { rangeSize } from '../lambda/sweep/range.js';
-import { localContext } from './local-context.js';
+import { urlTemplateParts } from '../lambda/sweep/target.js';
+import { LOCAL_FUNCTION_TIMEOUT_MS, localContext } from './local-context.js';
 
 export interface LocalRunHooks extends Pick<RunHooks, 'onAggregate' | 'onProgress'> {
   /** Told the plan before the first shard starts. */
-  readonly onPlan?: (plan: {
-    readonly shards: number;
-    readonly shardSize: number;
-    readonly atOnce: number;
-  }) => void;
+  readonly onPlan?: (plan: RunPlan) => void;
   /** Where log lines go (shard lines included); dropped by default. */
   readonly log?: (line: string) => void;
 }
 
 /**
- * Sweeps a range larger than MAX_IDS as the state machine would: shards of SHARD_SIZE ids, at most
- * SHARD_MAX_CONCURRENCY at once, each a shard event through the sweep handler; a shard that
- * throws is left out, and its ids are reported as not attempted, like a failed map item.
+ * Sweeps a range larger than MAX_IDS as the state machine would: the same plan (for a 120 s
+ * invocation), at most SHARD_MAX_CONCURRENCY shards at once, each a shard event through the sweep
+ * handler with a connection pool of its own sized to its concurrency, as a separate invocation
+ * would have; a shard that throws is left out, and its ids are reported as not attempted and
+ * named in `failedShards`, like a failed map item.
  */
 export async function runDistributedLocally(
   request: SweepRequest,
@@ -39,10 +40,11 @@ export async function runDistributedLocally(
   hooks: LocalRunHooks = {},
 ): Promise<SweepResponse> {
   const log = hooks.log ?? (() => undefined);
-  const input = runInput(request, randomUUID(), config);
+  const plan = planFor(request, config, LOCAL_FUNCTION_TIMEOUT_MS);
+  const input = runInput(request, randomUUID(), plan);
   const starts = planShards(input.range, input.shardSize).map((shard) => shard.start);
-  const atOnce = Math.min(config.shardMaxConcurrency, starts.length);
-  hooks.onPlan?.({ shards: starts.length, shardSize: input.shardSize, atOnce });
+  hooks.onPlan?.(plan);
+  const { origin } = urlTemplateParts(config.targetUrlTemplate);
 
   const total = rangeSize(input.range);
   const settledByShard = new Map<number, number>();
@@ -53,8 +55,10 @@ export async function runDistributedLocally(
   const worker = async (): Promise<void> => {
     for (let i = next++; i < starts.length; i = next++) {
       const shardStart = starts[i] as number;
+      const pool = newPool(origin, input.shardOptions.concurrency);
       const handler = createHandler(config, {
         log,
+        pool,
         onProgress: (shardSettled) => {
           settled += shardSettled - (settledByShard.get(shardStart) ?? 0);
           settledByShard.set(shardStart, shardSettled);
@@ -80,10 +84,12 @@ export async function runDistributedLocally(
             error: String(error),
           }),
         );
+      } finally {
+        await pool.close();
       }
     }
   };
-  await Promise.all(Array.from({ length: atOnce }, worker));
+  await Promise.all(Array.from({ length: plan.atOnce }, worker));
 
   const now = Date.now();
   return finishRun(

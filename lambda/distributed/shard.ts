@@ -14,7 +14,7 @@ export async function runShard(
   event: ShardEvent,
   invocation: Invocation,
   config: Config,
-  hooks: Pick<RunHooks, 'log' | 'onProgress'> = {},
+  hooks: Pick<RunHooks, 'log' | 'onProgress' | 'pool'> = {},
 ): Promise<SweepAggregate> {
   const range = shardAt(event.shardStart, event.shardSize, event.rangeEnd);
   const budget = budgetOf({
@@ -28,6 +28,7 @@ export async function runShard(
     ...event.options,
     deadline: sweepDeadline(budget, undefined, config.responseMarginMs),
     onProgress: hooks.onProgress,
+    pool: hooks.pool,
   });
   (hooks.log ?? console.log)(
     JSON.stringify({

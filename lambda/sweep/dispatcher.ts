@@ -37,15 +37,23 @@ export function poolFor(origin: string, connections: number): Pool {
     return cached.pool;
   }
   if (cached) void cached.pool.close().catch(() => undefined);
-  const pool = new PoolClass(origin, {
+  const pool = newPool(origin, connections);
+  pools.set(origin, { pool, connections });
+  return pool;
+}
+
+/**
+ * A pool of the caller's own, not cached: the caller closes it. The local executor gives each
+ * shard one, as separate invocations would each have theirs.
+ */
+export function newPool(origin: string, connections: number): Pool {
+  return new PoolClass(origin, {
     connections,
     pipelining: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
     headersTimeout: TRANSPORT_TIMEOUT_CAP_MS,
     bodyTimeout: TRANSPORT_TIMEOUT_CAP_MS,
   });
-  pools.set(origin, { pool, connections });
-  return pool;
 }
 
 /** Closes every pool: for tests and local tools that must exit cleanly. */

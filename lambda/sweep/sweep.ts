@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from 'undici';
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
 import { poolFor } from './dispatcher.js';
 import { type Abortable, AbortReason, type AttemptResult, attempt } from './fetcher.js';
@@ -25,6 +26,8 @@ export interface SweepOptions {
   readonly deadline?: number;
   /** Aborting it ends the sweep like the deadline does. */
   readonly signal?: AbortSignal;
+  /** A pool of the caller's (see newPool) instead of the process's one per origin. */
+  readonly pool?: Pool;
   /** Called as ids settle, at most every PROGRESS_INTERVAL_MS, and once at the end. */
   readonly onProgress?: (settled: number, total: number) => void;
 }
@@ -47,7 +50,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       : clockStart + (options.deadline - startedAt);
 
   const target = urlTemplateParts(options.urlTemplate);
-  const pool = poolFor(target.origin, options.concurrency);
+  const pool = options.pool ?? poolFor(target.origin, options.concurrency);
   const limiter = new RateLimiter(options.ratePerSecond);
   const tally = new Tally(range);
   const inflight = new Set<Abortable>();
