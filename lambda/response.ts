@@ -1,6 +1,6 @@
 import type { MetricsReport } from './metrics/publish.js';
 import type { Trigger } from './request.js';
-import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
+import { type FailedShard, latencySummary, type SweepAggregate } from './sweep/aggregate.js';
 import type { LatencySummary } from './sweep/histogram.js';
 import type { ErrorKind } from './sweep/outcome.js';
 import type { IdRange } from './sweep/range.js';
@@ -25,6 +25,8 @@ export interface SweepResponse {
   readonly retries: number;
   readonly durationMs: number;
   readonly metrics: MetricsReport;
+  /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
+  readonly failedShards?: readonly FailedShard[];
 }
 
 export interface SweepIdentity {
@@ -55,6 +57,7 @@ export function toResponse(
     retries: aggregate.retries,
     durationMs: aggregate.endedAt - aggregate.startedAt,
     metrics,
+    ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
   };
 }
 

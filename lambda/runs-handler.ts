@@ -27,6 +27,7 @@ export interface ReduceOutput {
   readonly total: number;
   readonly complete: boolean;
   readonly notAttempted: number;
+  readonly failedShards: number;
   readonly resultKey: string;
 }
 
@@ -88,6 +89,7 @@ export function createRunsHandler(config: Config) {
       total: response.total,
       complete: response.complete,
       notAttempted: response.notAttempted,
+      failedShards: response.failedShards?.length ?? 0,
       resultKey,
     };
   };

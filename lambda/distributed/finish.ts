@@ -20,5 +20,5 @@ export async function finishRun(
   },
   hooks: ConcludeHooks = {},
 ): Promise<SweepResponse> {
-  return concludeSweep(reduceShards(run.range, shards, clock), run, context, hooks);
+  return concludeSweep(reduceShards(run.range, shards, clock, run.shardSize), run, context, hooks);
 }
