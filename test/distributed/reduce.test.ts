@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reduceShards } from '../../lambda/distributed/reduce.js';
+import { measure } from '../../lambda/metrics/measurements.js';
 import { MAX_SHARDS, planShards, shardCount } from '../../lambda/distributed/shards.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { type IdRange, partitionsRange, rangeSize } from '../../lambda/sweep/range.js';
@@ -105,6 +106,7 @@ describe('reduceShards', () => {
       { range: { start: 11, end: 20 }, ids: 10 },
       { range: { start: 21, end: 30 }, ids: 10 },
     ]);
+    expect(measure(reduced)).toContainEqual({ name: 'FailedShards', unit: 'Count', value: 2 });
     expect(reduced.complete).toBe(false);
     expect(partitionsRange(Object.values(reduced.ids), range)).toBe(true);
   });
