@@ -8,7 +8,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../lambda/config.js';
 import type { SweepResponse } from '../../lambda/response.js';
 import { createRunsHandler, type ReduceOutput } from '../../lambda/runs-handler.js';
@@ -52,6 +52,7 @@ beforeEach(() => {
   s3.reset();
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
 });
+afterEach(() => vi.unstubAllEnvs());
 
 describe('GET /sweeps/{id}', () => {
   it('answers 202 with shard progress while the run is going', async () => {
@@ -131,7 +132,6 @@ describe('GET /sweeps/{id}', () => {
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDTESTONLY\//);
     expect(Date.parse(String(summary.resultUrlExpiresAt))).toBeGreaterThan(Date.now());
-    vi.unstubAllEnvs();
   });
 
   it('says why a run failed', async () => {
