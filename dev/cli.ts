@@ -3,16 +3,16 @@
  * from the flags), printed for people, or as the raw response with --json.
  */
 import { parseArgs } from 'node:util';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type Config, loadConfig } from '../lambda/config.js';
 import { InvalidRequestError } from '../lambda/errors.js';
-import { createHandler } from '../lambda/handler.js';
-import { requestParser, type SweepRequest } from '../lambda/request.js';
+import { createHandlers } from '../lambda/handler.js';
+import type { SweepRequest } from '../lambda/options.js';
+import { requestParser } from '../lambda/request.js';
 import type { SweepResponse } from '../lambda/response.js';
 import { SWEEPS_PATH } from '../lambda/routes.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { toHttpApiEvent } from './http-api-event.js';
-import { localContext } from './local-context.js';
+import { lambdaContext } from './lambda-context.js';
 import { runDistributedLocally } from './local-runs.js';
 import { formatSummary } from './summary.js';
 import { resolveTarget } from './target.js';
@@ -58,7 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const progress = progressLine(!flags.json && process.stderr.isTTY === true);
     let latency: HistogramSnapshot | undefined;
-    const handler = createHandler(config, {
+    const { http } = createHandlers(config, {
       log: () => undefined, // the summary below replaces the log line
       onProgress: progress.update,
       onAggregate: (aggregate) => {
@@ -77,7 +77,7 @@ async function main(argv: readonly string[]): Promise<number> {
       headers: { 'content-type': 'application/json', 'user-agent': 'status-sweep-cli' },
       body: Buffer.from(body),
     });
-    const result = (await handler(event, localContext())) as APIGatewayProxyStructuredResultV2;
+    const result = await http(event, lambdaContext());
     progress.clear();
     if (result.statusCode !== 200) return requestError(result);
     if (flags.json) {
@@ -120,7 +120,7 @@ function requestBody(flags: ReturnType<typeof parseFlags>): Record<string, unkno
 }
 
 /** The handler's 4xx, in the flags' words: `--timeout must be …`. */
-function requestError(result: APIGatewayProxyStructuredResultV2): number {
+function requestError(result: { statusCode?: number; body?: string }): number {
   const { error } = JSON.parse(String(result.body)) as {
     error: { message: string; details?: Record<string, readonly string[]> };
   };

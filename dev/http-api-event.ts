@@ -8,7 +8,10 @@ export interface LocalHttpRequest {
   readonly url: string;
   /** Node's lowercased header names; repeated values already joined or as arrays. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  readonly body?: Buffer;
+  /** Bytes as received (base64-encoded unless textual), or a body already as the event carries it. */
+  readonly body?: Buffer | string;
+  /** For a string body: whether it is already base64. @default false */
+  readonly isBase64Encoded?: boolean;
   readonly sourceIp?: string;
   readonly host?: string;
 }
@@ -18,6 +21,7 @@ const TEXTUAL = /^(application\/([a-z0-9.+-]+\+)?json|text\/|application\/x-www-
 /**
  * The HTTP API payload 2.0 event API Gateway would send for this request: lowercased headers,
  * repeated headers and query parameters joined with commas, cookies apart, binary bodies base64.
+ * The one builder for the local API, the CLI and the tests (test/support/ wraps it).
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
 export function toHttpApiEvent(request: LocalHttpRequest): APIGatewayProxyEventV2 {
@@ -38,8 +42,7 @@ export function toHttpApiEvent(request: LocalHttpRequest): APIGatewayProxyEventV
     path.replace(/\/$/, '') === SWEEPS_PATH &&
     (SWEEPS_METHODS as readonly string[]).includes(request.method);
   const routeKey = deployed ? `${request.method} ${SWEEPS_PATH}` : '$default';
-  const textual = TEXTUAL.test(headers['content-type'] ?? '');
-  const hasBody = request.body !== undefined && request.body.length > 0;
+  const { body, isBase64Encoded } = eventBody(request, TEXTUAL.test(headers['content-type'] ?? ''));
   const now = new Date();
   return {
     version: '2.0',
@@ -67,9 +70,20 @@ export function toHttpApiEvent(request: LocalHttpRequest): APIGatewayProxyEventV
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(hasBody && {
-      body: textual ? request.body?.toString('utf8') : request.body?.toString('base64'),
-    }),
-    isBase64Encoded: hasBody && !textual,
+    ...(body !== undefined && { body }),
+    isBase64Encoded,
   };
+}
+
+/** Bytes become text or base64 as API Gateway encodes them; a string body is kept as given. */
+function eventBody(
+  request: LocalHttpRequest,
+  textual: boolean,
+): { body?: string; isBase64Encoded: boolean } {
+  const { body } = request;
+  if (typeof body === 'string') return { body, isBase64Encoded: request.isBase64Encoded ?? false };
+  if (body === undefined || body.length === 0) return { isBase64Encoded: false };
+  return textual
+    ? { body: body.toString('utf8'), isBase64Encoded: false }
+    : { body: body.toString('base64'), isBase64Encoded: true };
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { toHttpApiEvent } from './http-api-event.js';
-import { localContext } from './local-context.js';
+import { lambdaContext } from './lambda-context.js';
 
 /**
  * API Gateway HTTP API's largest request payload; bigger requests never reach the function.
@@ -58,7 +58,7 @@ async function serve(handler: LocalHandler, req: IncomingMessage, res: ServerRes
   });
   let result: unknown;
   try {
-    result = await handler(event, localContext());
+    result = await handler(event, lambdaContext());
   } catch (error) {
     // What API Gateway answers when the function itself fails.
     console.error(error);

@@ -3,28 +3,28 @@
  * the same handler, and the same exact merge as the state machine in AWS, in one process.
  */
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../lambda/config.js';
-import { budgetOf, metricsDeadline } from '../lambda/deadline.js';
-import { finishRun } from '../lambda/distributed/finish.js';
+import { createConcluder } from '../lambda/conclude.js';
+import { type Config, DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/config.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
 import type { RunPlan } from '../lambda/distributed/plan.js';
 import { planShards } from '../lambda/distributed/shards.js';
 import { planFor, runInput } from '../lambda/distributed/start.js';
-import { createHandler } from '../lambda/handler.js';
-import type { SweepRequest } from '../lambda/request.js';
+import { createHandlers } from '../lambda/handler.js';
+import type { SweepHooks } from '../lambda/hooks.js';
+import type { LogWriter } from '../lambda/log.js';
+import type { SweepRequest } from '../lambda/options.js';
 import type { SweepResponse } from '../lambda/response.js';
-import type { RunHooks } from '../lambda/run.js';
 import type { SweepAggregate } from '../lambda/sweep/aggregate.js';
 import { newPool } from '../lambda/sweep/dispatcher.js';
 import { rangeSize } from '../lambda/sweep/range.js';
 import { urlTemplateParts } from '../lambda/sweep/target.js';
-import { LOCAL_FUNCTION_TIMEOUT_MS, localContext } from './local-context.js';
+import { lambdaContext } from './lambda-context.js';
 
-export interface LocalRunHooks extends Pick<RunHooks, 'onAggregate' | 'onProgress'> {
+export interface LocalRunHooks extends Pick<SweepHooks, 'onAggregate' | 'onProgress'> {
   /** Told the plan before the first shard starts. */
   readonly onPlan?: (plan: RunPlan) => void;
   /** Where log lines go (shard lines included); dropped by default. */
-  readonly log?: (line: string) => void;
+  readonly log?: LogWriter;
 }
 
 /**
@@ -40,7 +40,7 @@ export async function runDistributedLocally(
   hooks: LocalRunHooks = {},
 ): Promise<SweepResponse> {
   const log = hooks.log ?? (() => undefined);
-  const plan = planFor(request, config, LOCAL_FUNCTION_TIMEOUT_MS);
+  const plan = planFor(request, config, DEFAULT_FUNCTION_TIMEOUT_MS);
   const input = runInput(request, randomUUID(), plan);
   const starts = planShards(input.range, input.shardSize).map((shard) => shard.start);
   hooks.onPlan?.(plan);
@@ -56,7 +56,7 @@ export async function runDistributedLocally(
     for (let i = next++; i < starts.length; i = next++) {
       const shardStart = starts[i] as number;
       const pool = newPool(origin, input.shardOptions.concurrency);
-      const handler = createHandler(config, {
+      const { shard } = createHandlers(config, {
         log,
         pool,
         onProgress: (shardSettled) => {
@@ -74,16 +74,9 @@ export async function runDistributedLocally(
         options: input.shardOptions,
       };
       try {
-        results.push((await handler(event, localContext())) as SweepAggregate);
+        results.push(await shard(event, lambdaContext()));
       } catch (error) {
-        log(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'shard failed',
-            shardStart,
-            error: String(error),
-          }),
-        );
+        log({ level: 'ERROR', message: 'shard failed', shardStart, error: String(error) });
       } finally {
         await pool.close();
       }
@@ -91,12 +84,12 @@ export async function runDistributedLocally(
   };
   await Promise.all(Array.from({ length: plan.atOnce }, worker));
 
-  const now = Date.now();
-  return finishRun(
+  // No Lambda context: the metrics publish gets the local budget, as the reduce step would get
+  // what is left of its invocation.
+  return createConcluder(config, { log, onAggregate: hooks.onAggregate }).concludeRun(
     input.run,
     results,
-    { startedAt, endedAt: now },
-    { config, metricsDeadline: metricsDeadline(budgetOf({ now, viaApiGateway: false }), now) },
-    { log, onAggregate: hooks.onAggregate },
+    { startedAt, endedAt: Date.now() },
+    {},
   );
 }

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lambda/config.js';
-import { createHandler } from '../lambda/handler.js';
+import { createHandlers } from '../lambda/handler.js';
 import { startLocalApi } from './local-api.js';
 import { resolveTarget } from './target.js';
 
@@ -34,11 +34,11 @@ async function main(): Promise<void> {
     fail(`--port must be 0..65535, got "${values.port}"`);
 
   const target = await resolveTarget(values.target, process.env);
-  let handler: ReturnType<typeof createHandler>;
+  let handler: ReturnType<typeof createHandlers>['dispatch'];
   try {
-    handler = createHandler(
+    ({ dispatch: handler } = createHandlers(
       loadConfig({ ...process.env, TARGET_URL_TEMPLATE: target.urlTemplate }),
-    );
+    ));
   } catch (error) {
     await target.close();
     fail((error as Error).message);

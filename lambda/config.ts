@@ -1,12 +1,49 @@
 import * as v from 'valibot';
-import { MAX_SHARDS } from './distributed/shards.js';
 import { ConfigError } from './errors.js';
+import { ID_PLACEHOLDER } from './sweep/target.js';
+import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
+
+/*
+ * Every default and limit of a deployment, written once: the function applies them to its
+ * environment, infra/ sets the environment from them, dev/ runs locally with them.
+ */
 
 /** The target of the original demonstration; a deployment names its own. */
 export const DEFAULT_TARGET_URL_TEMPLATE = 'https://pokeapi.co/api/v2/pokemon/{id}/';
-export const ID_PLACEHOLDER = '{id}';
+/** The most ids one invocation sweeps (MAX_IDS). */
+export const DEFAULT_MAX_IDS = 10_000;
+/** The most requests in flight a caller may ask for (MAX_CONCURRENCY). */
+export const DEFAULT_MAX_CONCURRENCY = 256;
+/** CloudWatch namespace of the sweep metrics (METRICS_NAMESPACE). */
+export const DEFAULT_METRICS_NAMESPACE = 'StatusSweep';
+/** Standard resolution (METRICS_STORAGE_RESOLUTION). */
+export const DEFAULT_METRICS_STORAGE_RESOLUTION = 60;
+/** Kept back from the invocation's end to publish metrics and respond (RESPONSE_MARGIN_MS). */
+export const DEFAULT_RESPONSE_MARGIN_MS = 3_000;
+/** Shards running at once, the Distributed Map's MaxConcurrency (SHARD_MAX_CONCURRENCY). */
+export const DEFAULT_SHARD_MAX_CONCURRENCY = 10;
 /** The largest range a distributed sweep takes unless MAX_DISTRIBUTED_IDS says otherwise. */
 export const DEFAULT_MAX_DISTRIBUTED_IDS = 1_000_000;
+/** The function's memory and timeout when a deployment does not choose: infra/ and dev/ alike. */
+export const DEFAULT_MEMORY_MB = 1024;
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 120_000;
+
+/**
+ * The most shards one distributed sweep may have: the Step Functions intrinsic States.ArrayRange,
+ * which lists the shard starts, returns at most 1,000 elements.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html#asl-intrsc-func-arrays
+ */
+export const MAX_SHARDS = 1_000;
+
+/** MAX_DISTRIBUTED_IDS unless set: 1,000,000 ids, or MAX_SHARDS shards if that is fewer. */
+export function defaultMaxDistributedIds(shardSize: number): number {
+  return Math.min(DEFAULT_MAX_DISTRIBUTED_IDS, MAX_SHARDS * shardSize);
+}
+
+/** TARGET_NAME unless set: the host of the URL template. */
+export function defaultTargetName(urlTemplate: string): string {
+  return new URL(urlTemplate.replaceAll(ID_PLACEHOLDER, '1')).host;
+}
 
 export const MetricsMode = {
   cloudwatch: 'cloudwatch',
@@ -45,74 +82,82 @@ export interface Config {
   readonly resultsBucket?: string;
 }
 
-const integer = (min: number, max: number) =>
-  v.pipe(
-    v.string(),
+const integer = (min: number, max: number) => {
+  const message = mustBe(`an integer from ${min} to ${max}`);
+  return v.pipe(
+    v.string(message),
     v.trim(),
-    v.regex(/^\d+$/, `an integer from ${min} to ${max}`),
+    v.regex(/^\d+$/, message),
     v.transform(Number),
     v.number(),
-    v.minValue(min, `an integer from ${min} to ${max}`),
-    v.maxValue(max, `an integer from ${min} to ${max}`),
+    v.minValue(min, message),
+    v.maxValue(max, message),
   );
+};
 const intSetting = (fallback: number, min: number, max: number) =>
   v.pipe(v.optional(v.string(), String(fallback)), integer(min, max));
 
 const EnvSchema = v.object({
   TARGET_URL_TEMPLATE: v.pipe(
     v.optional(v.string(), DEFAULT_TARGET_URL_TEMPLATE),
-    v.check((t) => t.includes(ID_PLACEHOLDER), `a URL containing "${ID_PLACEHOLDER}"`),
+    v.check((t) => t.includes(ID_PLACEHOLDER), mustBe(`a URL containing "${ID_PLACEHOLDER}"`)),
     v.check((t) => {
       const url = URL.parse(t.replaceAll(ID_PLACEHOLDER, '1'));
       return url !== null && (url.protocol === 'http:' || url.protocol === 'https:');
-    }, 'an http or https URL'),
+    }, mustBe('an http or https URL')),
     v.check(
       (t) =>
         URL.parse(t.replaceAll(ID_PLACEHOLDER, '1'))?.origin ===
         URL.parse(t.replaceAll(ID_PLACEHOLDER, '2'))?.origin,
-      `"${ID_PLACEHOLDER}" in the path or query, not the host`,
+      mustBe(`"${ID_PLACEHOLDER}" in the path or query, not the host`),
     ),
   ),
   TARGET_NAME: v.optional(
     v.pipe(
       v.string(),
       v.trim(),
-      v.minLength(1, 'a non-empty name'),
-      v.maxLength(255, 'at most 255 characters (a CloudWatch dimension value)'),
+      v.minLength(1, mustBe('a non-empty name')),
+      v.maxLength(255, mustBe('at most 255 characters (a CloudWatch dimension value)')),
     ),
   ),
-  MAX_IDS: intSetting(10_000, 1, 1_000_000),
-  MAX_CONCURRENCY: intSetting(256, 1, 1_000),
+  MAX_IDS: intSetting(DEFAULT_MAX_IDS, 1, 1_000_000),
+  MAX_CONCURRENCY: intSetting(DEFAULT_MAX_CONCURRENCY, 1, 1_000),
   METRICS_NAMESPACE: v.pipe(
-    v.optional(v.string(), 'StatusSweep'),
+    v.optional(v.string(), DEFAULT_METRICS_NAMESPACE),
     v.regex(
       /^[0-9A-Za-z.\-_/#:]{1,255}$/,
-      'a CloudWatch namespace (1-255 of A-Z a-z 0-9 . - _ / # :)',
+      mustBe('a CloudWatch namespace (1-255 of A-Z a-z 0-9 . - _ / # :)'),
     ),
-    v.check((ns) => !ns.startsWith('AWS/'), 'a namespace not starting with "AWS/"'),
+    v.check((ns) => !ns.startsWith('AWS/'), mustBe('a namespace not starting with "AWS/"')),
   ),
   METRICS_MODE: v.optional(
-    v.picklist(Object.values(MetricsMode), `one of ${Object.values(MetricsMode).join(', ')}`),
+    v.picklist(
+      Object.values(MetricsMode),
+      mustBe(`one of ${Object.values(MetricsMode).join(', ')}`),
+    ),
   ),
   METRICS_STORAGE_RESOLUTION: v.pipe(
-    v.optional(v.picklist(['1', '60'], '1 or 60'), '60'),
+    v.optional(
+      v.picklist(['1', '60'], mustBe('1 or 60')),
+      `${DEFAULT_METRICS_STORAGE_RESOLUTION}` as const,
+    ),
     v.transform((s) => (s === '1' ? 1 : 60) as 1 | 60),
   ),
-  RESPONSE_MARGIN_MS: intSetting(3_000, 0, 60_000),
+  RESPONSE_MARGIN_MS: intSetting(DEFAULT_RESPONSE_MARGIN_MS, 0, 60_000),
   STATE_MACHINE_ARN: v.optional(
     v.pipe(
       v.string(),
       v.regex(
         /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/,
-        'a Step Functions state machine ARN',
+        mustBe('a Step Functions state machine ARN'),
       ),
     ),
   ),
   SHARD_SIZE: v.optional(integer(1, 1_000_000)),
-  SHARD_MAX_CONCURRENCY: intSetting(10, 1, 10_000),
+  SHARD_MAX_CONCURRENCY: intSetting(DEFAULT_SHARD_MAX_CONCURRENCY, 1, 10_000),
   MAX_DISTRIBUTED_IDS: v.optional(integer(1, 10_000_000)),
   RESULTS_BUCKET: v.optional(
-    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')),
+    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, mustBe('an S3 bucket name'))),
   ),
 });
 
@@ -121,29 +166,28 @@ export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Config {
   const result = v.safeParse(EnvSchema, env);
-  if (!result.success) {
-    const problems = result.issues.map((issue) => {
-      const name = issue.path?.map((p) => String(p.key)).join('.') ?? '?';
-      return `${name} must be ${issue.message}, got ${JSON.stringify(issue.input)}`;
-    });
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  }
+  if (!result.success) throw invalid(problemsOf(result.issues));
   const e = result.output;
   const shardSize = e.SHARD_SIZE ?? e.MAX_IDS;
-  const maxDistributedIds =
-    e.MAX_DISTRIBUTED_IDS ?? Math.min(DEFAULT_MAX_DISTRIBUTED_IDS, MAX_SHARDS * shardSize);
-  const problems = [
-    shardSize > e.MAX_IDS && `SHARD_SIZE must be at most MAX_IDS (${e.MAX_IDS}), got ${shardSize}`,
-    maxDistributedIds < e.MAX_IDS &&
-      `MAX_DISTRIBUTED_IDS must be at least MAX_IDS (${e.MAX_IDS}), got ${maxDistributedIds}`,
-    Math.ceil(maxDistributedIds / shardSize) > MAX_SHARDS &&
-      `MAX_DISTRIBUTED_IDS / SHARD_SIZE must be at most ${MAX_SHARDS} shards, got ${maxDistributedIds} / ${shardSize}`,
-  ].filter((p): p is string => typeof p === 'string');
-  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  const maxDistributedIds = e.MAX_DISTRIBUTED_IDS ?? defaultMaxDistributedIds(shardSize);
+  const problems: Problems = {};
+  if (shardSize > e.MAX_IDS) {
+    problems.SHARD_SIZE = [`must be at most MAX_IDS (${e.MAX_IDS}), got ${shardSize}`];
+  }
+  if (maxDistributedIds < e.MAX_IDS) {
+    problems.MAX_DISTRIBUTED_IDS = [
+      `must be at least MAX_IDS (${e.MAX_IDS}), got ${maxDistributedIds}`,
+    ];
+  }
+  if (Math.ceil(maxDistributedIds / shardSize) > MAX_SHARDS) {
+    problems['MAX_DISTRIBUTED_IDS / SHARD_SIZE'] = [
+      `must be at most ${MAX_SHARDS} shards, got ${maxDistributedIds} / ${shardSize}`,
+    ];
+  }
+  if (Object.keys(problems).length > 0) throw invalid(problems);
   return {
     targetUrlTemplate: e.TARGET_URL_TEMPLATE,
-    targetName:
-      e.TARGET_NAME ?? new URL(e.TARGET_URL_TEMPLATE.replaceAll(ID_PLACEHOLDER, '1')).host,
+    targetName: e.TARGET_NAME ?? defaultTargetName(e.TARGET_URL_TEMPLATE),
     maxIds: e.MAX_IDS,
     maxConcurrency: e.MAX_CONCURRENCY,
     metricsNamespace: e.METRICS_NAMESPACE,
@@ -156,6 +200,10 @@ export function loadConfig(
     maxDistributedIds,
     resultsBucket: e.RESULTS_BUCKET,
   };
+}
+
+function invalid(problems: Problems): ConfigError {
+  return new ConfigError(`invalid configuration: ${describeProblems(problems)}`);
 }
 
 /** CloudWatch in Lambda or wherever AWS is configured; a readable local sink otherwise. */

@@ -1,3 +1,5 @@
+import { Trigger } from './options.js';
+
 /**
  * When a sweep must stop, and when its metrics must be published by. Pure: the clock and the
  * Lambda's remaining time are passed in.
@@ -21,27 +23,34 @@ export const RESPOND_RESERVE_MS = 500;
 /** With no Lambda context (local runs, some tests), the metrics publish gets this long. */
 export const LOCAL_METRICS_BUDGET_MS = 5_000;
 
-export interface Budget {
-  /** Epoch ms when the invocation arrived. */
+/** What the deadline needs of the Lambda context. */
+export interface Invocation {
+  readonly awsRequestId?: string;
+  /** Absent outside Lambda: then only timeBudgetMs and the API limit bound the sweep. */
+  readonly getRemainingTimeInMillis?: () => number;
+}
+
+/** When an invocation arrived and the end times that bound it (epoch ms). */
+export interface EndTimes {
+  /** When the invocation arrived. */
   readonly receivedAt: number;
-  /** Epoch ms when Lambda ends the invocation; absent outside Lambda. */
+  /** When Lambda ends the invocation; absent outside Lambda. */
   readonly invocationEnd?: number;
-  /** Epoch ms by which an API Gateway caller must have the response; absent for other triggers. */
+  /** When an API Gateway caller must have the response; absent for other triggers. */
   readonly gatewayEnd?: number;
 }
 
-export interface BudgetInput {
-  readonly now: number;
-  /** context.getRemainingTimeInMillis(), when there is a Lambda context. */
-  readonly remainingMs?: number;
-  readonly viaApiGateway: boolean;
-}
-
-export function budgetOf({ now, remainingMs, viaApiGateway }: BudgetInput): Budget {
+/** The end times of an invocation that arrives now, started by `trigger`. */
+export function endTimesFor(
+  invocation: Invocation,
+  trigger: Trigger,
+  now: number = Date.now(),
+): EndTimes {
+  const remainingMs = invocation.getRemainingTimeInMillis?.();
   return {
     receivedAt: now,
     ...(remainingMs !== undefined && { invocationEnd: now + remainingMs }),
-    ...(viaApiGateway && { gatewayEnd: now + API_GATEWAY_TIMEOUT_MS }),
+    ...(trigger === Trigger.api && { gatewayEnd: now + API_GATEWAY_TIMEOUT_MS }),
   };
 }
 
@@ -50,21 +59,21 @@ export function budgetOf({ now, remainingMs, viaApiGateway }: BudgetInput): Budg
  * margin for metrics and the response, and 28 s for API calls. Undefined when nothing bounds it.
  */
 export function sweepDeadline(
-  budget: Budget,
+  times: EndTimes,
   timeBudgetMs: number | undefined,
   responseMarginMs: number,
 ): number | undefined {
   const limits = [
-    timeBudgetMs === undefined ? undefined : budget.receivedAt + timeBudgetMs,
-    budget.invocationEnd === undefined ? undefined : budget.invocationEnd - responseMarginMs,
-    budget.gatewayEnd === undefined ? undefined : budget.receivedAt + API_SWEEP_LIMIT_MS,
+    timeBudgetMs === undefined ? undefined : times.receivedAt + timeBudgetMs,
+    times.invocationEnd === undefined ? undefined : times.invocationEnd - responseMarginMs,
+    times.gatewayEnd === undefined ? undefined : times.receivedAt + API_SWEEP_LIMIT_MS,
   ].filter((t): t is number => t !== undefined);
   return limits.length === 0 ? undefined : Math.min(...limits);
 }
 
 /** The metrics publish may use what is left, less the time to respond. */
-export function metricsDeadline(budget: Budget, now: number): number {
-  const limits = [budget.invocationEnd, budget.gatewayEnd]
+export function metricsDeadline(times: EndTimes, now: number = Date.now()): number {
+  const limits = [times.invocationEnd, times.gatewayEnd]
     .filter((t): t is number => t !== undefined)
     .map((t) => t - RESPOND_RESERVE_MS);
   return limits.length === 0 ? now + LOCAL_METRICS_BUDGET_MS : Math.min(...limits);

@@ -19,3 +19,21 @@ export class InvalidRequestError extends Error {
     this.details = details;
   }
 }
+
+/**
+ * An event only our own infrastructure sends (a shard, a reduce step, an event of no known kind)
+ * is malformed: our fault, not a caller's. `details` lists each problem; `cause` keeps the parser's.
+ */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  readonly details: Readonly<Record<string, readonly string[]>>;
+
+  constructor(
+    message: string,
+    details: Readonly<Record<string, readonly string[]>> = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.details = details;
+  }
+}

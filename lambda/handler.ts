@@ -3,34 +3,53 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Config, loadConfig } from './config.js';
 import { MIDDY_OPTIONS } from './deadline.js';
 import { isShardEvent, parseShardEvent } from './distributed/messages.js';
-import { runShard } from './distributed/shard.js';
+import type { SweepHooks } from './hooks.js';
 import { httpApi } from './http.js';
-import { isHttpApiEvent } from './middleware/json-http.js';
+import { type HttpApiHandler, isHttpApiEvent } from './middleware/json-http.js';
 import { requestParser } from './request.js';
-import { type RequestOutcome, type RunHooks, runRequest } from './run.js';
 import type { SweepAggregate } from './sweep/aggregate.js';
+import { createSweeper, type SweepOutcome } from './sweeper.js';
 
-export type HandlerResult = APIGatewayProxyStructuredResultV2 | RequestOutcome | SweepAggregate;
+/** What the one export Lambda calls may return: one of the entry points' results. */
+export type HandlerResult = APIGatewayProxyStructuredResultV2 | SweepOutcome | SweepAggregate;
 
-/**
- * The sweep function: HTTP API events go through the routes; a distributed sweep's shard returns
- * its raw aggregate; anything else is a schedule's input or a direct invocation, whose bad input
- * throws InvalidRequestError so the invocation fails.
- */
-export function createHandler(
-  config: Config,
-  hooks: RunHooks = {},
-): middy.MiddyfiedHandler<unknown, HandlerResult> {
+/** The sweep function's entry points, one per event family, each with its own types. */
+export interface SweepHandlers {
+  /** API Gateway HTTP API events (payload 2.0): POST and GET /sweeps. */
+  readonly http: HttpApiHandler;
+  /**
+   * A schedule's input or a direct invocation's payload; bad input throws InvalidRequestError,
+   * so the invocation fails visibly (and an asynchronous one reaches the dead-letter queue).
+   */
+  readonly invoke: (event: unknown, context: Context) => Promise<SweepOutcome>;
+  /** A shard event from the state machine; a malformed one throws InvalidEventError. */
+  readonly shard: (event: unknown, context: Context) => Promise<SweepAggregate>;
+  /** The one export Lambda calls: each event to its entry point, nothing else. */
+  readonly dispatch: middy.MiddyfiedHandler<unknown, HandlerResult>;
+}
+
+/** The sweep function, with its config and hooks captured once. */
+export function createHandlers(config: Config, hooks: SweepHooks = {}): SweepHandlers {
   const parser = requestParser(config);
-  const http = httpApi(parser, config, hooks);
-  return middy<unknown, HandlerResult>(MIDDY_OPTIONS).handler(
+  const sweeper = createSweeper(config, hooks);
+  const http = httpApi(parser, sweeper, hooks.log);
+  const invoke = async (event: unknown, context: Context) =>
+    sweeper.answer(parser.fromEvent(event), context);
+  const shard = async (event: unknown, context: Context) =>
+    sweeper.sweepShard(parseShardEvent(event), context);
+  const dispatch = middy<unknown, HandlerResult>(MIDDY_OPTIONS).handler(
     (event: unknown, context: Context) => {
       if (isHttpApiEvent(event)) return http(event, context);
-      if (isShardEvent(event)) return runShard(parseShardEvent(event), context, config, hooks);
-      return runRequest(parser.fromEvent(event), context, config, hooks);
+      if (isShardEvent(event)) return shard(event, context);
+      return invoke(event, context);
     },
   );
+  return { http, invoke, shard, dispatch };
 }
 
 /** Read once at cold start: a bad setting fails the init, loudly, before any event. */
-export const handler = createHandler(loadConfig());
+const deployed = createHandlers(loadConfig());
+/** The function's handler (`handler.handler`). */
+export const handler = deployed.dispatch;
+/** The same function's schedule and invoke entry point, typed (the bench invokes it). */
+export const invoke = deployed.invoke;

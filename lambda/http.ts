@@ -6,25 +6,21 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { Config } from './config.js';
 import { MIDDY_OPTIONS } from './deadline.js';
+import type { LogWriter } from './log.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { HttpStatusError } from './middleware/http-status-error.js';
-import { jsonHttp, jsonResponse } from './middleware/json-http.js';
+import { type HttpApiHandler, jsonHttp, jsonResponse } from './middleware/json-http.js';
 import type { RequestParser } from './request.js';
 import { SWEEPS_METHODS, SWEEPS_PATH } from './routes.js';
-import { isRunAccepted, type RunHooks, runRequest } from './run.js';
+import { isRunAccepted, type Sweeper } from './sweeper.js';
 
 type HttpResult = APIGatewayProxyStructuredResultV2;
 
 /** The HTTP API side of the handler: routes, body parsing and JSON errors, all middy. */
-export function httpApi(
-  parser: RequestParser,
-  config: Config,
-  hooks: RunHooks,
-): middy.MiddyfiedHandler<APIGatewayProxyEventV2, HttpResult> {
+export function httpApi(parser: RequestParser, sweeper: Sweeper, log?: LogWriter): HttpApiHandler {
   const respond = async (input: unknown, source: 'body' | 'query', context: Context) => {
-    const outcome = await runRequest(parser.fromApi(input, source), context, config, hooks);
+    const outcome = await sweeper.answer(parser.fromApi(input, source), context);
     // A distributed sweep has only started: 202, and where to follow it.
     return isRunAccepted(outcome)
       ? jsonResponse(202, outcome, { Location: outcome.statusUrl })
@@ -52,5 +48,5 @@ export function httpApi(
     },
   });
 
-  return jsonHttp(routes);
+  return jsonHttp(routes, log);
 }

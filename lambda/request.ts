@@ -1,30 +1,8 @@
 import * as v from 'valibot';
 import type { Config } from './config.js';
 import { InvalidRequestError } from './errors.js';
-
-/** How a sweep was asked for; reported in the response and the summary log line. */
-export const Trigger = {
-  /** API Gateway HTTP API (payload 2.0): POST or GET /sweeps. */
-  api: 'api',
-  /** EventBridge Scheduler: the schedule's input JSON, which names the schedule. */
-  schedule: 'schedule',
-  /** A direct invocation (`aws lambda invoke`) with the same JSON. */
-  invoke: 'invoke',
-} as const;
-export type Trigger = (typeof Trigger)[keyof typeof Trigger];
-
-/** One validated request, whatever the event it came from. */
-export interface SweepRequest {
-  readonly trigger: Trigger;
-  readonly start: number;
-  readonly end: number;
-  readonly concurrency: number;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly ratePerSecond?: number;
-  readonly timeBudgetMs?: number;
-  readonly schedule?: string;
-}
+import { type SweepRequest, Trigger } from './options.js';
+import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
 
 /** The documented field limits; MAX_IDS and MAX_CONCURRENCY come from config. */
 export const RequestLimits = {
@@ -39,17 +17,13 @@ export const RequestLimits = {
   schedule: /^[0-9A-Za-z_.-]{1,64}$/,
 } as const;
 
-const got = (issue: v.BaseIssue<unknown>): string =>
-  issue.input === undefined ? 'is required' : `got ${JSON.stringify(issue.input) ?? 'nothing'}`;
-
 /** An integer field whose every failure reads "must be an integer from 1 to 256, got 0". */
 function intField(min: number, max: number) {
-  const expected =
+  const message = mustBe(
     max === Number.MAX_SAFE_INTEGER
-      ? `must be an integer of at least ${min}`
-      : `must be an integer from ${min} to ${max}`;
-  const message = (issue: v.BaseIssue<unknown>) =>
-    issue.input === undefined ? 'is required' : `${expected}, ${got(issue)}`;
+      ? `an integer of at least ${min}`
+      : `an integer from ${min} to ${max}`,
+  );
   return v.pipe(
     v.number(message),
     v.integer(message),
@@ -60,8 +34,8 @@ function intField(min: number, max: number) {
 
 const scheduleField = v.optional(
   v.pipe(
-    v.string((i) => `must be a schedule name, ${got(i)}`),
-    v.regex(RequestLimits.schedule, (i) => `must be 1-64 of A-Z a-z 0-9 _ . -, ${got(i)}`),
+    v.string(mustBe('a schedule name')),
+    v.regex(RequestLimits.schedule, mustBe('1-64 of A-Z a-z 0-9 _ . -')),
   ),
 );
 
@@ -85,9 +59,9 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
     retries: v.optional(intField(L.retries.min, L.retries.max), L.retries.default),
     ratePerSecond: v.optional(
       v.pipe(
-        v.number((i) => `must be a number of requests per second, ${got(i)}`),
-        v.gtValue(0, (i) => `must be more than 0, ${got(i)}`),
-        v.maxValue(L.maxRatePerSecond, (i) => `must be at most ${L.maxRatePerSecond}, ${got(i)}`),
+        v.number(mustBe('a number of requests per second')),
+        v.gtValue(0, mustBe('more than 0')),
+        v.maxValue(L.maxRatePerSecond, mustBe(`at most ${L.maxRatePerSecond}`)),
       ),
     ),
     timeBudgetMs: v.optional(intField(L.timeBudgetMs.min, L.timeBudgetMs.max)),
@@ -146,12 +120,11 @@ export function requestParser(
   return {
     fromApi(input, source) {
       const value = source === 'query' ? queryToFields(input) : input;
-      return { trigger: Trigger.api, ...validate(apiSchema, value) };
+      return toRequest(Trigger.api, validate(apiSchema, value));
     },
     fromEvent(event) {
       const fields = validate(eventSchema, event);
-      const trigger = fields.schedule === undefined ? Trigger.invoke : Trigger.schedule;
-      return { trigger, ...fields };
+      return toRequest(fields.schedule === undefined ? Trigger.invoke : Trigger.schedule, fields);
     },
   };
 }
@@ -167,21 +140,40 @@ function validate<S extends v.GenericSchema>(
       `invalid request: the request must be a JSON object, got ${kind}`,
     );
   }
-  const details: Record<string, string[]> = {};
+  const details: Problems = {};
   // Own keys, including "__proto__" and "constructor" that a schema library skips.
   for (const key of Object.keys(input)) {
     if (!knownFields.has(key)) details[key] = ['is not a known field'];
   }
   const result = v.safeParse(schema, input);
-  if (!result.success) {
-    for (const [field, messages] of Object.entries(v.flatten(result.issues).nested ?? {})) {
-      if (messages && !details[field]) details[field] = messages;
-    }
-  }
-  const fields = Object.keys(details);
-  if (fields.length === 0 && result.success) return result.output;
-  const summary = fields.map((f) => `${f} ${details[f]?.join(', ')}`).join('; ');
-  throw new InvalidRequestError(`invalid request: ${summary}`, details);
+  if (!result.success) problemsOf(result.issues, details);
+  if (Object.keys(details).length === 0 && result.success) return result.output;
+  throw new InvalidRequestError(`invalid request: ${describeProblems(details)}`, details);
+}
+
+/** The request in the words of the layers below: a range, and the options without holes. */
+function toRequest(
+  trigger: Trigger,
+  fields: {
+    start: number;
+    end: number;
+    concurrency: number;
+    timeoutMs: number;
+    retries: number;
+    ratePerSecond?: number;
+    timeBudgetMs?: number;
+    schedule?: string;
+  },
+): SweepRequest {
+  const { start, end, ratePerSecond, timeBudgetMs, schedule, ...options } = fields;
+  return {
+    trigger,
+    range: { start, end },
+    ...options,
+    ...(ratePerSecond !== undefined && { ratePerSecond }),
+    ...(timeBudgetMs !== undefined && { timeBudgetMs }),
+    ...(schedule !== undefined && { schedule }),
+  };
 }
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;

@@ -1,10 +1,11 @@
 /**
- * The deployed handler (lambda/handler.ts, middy stack and all), configured from this process's
- * environment at import as in Lambda, invoked directly with a sweep's JSON.
+ * The deployed handler module (lambda/handler.ts), configured from this process's environment at
+ * import as in Lambda, invoked directly with a sweep's JSON through its schedule/invoke entry point.
  */
-import { handler } from '../../lambda/handler.js';
-import type { SweepResponse } from '../../lambda/response.js';
-import { directEvent, lambdaContext } from '../../test/support/events.js';
+import { lambdaContext } from '../../dev/lambda-context.js';
+import { invoke } from '../../lambda/handler.js';
+import { isRunAccepted } from '../../lambda/sweeper.js';
+import { directEvent } from '../../test/support/events.js';
 import { serveJobs } from '../lib/procs.js';
 
 export interface InvokeJob {
@@ -29,8 +30,9 @@ serveJobs(async (job: InvokeJob): Promise<InvokeResult> => {
   const event = directEvent({ ...job, retries: 0 });
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const response = (await handler(event, lambdaContext({ remainingMs: 900_000 }))) as SweepResponse;
+  const response = await invoke(event, lambdaContext({ remainingMs: 900_000 }));
   const ms = performance.now() - started;
+  if (isRunAccepted(response)) throw new Error('a bench sweep must fit one invocation');
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
   const { durationMs, total, complete, statuses } = response;

@@ -4,6 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULT_MEMORY_MB } from '../../lambda/config.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { RESULTS_PREFIX } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
@@ -46,7 +47,7 @@ export class RunsFunction extends Construct {
     };
     const { function: fn, role } = nodeFunction(this, {
       entry: props.entry ?? `${REPO_ROOT}lambda/runs-handler.ts`,
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(60),
       logRetention: props.logRetention,
       environment: this.environment,

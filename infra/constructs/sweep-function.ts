@@ -6,13 +6,20 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  DEFAULT_MAX_DISTRIBUTED_IDS,
+  DEFAULT_FUNCTION_TIMEOUT_MS,
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_IDS,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_METRICS_STORAGE_RESOLUTION,
+  DEFAULT_RESPONSE_MARGIN_MS,
+  DEFAULT_SHARD_MAX_CONCURRENCY,
   DEFAULT_TARGET_URL_TEMPLATE,
-  ID_PLACEHOLDER,
+  defaultMaxDistributedIds,
+  defaultTargetName,
   loadConfig,
+  MetricsMode,
 } from '../../lambda/config.js';
-import { MAX_SHARDS } from '../../lambda/distributed/shards.js';
-import { DEFAULT_NAMESPACE } from '../../lambda/metrics/names.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 import { SweepMetrics } from './sweep-metrics.js';
@@ -35,9 +42,9 @@ export interface SweepFunctionProps {
   readonly metricsStorageResolution?: 1 | 60;
   /** Time kept back from the deadline to publish metrics and respond. @default - 3 s */
   readonly responseMargin?: Duration;
-  /** @default - 1024 MB */
+  /** @default - 1024 MB (DEFAULT_MEMORY_MB) */
   readonly memorySize?: number;
-  /** @default - 120 s */
+  /** @default - 120 s (DEFAULT_FUNCTION_TIMEOUT_MS) */
   readonly timeout?: Duration;
   /** How long the function's logs are kept. @default - 30 days */
   readonly logRetention?: RetentionDays;
@@ -87,26 +94,28 @@ export class SweepFunction extends Construct {
   constructor(scope: Construct, id: string, props: SweepFunctionProps = {}) {
     super(scope, id);
     const targetUrlTemplate = props.targetUrlTemplate ?? DEFAULT_TARGET_URL_TEMPLATE;
-    const maxIds = props.maxIds ?? 10_000;
+    const maxIds = props.maxIds ?? DEFAULT_MAX_IDS;
     const shardSize = props.shardSize ?? maxIds;
-    this.shardMaxConcurrency = props.shardMaxConcurrency ?? 10;
-    this.timeout = props.timeout ?? Duration.seconds(120);
+    this.shardMaxConcurrency = props.shardMaxConcurrency ?? DEFAULT_SHARD_MAX_CONCURRENCY;
+    this.timeout = props.timeout ?? Duration.millis(DEFAULT_FUNCTION_TIMEOUT_MS);
     this.environment = {
       TARGET_URL_TEMPLATE: targetUrlTemplate,
       TARGET_NAME: props.targetName ?? defaultTargetName(targetUrlTemplate),
       MAX_IDS: String(maxIds),
-      MAX_CONCURRENCY: String(props.maxConcurrency ?? 256),
-      METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_NAMESPACE,
-      METRICS_MODE: 'cloudwatch',
-      METRICS_STORAGE_RESOLUTION: String(props.metricsStorageResolution ?? 60),
-      RESPONSE_MARGIN_MS: String((props.responseMargin ?? Duration.seconds(3)).toMilliseconds()),
+      MAX_CONCURRENCY: String(props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
+      METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
+      METRICS_MODE: MetricsMode.cloudwatch,
+      METRICS_STORAGE_RESOLUTION: String(
+        props.metricsStorageResolution ?? DEFAULT_METRICS_STORAGE_RESOLUTION,
+      ),
+      RESPONSE_MARGIN_MS: String(
+        props.responseMargin?.toMilliseconds() ?? DEFAULT_RESPONSE_MARGIN_MS,
+      ),
       NODE_OPTIONS: '--enable-source-maps',
       ...(props.stateMachine && { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn }),
       SHARD_SIZE: String(shardSize),
       SHARD_MAX_CONCURRENCY: String(this.shardMaxConcurrency),
-      MAX_DISTRIBUTED_IDS: String(
-        props.maxDistributedIds ?? Math.min(DEFAULT_MAX_DISTRIBUTED_IDS, MAX_SHARDS * shardSize),
-      ),
+      MAX_DISTRIBUTED_IDS: String(props.maxDistributedIds ?? defaultMaxDistributedIds(shardSize)),
     };
     // The function's own validation, run at synth: a bad setting fails here, not at cold start.
     // Deploy-time values (the formatted state machine ARN) are left to the function.
@@ -129,7 +138,7 @@ export class SweepFunction extends Construct {
 
     const { function: fn, role } = nodeFunction(this, {
       entry: props.entry ?? `${REPO_ROOT}lambda/handler.ts`,
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: this.timeout,
       logRetention: props.logRetention,
       environment: this.environment,
@@ -160,9 +169,4 @@ export class SweepFunction extends Construct {
       conditions: { StringEquals: { 'cloudwatch:namespace': this.metrics.namespace } },
     });
   }
-}
-
-/** The same default the function applies (lambda/config.ts): the host of the URL template. */
-function defaultTargetName(template: string): string {
-  return new URL(template.replaceAll(ID_PLACEHOLDER, '1')).host;
 }

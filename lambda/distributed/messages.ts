@@ -1,7 +1,8 @@
 import * as v from 'valibot';
-import { InvalidRequestError } from '../errors.js';
-import { Trigger } from '../request.js';
+import { InvalidEventError } from '../errors.js';
+import { type SweepRequestOptions, Trigger } from '../options.js';
 import type { IdRange } from '../sweep/range.js';
+import { describeProblems, problemsOf } from '../validation.js';
 
 /**
  * What the sweep function, the state machine (infra/) and the runs function say to each other.
@@ -18,20 +19,13 @@ export interface RunRecord {
   readonly shardSize?: number;
 }
 
-/** Per-shard sweep options: the request's, with the rate limit split between shards. */
-export interface ShardOptions {
-  readonly concurrency: number;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly ratePerSecond?: number;
-}
-
 /** The execution input: the Plan state lists shard starts with States.ArrayRange from it. */
 export interface RunInput {
   readonly run: RunRecord;
   readonly range: IdRange;
   readonly shardSize: number;
-  readonly shardOptions: ShardOptions;
+  /** The request's options, with the rate limit split between shards and no time budget. */
+  readonly shardOptions: SweepRequestOptions;
 }
 
 /** What answers a request for a distributed sweep: 202 on the API. */
@@ -112,9 +106,9 @@ function parseOrThrow<S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  const details = v.flatten(result.issues).nested ?? {};
-  throw new InvalidRequestError(
-    `invalid ${what}: ${v.summarize(result.issues)}`,
-    details as Record<string, string[]>,
-  );
+  const details = problemsOf(result.issues);
+  // Only our own state machine sends these: a bad one is our bug, not a caller's input.
+  throw new InvalidEventError(`invalid ${what}: ${describeProblems(details)}`, details, {
+    cause: new v.ValiError(result.issues),
+  });
 }

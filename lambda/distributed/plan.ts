@@ -1,7 +1,7 @@
+import { MAX_SHARDS } from '../config.js';
 import { InvalidRequestError } from '../errors.js';
 import { type IdRange, rangeSize } from '../sweep/range.js';
 import { STATES_MAX_PAYLOAD_BYTES } from './limits.js';
-import { MAX_SHARDS } from './shards.js';
 
 /**
  * The latency a plan assumes when it sizes shards: PokéAPI's, the original target, measured at

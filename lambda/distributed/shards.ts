@@ -1,12 +1,5 @@
 import type { IdRange } from '../sweep/range.js';
 
-/**
- * The most shards one distributed sweep may have: the Step Functions intrinsic States.ArrayRange,
- * which lists the shard starts, returns at most 1,000 elements.
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html#asl-intrsc-func-arrays
- */
-export const MAX_SHARDS = 1_000;
-
 /** The shards of a range: consecutive ranges of `shardSize` ids, the last one shorter. */
 export function planShards(range: IdRange, shardSize: number): IdRange[] {
   if (!Number.isSafeInteger(shardSize) || shardSize < 1) {

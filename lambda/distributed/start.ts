@@ -1,16 +1,10 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Config } from '../config.js';
-import type { SweepRequest } from '../request.js';
+import { type Config, DEFAULT_FUNCTION_TIMEOUT_MS } from '../config.js';
+import type { SweepRequest } from '../options.js';
 import { runPath } from '../routes.js';
 import { rangeSize } from '../sweep/range.js';
 import type { RunAccepted, RunInput } from './messages.js';
 import { ASSUMED_LATENCY_MS, planRun, type RunPlan } from './plan.js';
-
-/**
- * A shard invocation's length when the request came without a Lambda context: the deployed
- * function's default timeout (infra/constructs/sweep-function.ts).
- */
-export const DEFAULT_INVOCATION_MS = 120_000;
 
 /** One client for the life of the process; created on first use, so single sweeps never pay. */
 let client: SFNClient | undefined;
@@ -18,15 +12,16 @@ let client: SFNClient | undefined;
 /**
  * The shard plan for a request (planRun at the assumed latency). `invocationMs` is how long a
  * shard invocation may run: the shards run on the very function that received the request, so
- * its remaining time on arrival is the function's timeout, near enough (and on the safe side).
+ * its remaining time on arrival is the function's timeout, near enough (and on the safe side);
+ * without a Lambda context, the deployed default timeout.
  */
 export function planFor(
   request: SweepRequest,
   config: Config,
-  invocationMs: number = DEFAULT_INVOCATION_MS,
+  invocationMs: number = DEFAULT_FUNCTION_TIMEOUT_MS,
 ): RunPlan {
   return planRun({
-    range: { start: request.start, end: request.end },
+    range: request.range,
     concurrency: request.concurrency,
     timeoutMs: request.timeoutMs,
     ratePerSecond: request.ratePerSecond,
@@ -40,7 +35,7 @@ export function planFor(
 
 /** The execution input for a request: the run record, the shard plan and per-shard options. */
 export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan): RunInput {
-  const range = { start: request.start, end: request.end };
+  const { range } = request;
   const rate = plan.shardRatePerSecond;
   return {
     run: {

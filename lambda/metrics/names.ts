@@ -2,7 +2,6 @@
  * The metric names and dimensions the function publishes. The dashboard and alarms (infra/) read
  * the same constants, so a rename cannot silently break them.
  */
-export const DEFAULT_NAMESPACE = 'StatusSweep';
 /** Every datum carries it: the function's TARGET_NAME. */
 export const TARGET_DIMENSION = 'Target';
 /**

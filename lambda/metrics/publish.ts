@@ -1,5 +1,6 @@
 import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { type Config, MetricsMode } from '../config.js';
+import { type LogLine, type LogWriter, writeLog } from '../log.js';
 import type { SweepAggregate } from '../sweep/aggregate.js';
 import { sendBatches } from './cloudwatch.js';
 import { batchDatums, fromDatums, toDatums } from './datums.js';
@@ -28,6 +29,8 @@ export interface PublishContext {
   readonly config: Config;
   /** Epoch ms by which publishing must be done. */
   readonly deadline: number;
+  /** Where a fallback's cause is logged. @default - the function's log writer (stdout) */
+  readonly log?: LogWriter;
 }
 
 /**
@@ -48,7 +51,7 @@ export async function publishMetrics(
   } catch (cause) {
     // Our own bug: say so and lose the metrics rather than the sweep.
     const reason = `metrics were not published: ${describe(cause)}`;
-    logCause(reason, cause);
+    (context.log ?? writeLog)(causeLine(reason, cause));
     return { status: 'fallback', requests: 0, datums: 0, reason };
   }
 }
@@ -88,7 +91,7 @@ async function publishToCloudWatch(
   const budget = context.deadline - Date.now() - EMF_RESERVE_MS;
   if (budget < MIN_SEND_BUDGET_MS) {
     const reason = `${Math.max(0, Math.floor(budget))} ms left for PutMetricData, ${MIN_SEND_BUDGET_MS} ms needed`;
-    return fallback(datums, datums, 0, reason, undefined, emf);
+    return fallback(datums, datums, 0, reason, undefined, emf, context);
   }
   const batches = batchDatums(datums);
   const result = await sendBatches(emf.namespace, batches, AbortSignal.timeout(budget));
@@ -97,7 +100,8 @@ async function publishToCloudWatch(
   }
   // Only what CloudWatch did not accept goes to EMF, so no sample is counted twice.
   const rest = batches.slice(result.accepted).flat();
-  return fallback(datums, rest, result.accepted, result.failure.reason, result.failure.cause, emf);
+  const { reason, cause } = result.failure;
+  return fallback(datums, rest, result.accepted, reason, cause, emf, context);
 }
 
 function fallback(
@@ -107,9 +111,12 @@ function fallback(
   reason: string,
   cause: unknown,
   emf: EmfOptions,
+  context: PublishContext,
 ): MetricsReport {
   writeEmf(fromDatums(rest), emf, toStdout);
-  logCause(`CloudWatch metrics fell back to EMF on stdout: ${reason}`, cause, accepted);
+  (context.log ?? writeLog)(
+    causeLine(`CloudWatch metrics fell back to EMF on stdout: ${reason}`, cause, accepted),
+  );
   return { status: 'fallback', requests: accepted, datums: all.length, reason };
 }
 
@@ -117,15 +124,15 @@ function toStdout(line: string): void {
   process.stdout.write(line);
 }
 
-/** One JSON line on stderr, so that stdout stays EMF (Lambda) or the CLI's JSON (local). */
-function logCause(message: string, cause: unknown, acceptedRequests = 0): void {
+/** The log line for metrics that fell back or were lost: the cause, with the SDK's metadata. */
+function causeLine(message: string, cause: unknown, acceptedRequests = 0): LogLine {
   const error = cause instanceof Error ? cause : undefined;
   const metadata = (
     cause as
       | { $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number } }
       | undefined
   )?.$metadata;
-  const line = {
+  return {
     level: 'WARN',
     message,
     acceptedRequests,
@@ -141,7 +148,6 @@ function logCause(message: string, cause: unknown, acceptedRequests = 0): void {
       },
     }),
   };
-  process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
 function describe(cause: unknown): string {

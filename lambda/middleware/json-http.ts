@@ -7,10 +7,12 @@ import type {
   Context,
 } from 'aws-lambda';
 import { MIDDY_OPTIONS } from '../deadline.js';
+import { errorFields, type LogWriter, writeLog } from '../log.js';
 import { httpErrorBody } from './http-error-body.js';
 import { httpStatusOf } from './http-status-error.js';
 
-type HttpHandler = middy.MiddyfiedHandler<
+/** An HTTP API entry point: an API Gateway HTTP API (payload 2.0) event in, a response out. */
+export type HttpApiHandler = middy.MiddyfiedHandler<
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2
 >;
@@ -24,10 +26,10 @@ type Routes = (
  * The stack every HTTP API route runs in, in both functions: normalised headers, every error as
  * the JSON error body, our own failures logged with their cause.
  */
-export function jsonHttp(routes: Routes): HttpHandler {
+export function jsonHttp(routes: Routes, log: LogWriter = writeLog): HttpApiHandler {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(MIDDY_OPTIONS)
     .use(httpHeaderNormalizer())
-    .use(httpErrorHandler({ logger: logInternalError }))
+    .use(httpErrorHandler({ logger: (error: unknown) => logInternalError(error, log) }))
     .use(httpErrorBody())
     .handler(routes);
 }
@@ -52,17 +54,8 @@ export function isHttpApiEvent(event: unknown): event is APIGatewayProxyEventV2 
 }
 
 /** Logs our own failures with their cause; a caller's mistakes are answered, not logged. */
-function logInternalError(error: unknown): void {
+function logInternalError(error: unknown, log: LogWriter): void {
   if ((httpStatusOf(error) ?? 500) < 500) return;
   const cause = (error as { cause?: unknown }).cause ?? error;
-  console.error(
-    JSON.stringify({
-      level: 'ERROR',
-      message: 'internal error',
-      error:
-        cause instanceof Error
-          ? { name: cause.name, message: cause.message, stack: cause.stack }
-          : String(cause),
-    }),
-  );
+  log({ level: 'ERROR', message: 'internal error', error: errorFields(cause) });
 }

@@ -1,4 +1,5 @@
-import { ID_PLACEHOLDER } from '../config.js';
+/** Where a URL template puts the id; config validates templates against it. */
+export const ID_PLACEHOLDER = '{id}';
 
 export interface TargetParts {
   /** scheme://host[:port], the key of the connection pool. */

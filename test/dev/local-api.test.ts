@@ -11,7 +11,7 @@ let sut: HandlerUnderTest;
 let api: LocalApi;
 beforeAll(async () => {
   sut = await handlerOnLoopback();
-  api = await startLocalApi({ handler: sut.handler, port: 0 });
+  api = await startLocalApi({ handler: sut.dispatch, port: 0 });
 });
 afterAll(async () => {
   await api.close();

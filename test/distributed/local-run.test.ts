@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MAX_ID, type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
-import { LOCAL_FUNCTION_TIMEOUT_MS } from '../../dev/local-context.js';
-import { loadConfig } from '../../lambda/config.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS, loadConfig } from '../../lambda/config.js';
 import { predictRunMs } from '../../lambda/distributed/plan.js';
 import { planFor } from '../../lambda/distributed/start.js';
-import { RequestLimits, Trigger } from '../../lambda/request.js';
+import { Trigger } from '../../lambda/options.js';
+import { RequestLimits } from '../../lambda/request.js';
 import type { SweepResponse } from '../../lambda/response.js';
 import { expectAccountedFor } from '../support/sweep-handler.js';
 
@@ -38,14 +38,13 @@ describe('a distributed sweep on the local executor', () => {
     const plan = planFor(
       {
         trigger: Trigger.invoke,
-        start: 1,
-        end: IDS,
+        range: { start: 1, end: IDS },
         concurrency: CONCURRENCY,
         timeoutMs: RequestLimits.timeoutMs.default,
         retries: 0,
       },
       config,
-      LOCAL_FUNCTION_TIMEOUT_MS,
+      DEFAULT_FUNCTION_TIMEOUT_MS,
     );
     const predictedMs = predictRunMs(plan, CONCURRENCY, LATENCY_MS);
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_SHARDS } from '../../lambda/config.js';
 import { STATES_MAX_PAYLOAD_BYTES } from '../../lambda/distributed/limits.js';
 import {
   AGGREGATE_OVERHEAD_BYTES,
@@ -7,7 +8,6 @@ import {
   planRun,
   predictRunMs,
 } from '../../lambda/distributed/plan.js';
-import { MAX_SHARDS } from '../../lambda/distributed/shards.js';
 import { InvalidRequestError } from '../../lambda/errors.js';
 
 /** The deployed defaults: 120 s function, 3 s margin, SHARD_SIZE 10,000, 10 shards at once. */

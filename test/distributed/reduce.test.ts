@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_SHARDS } from '../../lambda/config.js';
 import { reduceShards } from '../../lambda/distributed/reduce.js';
-import { MAX_SHARDS, planShards, shardCount } from '../../lambda/distributed/shards.js';
+import { planShards, shardCount } from '../../lambda/distributed/shards.js';
 import { measure } from '../../lambda/metrics/measurements.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { type IdRange, partitionsRange, rangeSize } from '../../lambda/sweep/range.js';

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../lambda/config.js';
 import type { SweepResponse } from '../../lambda/response.js';
-import { createRunsHandler, type ReduceOutput } from '../../lambda/runs-handler.js';
+import { createRunsHandlers } from '../../lambda/runs.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import { httpApiEvent, lambdaContext } from '../support/events.js';
 import { expectAccountedFor, jsonBody } from '../support/sweep-handler.js';
@@ -22,7 +22,7 @@ const SWEEP_ID = '0b7e2c3e-4f0a-4c1e-9a53-8d2f1e6b7a90';
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
 
-const handler = createRunsHandler(
+const runs = createRunsHandlers(
   loadConfig({
     TARGET_URL_TEMPLATE: 'http://127.0.0.1:9/{id}',
     TARGET_NAME: 'demo',
@@ -30,6 +30,7 @@ const handler = createRunsHandler(
     STATE_MACHINE_ARN,
     RESULTS_BUCKET: BUCKET,
   }),
+  { log: () => undefined },
 );
 
 const getRun = (id: string) => httpApiEvent({ method: 'GET', path: `/sweeps/${id}` });
@@ -50,7 +51,6 @@ function shard(start: number, end: number, status: number) {
 beforeEach(() => {
   sfn.reset();
   s3.reset();
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 afterEach(() => vi.unstubAllEnvs());
 
@@ -70,7 +70,7 @@ describe('GET /sweeps/{id}', () => {
       } as never,
     });
 
-    const result = await handler(getRun(SWEEP_ID), lambdaContext());
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
 
     expect(result).toMatchObject({ statusCode: 202, headers: { 'Retry-After': '5' } });
     expect(jsonBody(result)).toEqual({
@@ -91,7 +91,7 @@ describe('GET /sweeps/{id}', () => {
       Body: body(stored),
     });
 
-    const result = await handler(getRun(SWEEP_ID), lambdaContext());
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
 
     expect(result).toMatchObject({ statusCode: 200 });
     expect(jsonBody(result)).toEqual(stored);
@@ -117,7 +117,7 @@ describe('GET /sweeps/{id}', () => {
       Body: body(stored),
     });
 
-    const result = await handler(getRun(SWEEP_ID), lambdaContext());
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
 
     expect(result).toMatchObject({ statusCode: 200 });
     expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(6 * 1024 * 1024);
@@ -138,14 +138,14 @@ describe('GET /sweeps/{id}', () => {
     sfn
       .on(DescribeExecutionCommand)
       .resolves({ status: 'FAILED', startDate: new Date(0), error: 'States.Timeout' });
-    const result = await handler(getRun(SWEEP_ID), lambdaContext());
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
     expect(jsonBody(result)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
   });
 
   it('reports a succeeded run whose result has expired', async () => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
-    const result = await handler(getRun(SWEEP_ID), lambdaContext());
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
     expect(jsonBody(result)).toMatchObject({ status: 'FAILED', error: 'ResultExpired' });
   });
 
@@ -153,13 +153,13 @@ describe('GET /sweeps/{id}', () => {
     sfn
       .on(DescribeExecutionCommand)
       .rejects(new ExecutionDoesNotExist({ message: 'no', $metadata: {} }));
-    const result = await handler(getRun(SWEEP_ID), lambdaContext());
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
     expect(result).toMatchObject({ statusCode: 404 });
     expect(jsonBody(result)).toMatchObject({ error: { code: 'not_found' } });
   });
 
   it('answers 400 for an id that is not a sweep id, without asking AWS', async () => {
-    const result = await handler(getRun('..%2Fetc'), lambdaContext());
+    const result = await runs.http(getRun('..%2Fetc'), lambdaContext());
     expect(result).toMatchObject({ statusCode: 400 });
     expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 0);
   });
@@ -200,7 +200,7 @@ describe('the reduce step', () => {
     });
     s3.on(PutObjectCommand).resolves({});
 
-    const output = (await handler(reduceEvent, lambdaContext())) as ReduceOutput;
+    const output = await runs.reduce(reduceEvent, lambdaContext());
 
     expect(output).toEqual({
       sweepId: SWEEP_ID,
@@ -233,7 +233,7 @@ describe('the reduce step', () => {
 
   it('fails the task on a malformed reduce event', async () => {
     await expect(
-      handler({ ...reduceEvent, startedAt: 'yesterday' }, lambdaContext()),
+      runs.reduce({ ...reduceEvent, startedAt: 'yesterday' }, lambdaContext()),
     ).rejects.toThrow(/reduce event/);
   });
 });

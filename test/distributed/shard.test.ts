@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../lambda/errors.js';
-import type { SweepAggregate } from '../../lambda/sweep/aggregate.js';
+import { InvalidEventError } from '../../lambda/errors.js';
 import { partitionsRange } from '../../lambda/sweep/range.js';
 import { lambdaContext } from '../support/events.js';
 import { type HandlerUnderTest, handlerOnLoopback } from '../support/sweep-handler.js';
@@ -24,7 +23,7 @@ describe('a shard of a distributed sweep', () => {
   afterAll(() => sut.close());
 
   it('sweeps its ids and returns the raw aggregate for the reduce step', async () => {
-    const aggregate = (await sut.handler(shardEvent(601), lambdaContext())) as SweepAggregate;
+    const aggregate = await sut.shard(shardEvent(601), lambdaContext());
     expect(aggregate.range).toEqual({ start: 601, end: 1_200 });
     // The demo upstream knows ids up to 1025.
     expect(aggregate.statuses).toEqual({ '200': 425, '404': 175 });
@@ -35,7 +34,7 @@ describe('a shard of a distributed sweep', () => {
   });
 
   it('ends the last shard at the end of the range', async () => {
-    const aggregate = (await sut.handler(shardEvent(1_201), lambdaContext())) as SweepAggregate;
+    const aggregate = await sut.shard(shardEvent(1_201), lambdaContext());
     expect(aggregate.range).toEqual({ start: 1_201, end: 1_500 });
   });
 
@@ -45,8 +44,8 @@ describe('a shard of a distributed sweep', () => {
     [{ sweepId: '' }],
     [{ extra: true }],
   ])('throws a named error for a malformed shard event %o', async (override) => {
-    await expect(sut.handler(shardEvent(1, override), lambdaContext())).rejects.toThrow(
-      InvalidRequestError,
+    await expect(sut.shard(shardEvent(1, override), lambdaContext())).rejects.toThrow(
+      InvalidEventError,
     );
   });
 });

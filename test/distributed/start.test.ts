@@ -1,10 +1,15 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunAccepted, RunInput } from '../../lambda/distributed/messages.js';
 import { lambdaContext, postSweeps, scheduleEvent } from '../support/events.js';
-import { type HandlerUnderTest, handlerOnLoopback, jsonBody } from '../support/sweep-handler.js';
+import {
+  type HandlerUnderTest,
+  handlerOnLoopback,
+  jsonBody,
+  runStarted,
+} from '../support/sweep-handler.js';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:StatusSweepRuns';
 const sfn = mockClient(SFNClient);
@@ -26,13 +31,13 @@ describe('a range larger than one invocation', () => {
   });
 
   it('starts the state machine and answers 202 with where to follow it', async () => {
-    const result = await sut.handler(
+    const result = await sut.http(
       postSweeps({ start: 1, end: 250, concurrency: 8, ratePerSecond: 40 }),
       lambdaContext(),
     );
 
     expect(result).toMatchObject({ statusCode: 202 });
-    const accepted = jsonBody(result) as RunAccepted;
+    const accepted = jsonBody<RunAccepted>(result);
     expect(accepted).toMatchObject({
       trigger: 'api',
       target: 'demo',
@@ -45,9 +50,7 @@ describe('a range larger than one invocation', () => {
       expectedDurationMs: expect.any(Number),
       statusUrl: `/sweeps/${accepted.sweepId}`,
     });
-    expect((result as { headers: Record<string, string> }).headers.Location).toBe(
-      accepted.statusUrl,
-    );
+    expect(result.headers?.Location).toBe(accepted.statusUrl);
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
     const call = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(call?.stateMachineArn).toBe(STATE_MACHINE_ARN);
@@ -68,10 +71,12 @@ describe('a range larger than one invocation', () => {
   });
 
   it('starts a scheduled large range too, naming the schedule in the run', async () => {
-    const accepted = (await sut.handler(
-      scheduleEvent({ start: 0, end: 999, schedule: 'everything' }),
-      lambdaContext(),
-    )) as RunAccepted;
+    const accepted = runStarted(
+      await sut.invoke(
+        scheduleEvent({ start: 0, end: 999, schedule: 'everything' }),
+        lambdaContext(),
+      ),
+    );
 
     expect(accepted).toMatchObject({ trigger: 'schedule', shards: 10, status: 'RUNNING' });
     const input = JSON.parse(
@@ -87,13 +92,13 @@ describe('a range larger than one invocation', () => {
   });
 
   it('sweeps a range within MAX_IDS itself, starting nothing', async () => {
-    const result = await sut.handler(postSweeps({ start: 1, end: 100 }), lambdaContext());
+    const result = await sut.http(postSweeps({ start: 1, end: 100 }), lambdaContext());
     expect(result).toMatchObject({ statusCode: 200 });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
   });
 
   it('answers 400 with the arithmetic, starting nothing, when the run could not finish', async () => {
-    const result = await sut.handler(
+    const result = await sut.http(
       postSweeps({ start: 1, end: 1000, ratePerSecond: 0.01 }),
       lambdaContext(),
     );
@@ -106,7 +111,7 @@ describe('a range larger than one invocation', () => {
   });
 
   it('refuses a range above MAX_DISTRIBUTED_IDS by name', async () => {
-    const result = await sut.handler(postSweeps({ start: 1, end: 1001 }), lambdaContext());
+    const result = await sut.http(postSweeps({ start: 1, end: 1001 }), lambdaContext());
     expect(result).toMatchObject({ statusCode: 400 });
     expect(JSON.stringify(jsonBody(result))).toContain('MAX_DISTRIBUTED_IDS');
   });
@@ -115,12 +120,11 @@ describe('a range larger than one invocation', () => {
 describe('without a state machine', () => {
   it('keeps refusing ranges above MAX_IDS', async () => {
     const sut = await handlerOnLoopback({ MAX_IDS: '100' });
-    try {
-      const result = await sut.handler(postSweeps({ start: 1, end: 101 }), lambdaContext());
-      expect(result).toMatchObject({ statusCode: 400 });
-      expect(JSON.stringify(jsonBody(result))).toContain('(MAX_IDS)');
-    } finally {
-      await sut.close();
-    }
+    onTestFinished(() => sut.close());
+
+    const result = await sut.http(postSweeps({ start: 1, end: 101 }), lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 400 });
+    expect(JSON.stringify(jsonBody(result))).toContain('(MAX_IDS)');
   });
 });

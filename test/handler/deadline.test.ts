@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   API_SWEEP_LIMIT_MS,
-  budgetOf,
+  endTimesFor,
   LOCAL_METRICS_BUDGET_MS,
   metricsDeadline,
   RESPOND_RESERVE_MS,
@@ -9,6 +9,14 @@ import {
 } from '../../lambda/deadline.js';
 
 const NOW = 1_700_000_000_000;
+
+/** The end times of an invocation arriving at NOW with `remainingMs` left (none outside Lambda). */
+const endTimes = (remainingMs: number | undefined, api: boolean) =>
+  endTimesFor(
+    remainingMs === undefined ? {} : { getRemainingTimeInMillis: () => remainingMs },
+    api ? 'api' : 'invoke',
+    NOW,
+  );
 
 describe('sweepDeadline', () => {
   it.each([
@@ -48,13 +56,13 @@ describe('sweepDeadline', () => {
       -2_000,
     ],
   ])('is %s', (_name, { remainingMs, api, budget }, expectedOffset) => {
-    const b = budgetOf({ now: NOW, remainingMs, viaApiGateway: api });
+    const b = endTimes(remainingMs, api);
 
     expect(sweepDeadline(b, budget, 3_000)).toBe(NOW + expectedOffset);
   });
 
   it('is unbounded for a local direct invoke without a budget', () => {
-    const b = budgetOf({ now: NOW, viaApiGateway: false });
+    const b = endTimes(undefined, false);
 
     expect(sweepDeadline(b, undefined, 3_000)).toBeUndefined();
   });
@@ -62,19 +70,19 @@ describe('sweepDeadline', () => {
 
 describe('metricsDeadline', () => {
   it('leaves the response its reserve before the invocation ends', () => {
-    const b = budgetOf({ now: NOW, remainingMs: 60_000, viaApiGateway: false });
+    const b = endTimes(60_000, false);
 
     expect(metricsDeadline(b, NOW + 10_000)).toBe(NOW + 60_000 - RESPOND_RESERVE_MS);
   });
 
   it('ends before API Gateway’s 30 s for an API call', () => {
-    const b = budgetOf({ now: NOW, remainingMs: 120_000, viaApiGateway: true });
+    const b = endTimes(120_000, true);
 
     expect(metricsDeadline(b, NOW + 28_000)).toBe(NOW + 30_000 - RESPOND_RESERVE_MS);
   });
 
   it('gives a fixed budget outside Lambda', () => {
-    const b = budgetOf({ now: NOW, viaApiGateway: false });
+    const b = endTimes(undefined, false);
 
     expect(metricsDeadline(b, NOW + 1_000)).toBe(NOW + 1_000 + LOCAL_METRICS_BUDGET_MS);
   });

@@ -1,4 +1,3 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../lambda/errors.js';
@@ -9,6 +8,7 @@ import {
   type HandlerUnderTest,
   handlerOnLoopback,
   jsonBody,
+  swept,
 } from '../support/sweep-handler.js';
 
 /** ≥ 200 cases per property, as the issue asks. */
@@ -88,12 +88,11 @@ const queryString = fc.oneof(
 const context = () => lambdaContext({ remainingMs: 1_500 });
 
 async function expectBelow500(event: ReturnType<typeof httpApiEvent>): Promise<void> {
-  const result = (await sut.handler(event, context())) as APIGatewayProxyStructuredResultV2;
+  const result = await sut.http(event, context());
   expect(result.statusCode).toBeLessThan(500);
-  const body = jsonBody(result) as Record<string, unknown>;
-  if (result.statusCode === 200) expectAccountedFor(body as unknown as SweepResponse);
+  if (result.statusCode === 200) expectAccountedFor(jsonBody<SweepResponse>(result));
   else
-    expect(body).toMatchObject({
+    expect(jsonBody(result)).toMatchObject({
       error: { code: expect.any(String), message: expect.any(String) },
     });
 }
@@ -138,7 +137,7 @@ describe('fuzzing schedules and direct invokes', () => {
     await fc.assert(
       fc.asyncProperty(requestLike, async (event) => {
         try {
-          expectAccountedFor((await sut.handler(event, context())) as SweepResponse);
+          expectAccountedFor(swept(await sut.invoke(event, context())));
         } catch (error) {
           expect(error).toBeInstanceOf(InvalidRequestError);
         }

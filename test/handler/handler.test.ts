@@ -1,7 +1,6 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../lambda/config.js';
-import { createHandler } from '../../lambda/handler.js';
+import { createHandlers } from '../../lambda/handler.js';
 import type { SweepResponse } from '../../lambda/response.js';
 import {
   directEvent,
@@ -16,6 +15,7 @@ import {
   type HandlerUnderTest,
   handlerOnLoopback,
   jsonBody,
+  swept,
 } from '../support/sweep-handler.js';
 
 let sut: HandlerUnderTest;
@@ -44,13 +44,13 @@ const CONTRACT_FIELDS = [
 
 describe('one contract for every trigger', () => {
   it('answers POST /sweeps with 200 and the sweep as JSON', async () => {
-    const result = (await sut.handler(
+    const result = await sut.http(
       postSweeps({ start: 1020, end: 1030, concurrency: 4 }),
       lambdaContext(),
-    )) as APIGatewayProxyStructuredResultV2;
+    );
 
     expect(result.statusCode).toBe(200);
-    const response = jsonBody(result) as SweepResponse;
+    const response = jsonBody<SweepResponse>(result);
     expect(Object.keys(response)).toEqual(CONTRACT_FIELDS);
     expect(response).toMatchObject({
       trigger: 'api',
@@ -78,12 +78,12 @@ describe('one contract for every trigger', () => {
   });
 
   it('answers GET /sweeps with the same fields as query parameters', async () => {
-    const result = await sut.handler(
+    const result = await sut.http(
       getSweeps({ start: 1, end: 3, retries: 0, timeoutMs: 5000 }),
       lambdaContext(),
     );
 
-    const response = jsonBody(result) as SweepResponse;
+    const response = jsonBody<SweepResponse>(result);
     expect(response).toMatchObject({ trigger: 'api', total: 3, statuses: { '200': 3 } });
   });
 
@@ -97,26 +97,22 @@ describe('one contract for every trigger', () => {
       isBase64Encoded: true,
     });
 
-    const response = jsonBody(await sut.handler(event, lambdaContext())) as SweepResponse;
+    const response = jsonBody<SweepResponse>(await sut.http(event, lambdaContext()));
 
     expect(response.ids).toEqual({ '200': '7-8' });
   });
 
   it('returns the response object to a schedule, naming the trigger', async () => {
-    const response = (await sut.handler(
-      scheduleEvent({ start: 1, end: 151, schedule: 'kanto' }),
-      lambdaContext(),
-    )) as SweepResponse;
+    const response = swept(
+      await sut.invoke(scheduleEvent({ start: 1, end: 151, schedule: 'kanto' }), lambdaContext()),
+    );
 
     expect(response).toMatchObject({ trigger: 'schedule', total: 151, statuses: { '200': 151 } });
     expectAccountedFor(response);
   });
 
   it('returns the response object to a direct invoke', async () => {
-    const response = (await sut.handler(
-      directEvent({ start: 0, end: 2 }),
-      lambdaContext(),
-    )) as SweepResponse;
+    const response = swept(await sut.invoke(directEvent({ start: 0, end: 2 }), lambdaContext()));
 
     expect(response).toMatchObject({
       trigger: 'invoke',
@@ -128,10 +124,12 @@ describe('one contract for every trigger', () => {
   it('logs one JSON summary line per sweep with its id, trigger, counts and metrics status', async () => {
     const before = sut.logs.length;
 
-    const response = (await sut.handler(
-      scheduleEvent({ start: 1, end: 40, schedule: 'kanto' }),
-      lambdaContext({ awsRequestId: 'req-1' }),
-    )) as SweepResponse;
+    const response = swept(
+      await sut.invoke(
+        scheduleEvent({ start: 1, end: 40, schedule: 'kanto' }),
+        lambdaContext({ awsRequestId: 'req-1' }),
+      ),
+    );
 
     const lines = sut.logs.slice(before);
     expect(lines).toHaveLength(1);
@@ -149,55 +147,69 @@ describe('one contract for every trigger', () => {
   });
 });
 
+describe('the one Lambda export', () => {
+  it('routes each event family to its entry point', async () => {
+    const context = lambdaContext();
+    const shard = {
+      kind: 'shard',
+      sweepId: '0b7e2c3e-4f0a-4c1e-9a53-8d2f1e6b7a90',
+      shardStart: 1,
+      shardSize: 3,
+      rangeEnd: 3,
+      options: { concurrency: 2, timeoutMs: 5_000, retries: 0 },
+    };
+
+    const [http, invoke, aggregate] = await Promise.all([
+      sut.dispatch(postSweeps({ start: 1, end: 2 }), context),
+      sut.dispatch(directEvent({ start: 1, end: 2 }), context),
+      sut.dispatch(shard, context),
+    ]);
+
+    expect(http).toMatchObject({ statusCode: 200 });
+    expect(invoke).toMatchObject({ trigger: 'invoke', total: 2 });
+    expect(aggregate).toMatchObject({ range: { start: 1, end: 3 }, total: 3 });
+  });
+});
+
 describe('the deadline', () => {
   it('returns a partial result, every id accounted for, when the invocation is nearly over', async () => {
     const slow = await handlerOnLoopback({ RESPONSE_MARGIN_MS: '1000' }, 60_000);
-    try {
-      const result = (await slow.handler(
-        postSweeps({ start: 1, end: 50, concurrency: 5 }),
-        lambdaContext({ remainingMs: 1_500 }),
-      )) as APIGatewayProxyStructuredResultV2;
+    onTestFinished(() => slow.close());
+    const result = await slow.http(
+      postSweeps({ start: 1, end: 50, concurrency: 5 }),
+      lambdaContext({ remainingMs: 1_500 }),
+    );
 
-      expect(result.statusCode).toBe(200);
-      const response = jsonBody(result) as SweepResponse;
-      expect(response.complete).toBe(false);
-      expect(response.statuses).toEqual({});
-      expect(response.errors.aborted + response.notAttempted).toBe(50);
-      expect(response.notAttempted).toBeGreaterThan(0);
-      expect(response.latencyMs).toBeNull();
-      expectAccountedFor(response);
-    } finally {
-      await slow.close();
-    }
+    expect(result.statusCode).toBe(200);
+    const response = jsonBody<SweepResponse>(result);
+    expect(response.complete).toBe(false);
+    expect(response.statuses).toEqual({});
+    expect(response.errors.aborted + response.notAttempted).toBe(50);
+    expect(response.notAttempted).toBeGreaterThan(0);
+    expect(response.latencyMs).toBeNull();
+    expectAccountedFor(response);
   });
 
   it('still answers 200 when the sweep runs to the very end of the invocation (no middy early timeout)', async () => {
     const slow = await handlerOnLoopback({ RESPONSE_MARGIN_MS: '0' }, 60_000);
-    try {
-      const result = (await slow.handler(
-        postSweeps({ start: 1, end: 3 }),
-        lambdaContext({ remainingMs: 400 }),
-      )) as APIGatewayProxyStructuredResultV2;
+    onTestFinished(() => slow.close());
+    const result = await slow.http(
+      postSweeps({ start: 1, end: 3 }),
+      lambdaContext({ remainingMs: 400 }),
+    );
 
-      expect(result.statusCode).toBe(200);
-      expect(jsonBody(result)).toMatchObject({ complete: false, errors: { aborted: 3 } });
-    } finally {
-      await slow.close();
-    }
+    expect(result.statusCode).toBe(200);
+    expect(jsonBody(result)).toMatchObject({ complete: false, errors: { aborted: 3 } });
   });
 
   it('stops at the caller’s timeBudgetMs', async () => {
     const slow = await handlerOnLoopback({}, 60_000);
-    try {
-      const response = (await slow.handler(
-        directEvent({ start: 1, end: 4, timeBudgetMs: 300 }),
-        lambdaContext(),
-      )) as SweepResponse;
+    onTestFinished(() => slow.close());
+    const response = swept(
+      await slow.invoke(directEvent({ start: 1, end: 4, timeBudgetMs: 300 }), lambdaContext()),
+    );
 
-      expect(response).toMatchObject({ complete: false, errors: { aborted: 4 } });
-    } finally {
-      await slow.close();
-    }
+    expect(response).toMatchObject({ complete: false, errors: { aborted: 4 } });
   });
 });
 
@@ -207,34 +219,29 @@ describe('our own failures', () => {
       TARGET_URL_TEMPLATE: sut.upstream.urlTemplate,
       METRICS_MODE: 'off',
     });
-    const broken = createHandler(config, {
-      log: () => undefined,
+    const errors: unknown[] = [];
+    const broken = createHandlers(config, {
+      log: (line) => errors.push(line),
       onAggregate: () => {
         throw new TypeError('secret internals at /var/task/index.mjs:1');
       },
     });
-    const errors: unknown[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => errors.push(args);
-    try {
-      const result = (await broken(
-        postSweeps({ start: 1, end: 2 }),
-        lambdaContext({ awsRequestId: 'req-500' }),
-      )) as APIGatewayProxyStructuredResultV2;
 
-      expect(result.statusCode).toBe(500);
-      expect(jsonBody(result)).toEqual({
-        error: {
-          code: 'internal_error',
-          message: 'internal error; quote request id req-500 when reporting it',
-          requestId: 'req-500',
-        },
-      });
-      expect(String(result.body)).not.toContain('secret');
-      expect(JSON.stringify(errors)).toContain('secret internals');
-    } finally {
-      console.error = original;
-    }
+    const result = await broken.http(
+      postSweeps({ start: 1, end: 2 }),
+      lambdaContext({ awsRequestId: 'req-500' }),
+    );
+
+    expect(result.statusCode).toBe(500);
+    expect(jsonBody(result)).toEqual({
+      error: {
+        code: 'internal_error',
+        message: 'internal error; quote request id req-500 when reporting it',
+        requestId: 'req-500',
+      },
+    });
+    expect(String(result.body)).not.toContain('secret');
+    expect(JSON.stringify(errors)).toContain('secret internals');
   });
 
   it('lets a scheduled invocation fail with the error itself', async () => {
@@ -242,14 +249,14 @@ describe('our own failures', () => {
       TARGET_URL_TEMPLATE: sut.upstream.urlTemplate,
       METRICS_MODE: 'off',
     });
-    const broken = createHandler(config, {
+    const broken = createHandlers(config, {
       onAggregate: () => {
         throw new TypeError('boom');
       },
     });
 
     await expect(
-      broken(scheduleEvent({ start: 1, end: 2, schedule: 'x' }), lambdaContext()),
+      broken.dispatch(scheduleEvent({ start: 1, end: 2, schedule: 'x' }), lambdaContext()),
     ).rejects.toThrow('boom');
   });
 });

@@ -199,7 +199,15 @@ describe('the function asset as cdk synth writes it', () => {
         `const m = await import(process.argv[1]); console.log(typeof m.handler);`,
         pathToFileURL(synthesized.runsModulePath).href,
       ],
-      { env: { ...toolEnv, ...synthesized.environment, AWS_REGION: 'eu-west-1' } },
+      {
+        env: {
+          ...toolEnv,
+          ...synthesized.environment,
+          // The runs function checks its settings at cold start; its bucket is a deploy-time Ref.
+          RESULTS_BUCKET: 'status-sweep-results',
+          AWS_REGION: 'eu-west-1',
+        },
+      },
     );
 
     expect(stdout.trim()).toBe('function');

@@ -53,9 +53,12 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** Log lines (a fallback's cause) go to the test, so that stdout holds only EMF. */
+const quiet = () => undefined;
 const context = (mode = 'cloudwatch' as const) => ({
   config: configFor(mode),
   deadline: Date.now() + 25_000,
+  log: quiet,
 });
 
 describe('PutMetricData through the real SDK client', () => {
@@ -190,6 +193,7 @@ describe('when CloudWatch fails', () => {
     const report = await publishMetrics(knownSweep(), {
       config: configFor('cloudwatch'),
       deadline: Date.now() + 1_500,
+      log: quiet,
     });
 
     expect(report).toMatchObject({

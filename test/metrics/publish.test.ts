@@ -2,6 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LogLine } from '../../lambda/log.js';
 import { sendBatches } from '../../lambda/metrics/cloudwatch.js';
 import { MIN_SEND_BUDGET_MS, publishMetrics } from '../../lambda/metrics/publish.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
@@ -10,7 +11,7 @@ import { configFor, ENDED_AT, knownSweep } from './fixtures.js';
 const cloudWatch = mockClient(CloudWatchClient);
 const later = () => Date.now() + 20_000;
 
-/** Captures what publishMetrics writes to stdout (EMF) and stderr (log lines, local summary). */
+/** Captures what publishMetrics writes to stdout (EMF) and stderr (the local summary). */
 function captureOutput(): { stdout: () => string; stderr: () => string } {
   const out: string[] = [];
   const err: string[] = [];
@@ -76,10 +77,12 @@ describe('publishMetrics in cloudwatch mode', () => {
     });
     cloudWatch.on(PutMetricDataCommand).rejects(throttled);
     const output = captureOutput();
+    const logs: LogLine[] = [];
 
     const report = await publishMetrics(knownSweep(), {
       config: configFor('cloudwatch'),
       deadline: later(),
+      log: (line) => logs.push(line),
     });
 
     expect(report).toEqual({
@@ -90,8 +93,8 @@ describe('publishMetrics in cloudwatch mode', () => {
     });
     const sent = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
     expect(rounded(emfTotals(parseEmf(output.stdout())))).toEqual(rounded(datumTotals(sent)));
-    const log = JSON.parse(output.stderr()) as Record<string, unknown>;
-    expect(log).toMatchObject({
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({
       level: 'WARN',
       cause: { name: 'Throttling', message: 'Rate exceeded', httpStatusCode: 400, attempts: 3 },
     });
@@ -103,6 +106,7 @@ describe('publishMetrics in cloudwatch mode', () => {
     const report = await publishMetrics(knownSweep(), {
       config: configFor('cloudwatch'),
       deadline: Date.now() + MIN_SEND_BUDGET_MS / 2,
+      log: () => undefined,
     });
 
     expect(report.status).toBe('fallback');
@@ -112,7 +116,7 @@ describe('publishMetrics in cloudwatch mode', () => {
   });
 
   it('never throws, even on an aggregate it cannot read', async () => {
-    const output = captureOutput();
+    const logs: LogLine[] = [];
     const broken = {
       ...knownSweep(),
       latency: { ...knownSweep().latency, relativeAccuracy: 0.02 },
@@ -121,11 +125,12 @@ describe('publishMetrics in cloudwatch mode', () => {
     const report = await publishMetrics(broken, {
       config: configFor('cloudwatch'),
       deadline: later(),
+      log: (line) => logs.push(line),
     });
 
     expect(report).toMatchObject({ status: 'fallback', requests: 0, datums: 0 });
     expect(report.reason).toContain('RangeError');
-    expect(output.stderr()).toContain('"level":"WARN"');
+    expect(logs).toMatchObject([{ level: 'WARN' }]);
   });
 });
 

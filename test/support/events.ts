@@ -2,7 +2,8 @@
  * Lambda events and context as AWS documents them, for driving the handler in tests.
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
+import { toHttpApiEvent } from '../../dev/http-api-event.js';
 
 export interface HttpApiRequest {
   readonly method: string;
@@ -14,66 +15,46 @@ export interface HttpApiRequest {
   readonly isBase64Encoded?: boolean;
 }
 
-/** An HTTP API payload 2.0 event as API Gateway sends it for a route with IAM authorization. */
+/** The authorizer context API Gateway adds for a route with IAM authorization. */
+const IAM_AUTHORIZER = {
+  iam: {
+    accessKey: 'ASIAEXAMPLE',
+    accountId: '123456789012',
+    callerId: 'AROAEXAMPLE:tester',
+    cognitoIdentity: null,
+    principalOrgId: 'o-exampleorgid',
+    userArn: 'arn:aws:sts::123456789012:assumed-role/tester/tester',
+    userId: 'AROAEXAMPLE:tester',
+  },
+};
+const API_HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
+
+/**
+ * An HTTP API payload 2.0 event as API Gateway sends it for a route with IAM authorization: the
+ * builder dev/ uses, with the headers API Gateway adds in front of a deployed API.
+ */
 export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2WithIAMAuthorizer {
-  const [rawPath = '/', rawQueryString = ''] = request.path.split(/\?(.*)/s);
-  const query = new URLSearchParams(rawQueryString);
-  const queryStringParameters: Record<string, string> = {};
-  // Repeated parameters are joined with commas, as in payload format 2.0.
-  for (const key of new Set(query.keys())) queryStringParameters[key] = query.getAll(key).join(',');
-  const headers: Record<string, string> = {
-    'content-length': String(Buffer.byteLength(request.body ?? '')),
-    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
-    'user-agent': 'vitest',
-    'x-amzn-trace-id': 'Root=1-65f0c0de-0123456789abcdef01234567',
-    'x-forwarded-for': '192.0.2.10',
-    'x-forwarded-port': '443',
-    'x-forwarded-proto': 'https',
-  };
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
-    headers[name.toLowerCase()] = value;
-  }
-  const routeKey = `${request.method} ${rawPath}`;
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString,
-    headers,
-    ...(rawQueryString !== '' && { queryStringParameters }),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      authorizer: {
-        iam: {
-          accessKey: 'ASIAEXAMPLE',
-          accountId: '123456789012',
-          callerId: 'AROAEXAMPLE:tester',
-          cognitoIdentity: null,
-          principalOrgId: 'o-exampleorgid',
-          userArn: 'arn:aws:sts::123456789012:assumed-role/tester/tester',
-          userId: 'AROAEXAMPLE:tester',
-        },
-      },
-      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
-      domainPrefix: 'abc123',
-      http: {
-        method: request.method,
-        path: rawPath,
-        protocol: 'HTTP/1.1',
-        sourceIp: '192.0.2.10',
-        userAgent: 'vitest',
-      },
-      requestId: 'Ab1CdEfGhIjKlM=',
-      routeKey,
-      stage: '$default',
-      time: '12/Mar/2026:19:03:58 +0000',
-      timeEpoch: now,
+  const event = toHttpApiEvent({
+    method: request.method,
+    url: request.path,
+    headers: {
+      'content-length': String(Buffer.byteLength(request.body ?? '')),
+      host: API_HOST,
+      'user-agent': 'vitest',
+      'x-amzn-trace-id': 'Root=1-65f0c0de-0123456789abcdef01234567',
+      'x-forwarded-for': '192.0.2.10',
+      'x-forwarded-port': '443',
+      'x-forwarded-proto': 'https',
+      ...Object.fromEntries(
+        Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      ),
     },
-    ...(request.body !== undefined && { body: request.body }),
-    isBase64Encoded: request.isBase64Encoded ?? false,
-  };
+    body: request.body,
+    isBase64Encoded: request.isBase64Encoded,
+    sourceIp: '192.0.2.10',
+    host: API_HOST,
+  });
+  return { ...event, requestContext: { ...event.requestContext, authorizer: IAM_AUTHORIZER } };
 }
 
 /** POST /sweeps with a JSON body. */
@@ -105,27 +86,5 @@ export function scheduleEvent(input: Record<string, unknown>): Record<string, un
 /** A direct invocation (`aws lambda invoke --payload …`): the payload is the event. */
 export const directEvent = scheduleEvent;
 
-export interface ContextOptions {
-  /** What getRemainingTimeInMillis() starts at; it counts down in real time. @default 120_000 */
-  readonly remainingMs?: number;
-  readonly awsRequestId?: string;
-}
-
-/** A Lambda context whose remaining time counts down from remainingMs. */
-export function lambdaContext(options: ContextOptions = {}): Context {
-  const endsAt = Date.now() + (options.remainingMs ?? 120_000);
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'status-sweep',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:status-sweep',
-    memoryLimitInMB: '1024',
-    awsRequestId: options.awsRequestId ?? 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/status-sweep',
-    logStreamName: '2026/03/12/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** The Lambda context builder dev/ uses; its remaining time counts down in real time. */
+export { type LambdaContextOptions, lambdaContext } from '../../dev/lambda-context.js';

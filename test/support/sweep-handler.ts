@@ -2,14 +2,16 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { expect } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
 import { loadConfig } from '../../lambda/config.js';
-import { createHandler } from '../../lambda/handler.js';
+import type { RunAccepted } from '../../lambda/distributed/messages.js';
+import { createHandlers, type SweepHandlers } from '../../lambda/handler.js';
 import type { SweepResponse } from '../../lambda/response.js';
 import { partitionsRange } from '../../lambda/sweep/range.js';
+import { isRunAccepted, type SweepOutcome } from '../../lambda/sweeper.js';
 
-export interface HandlerUnderTest {
-  readonly handler: ReturnType<typeof createHandler>;
+/** The sweep function's typed entry points (http, invoke, shard) and its Lambda export (dispatch). */
+export interface HandlerUnderTest extends SweepHandlers {
   readonly upstream: DemoUpstream;
-  /** The summary lines the handler logged. */
+  /** The lines the handler logged, each as its JSON text. */
   readonly logs: string[];
   close(): Promise<void>;
 }
@@ -27,15 +29,28 @@ export async function handlerOnLoopback(
     METRICS_MODE: 'off',
     ...env,
   });
-  const handler = createHandler(config, { log: (line) => logs.push(line) });
-  return { handler, upstream, logs, close: () => upstream.close() };
+  const handlers = createHandlers(config, { log: (line) => logs.push(JSON.stringify(line)) });
+  return { ...handlers, upstream, logs, close: () => upstream.close() };
 }
 
 /** The parsed JSON body of an HTTP API result, asserting it is JSON. */
-export function jsonBody(result: unknown): unknown {
-  const { body, headers } = result as APIGatewayProxyStructuredResultV2;
+export function jsonBody<T = unknown>({ body, headers }: APIGatewayProxyStructuredResultV2): T {
   expect(String(headers?.['Content-Type'])).toMatch(/^application\/json/);
-  return JSON.parse(String(body));
+  return JSON.parse(String(body)) as T;
+}
+
+/** A run's acceptance, asserting the request was handed to the state machine. */
+export function runStarted(outcome: SweepOutcome): RunAccepted {
+  if (!isRunAccepted(outcome))
+    throw new Error(`expected a run, got finished sweep ${outcome.sweepId}`);
+  return outcome;
+}
+
+/** A finished sweep's response, asserting the request was not handed to a run. */
+export function swept(outcome: SweepOutcome): SweepResponse {
+  if (isRunAccepted(outcome))
+    throw new Error(`expected a finished sweep, got run ${outcome.sweepId}`);
+  return outcome;
 }
 
 /** The contract's invariant: every id is counted once and its ranges partition the range. */

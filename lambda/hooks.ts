@@ -1,0 +1,18 @@
+import type { Pool } from 'undici';
+import type { LogWriter } from './log.js';
+import type { SweepAggregate } from './sweep/aggregate.js';
+
+/**
+ * What the process hosting the handler may hear of a sweep; the deployed function uses the
+ * defaults. Captured once, with the config, by createSweeper and createConcluder.
+ */
+export interface SweepHooks {
+  /** Where every log line goes; one JSON object per line on stdout by default. */
+  readonly log?: LogWriter;
+  /** The aggregate before it becomes a response (the local CLI draws its histogram). */
+  readonly onAggregate?: (aggregate: SweepAggregate) => void;
+  /** Progress as ids settle (the local CLI draws a progress line with it). */
+  readonly onProgress?: (settled: number, total: number) => void;
+  /** A connection pool of the host's for every sweep (the local executor gives each shard its own). */
+  readonly pool?: Pool;
+}

@@ -1,0 +1,42 @@
+import type { IdRange } from './sweep/range.js';
+
+/**
+ * The words every floor above the engine shares: who started a sweep, and the options it runs
+ * with, whether they come from an API request, a schedule's input or a shard event.
+ */
+
+/** Who started a sweep; reported in the response and the summary log line. */
+export const Trigger = {
+  /** API Gateway HTTP API (payload 2.0): POST or GET /sweeps. */
+  api: 'api',
+  /** EventBridge Scheduler: the schedule's input JSON, which names the schedule. */
+  schedule: 'schedule',
+  /** A direct invocation (`aws lambda invoke`) with the same JSON. */
+  invoke: 'invoke',
+} as const;
+export type Trigger = (typeof Trigger)[keyof typeof Trigger];
+
+/**
+ * How a sweep fetches its ids: the options of a request, a schedule (infra/, all optional there)
+ * and a shard (which has no timeBudgetMs: the function's timeout bounds it).
+ */
+export interface SweepRequestOptions {
+  /** Requests in flight at most. */
+  readonly concurrency: number;
+  /** Per attempt: connect, headers and the whole body. */
+  readonly timeoutMs: number;
+  /** Extra attempts for network errors, 429, 502, 503, 504. */
+  readonly retries: number;
+  /** Request starts per second, retries included; unlimited when absent. */
+  readonly ratePerSecond?: number;
+  /** The whole sweep, from the invocation's start (single-invocation sweeps). */
+  readonly timeBudgetMs?: number;
+}
+
+/** One validated request, whatever the event it came from (request.ts builds it). */
+export interface SweepRequest extends SweepRequestOptions {
+  readonly trigger: Trigger;
+  readonly range: IdRange;
+  /** The schedule that sent it (schedules and direct invokes only). */
+  readonly schedule?: string;
+}

@@ -1,0 +1,121 @@
+import middy from '@middy/core';
+import httpRouterHandler from '@middy/http-router';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { createConcluder } from './conclude.js';
+import type { Config } from './config.js';
+import { MIDDY_OPTIONS } from './deadline.js';
+import { isReduceEvent, parseReduceEvent } from './distributed/messages.js';
+import { readShardAggregates, writeResult } from './distributed/results.js';
+import { describeRun } from './distributed/status.js';
+import { ConfigError, InvalidEventError, InvalidRequestError } from './errors.js';
+import type { SweepHooks } from './hooks.js';
+import { HttpStatusError } from './middleware/http-status-error.js';
+import {
+  type HttpApiHandler,
+  isHttpApiEvent,
+  jsonHttp,
+  jsonResponse,
+} from './middleware/json-http.js';
+import { RUN_PATH } from './routes.js';
+import { describeProblems } from './validation.js';
+
+/** Sweep ids are UUIDs: anything else cannot name an execution. */
+const SWEEP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** How soon a caller following a running sweep should ask again. */
+const POLL_AFTER_SECONDS = 5;
+
+/** What the reduce step returns to the state machine: small, whatever the range. */
+export interface ReduceOutput {
+  readonly sweepId: string;
+  readonly total: number;
+  readonly complete: boolean;
+  readonly notAttempted: number;
+  readonly failedShards: number;
+  readonly resultKey: string;
+}
+
+/** The runs function's entry points, one per event family, each with its own types. */
+export interface RunsHandlers {
+  /** `GET /sweeps/{id}`: follows a run. */
+  readonly http: HttpApiHandler;
+  /** The state machine's reduce step; a malformed event throws InvalidEventError. */
+  readonly reduce: (event: unknown, context: Context) => Promise<ReduceOutput>;
+  /** The one export Lambda calls: each event to its entry point, nothing else. */
+  readonly dispatch: middy.MiddyfiedHandler<
+    unknown,
+    APIGatewayProxyStructuredResultV2 | ReduceOutput
+  >;
+}
+
+/**
+ * The runs function: `GET /sweeps/{id}` follows a distributed sweep; the state machine's reduce
+ * step merges the shards, publishes the run's metrics once and keeps the result in S3. Its
+ * settings are checked here, at cold start.
+ */
+export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): RunsHandlers {
+  const { stateMachineArn, resultsBucket } = config;
+  if (!stateMachineArn || !resultsBucket) {
+    throw new ConfigError(
+      `invalid configuration: ${describeProblems({
+        ...(!stateMachineArn && { STATE_MACHINE_ARN: ['is required by the runs function'] }),
+        ...(!resultsBucket && { RESULTS_BUCKET: ['is required by the runs function'] }),
+      })}`,
+    );
+  }
+  const where = { stateMachineArn, resultsBucket };
+  const concluder = createConcluder(config, hooks);
+
+  const status = async (event: APIGatewayProxyEventV2) => {
+    const sweepId = event.pathParameters?.id ?? '';
+    if (!SWEEP_ID.test(sweepId)) {
+      const details = { id: [`must be a UUID, got ${JSON.stringify(sweepId)}`] };
+      throw new InvalidRequestError(`invalid request: ${describeProblems(details)}`, details);
+    }
+    const run = await describeRun(sweepId, where);
+    if (!run) throw new HttpStatusError(404, `no sweep ${sweepId}`);
+    if (run.status === 'SUCCEEDED') return jsonResponse(200, run.result);
+    if (run.status === 'RUNNING') {
+      return jsonResponse(202, run, { 'Retry-After': String(POLL_AFTER_SECONDS) });
+    }
+    return jsonResponse(200, run);
+  };
+
+  const http = jsonHttp(
+    httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+      routes: [{ method: 'GET', path: RUN_PATH, handler: status }],
+      notFoundResponse: ({ method, path }) => {
+        throw new HttpStatusError(404, `no route for ${method} ${path}`);
+      },
+    }),
+    hooks.log,
+  );
+
+  const reduce = async (input: unknown, context: Context): Promise<ReduceOutput> => {
+    const event = parseReduceEvent(input);
+    const shards = await readShardAggregates(event.results);
+    const clock = { startedAt: Date.parse(event.startedAt), endedAt: Date.now() };
+    const response = await concluder.concludeRun(event.run, shards, clock, context);
+    const resultKey = await writeResult(resultsBucket, response);
+    return {
+      sweepId: response.sweepId,
+      total: response.total,
+      complete: response.complete,
+      notAttempted: response.notAttempted,
+      failedShards: response.failedShards?.length ?? 0,
+      resultKey,
+    };
+  };
+
+  const dispatch = middy<unknown, APIGatewayProxyStructuredResultV2 | ReduceOutput>(
+    MIDDY_OPTIONS,
+  ).handler((event: unknown, context: Context) => {
+    if (isHttpApiEvent(event)) return http(event, context);
+    if (isReduceEvent(event)) return reduce(event, context);
+    throw new InvalidEventError('the runs function takes HTTP API events and reduce events');
+  });
+  return { http, reduce, dispatch };
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { createConcluder } from './conclude.js';
+import type { Config } from './config.js';
+import { endTimesFor, type Invocation, sweepDeadline } from './deadline.js';
+import type { RunAccepted, ShardEvent } from './distributed/messages.js';
+import { shardAt } from './distributed/shards.js';
+import { startRun } from './distributed/start.js';
+import type { SweepHooks } from './hooks.js';
+import { writeLog } from './log.js';
+import { type SweepRequest, type SweepRequestOptions, Trigger } from './options.js';
+import type { SweepResponse } from './response.js';
+import type { SweepAggregate } from './sweep/aggregate.js';
+import type { IdRange } from './sweep/range.js';
+import { sweep } from './sweep/sweep.js';
+
+/** What a request gets: a finished sweep, or a distributed sweep (a run) started. */
+export type SweepOutcome = SweepResponse | RunAccepted;
+
+/** True when the outcome is a run that has only started. */
+export function isRunAccepted(outcome: SweepOutcome): outcome is RunAccepted {
+  return 'statusUrl' in outcome;
+}
+
+/** The sweep function's work, with the config and hooks captured once at cold start. */
+export interface Sweeper {
+  /**
+   * A request sweeps here when its range fits one invocation (MAX_IDS); a larger one starts a
+   * run on the state machine, which shards it and merges the shards' results.
+   */
+  answer(request: SweepRequest, invocation: Invocation): Promise<SweepOutcome>;
+  /** One shard of a run: its raw aggregate for the reduce step; no metrics (the run publishes). */
+  sweepShard(event: ShardEvent, invocation: Invocation): Promise<SweepAggregate>;
+}
+
+/** Built once at cold start, like middy's middleware factories that close over their options. */
+export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
+  const log = hooks.log ?? writeLog;
+  const concluder = createConcluder(config, hooks);
+
+  /** The engine on `range` with `options`, within the deadline. */
+  const sweepRange = (range: IdRange, options: SweepRequestOptions, deadline?: number) =>
+    sweep({
+      range,
+      urlTemplate: config.targetUrlTemplate,
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      ratePerSecond: options.ratePerSecond,
+      deadline,
+      onProgress: hooks.onProgress,
+      pool: hooks.pool,
+    });
+
+  const sweepHere = async (request: SweepRequest, invocation: Invocation) => {
+    const times = endTimesFor(invocation, request.trigger);
+    const deadline = sweepDeadline(times, request.timeBudgetMs, config.responseMarginMs);
+    const aggregate = await sweepRange(request.range, request, deadline);
+    const who = { sweepId: randomUUID(), trigger: request.trigger, schedule: request.schedule };
+    return concluder.conclude(aggregate, who, times, invocation.awsRequestId);
+  };
+
+  const startHere = async (request: SweepRequest, invocation: Invocation, arn: string) => {
+    // The shards run on this very function: its remaining time is their timeout, near enough.
+    const accepted = await startRun(
+      request,
+      randomUUID(),
+      config,
+      arn,
+      invocation.getRemainingTimeInMillis?.(),
+    );
+    log({
+      level: 'INFO',
+      message: 'distributed sweep started',
+      requestId: invocation.awsRequestId,
+      sweepId: accepted.sweepId,
+      trigger: accepted.trigger,
+      schedule: request.schedule,
+      range: accepted.range,
+      shards: accepted.shards,
+    });
+    return accepted;
+  };
+
+  return {
+    answer: (request, invocation) => {
+      const size = request.range.end - request.range.start + 1;
+      if (size <= config.maxIds || config.stateMachineArn === undefined) {
+        return sweepHere(request, invocation);
+      }
+      return startHere(request, invocation, config.stateMachineArn);
+    },
+    sweepShard: async (event, invocation) => {
+      const range = shardAt(event.shardStart, event.shardSize, event.rangeEnd);
+      // The state machine invokes shards: the function's timeout bounds them, no API Gateway.
+      const times = endTimesFor(invocation, Trigger.invoke);
+      const aggregate = await sweepRange(
+        range,
+        event.options,
+        sweepDeadline(times, undefined, config.responseMarginMs),
+      );
+      log({
+        level: 'INFO',
+        message: 'shard finished',
+        requestId: invocation.awsRequestId,
+        sweepId: event.sweepId,
+        range,
+        complete: aggregate.complete,
+        statuses: aggregate.statuses,
+        notAttempted: aggregate.notAttempted,
+        durationMs: aggregate.endedAt - aggregate.startedAt,
+      });
+      return aggregate;
+    },
+  };
+}
