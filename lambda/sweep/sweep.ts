@@ -10,6 +10,7 @@ import {
   type SweepMethod,
 } from './fetcher.js';
 import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import type { EnginePool } from './pool.js';
 import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
 import { backoffMs, retryAfterMs } from './retry.js';
@@ -41,6 +42,8 @@ export interface SweepOptions {
   readonly deadline?: number;
   /** Aborting it ends the sweep like the deadline does. */
   readonly signal?: AbortSignal;
+  /** A pool of the caller's (see newPool) instead of the process's one per origin. */
+  readonly pool?: EnginePool;
   /** Called as ids settle, at most every PROGRESS_INTERVAL_MS, and once at the end. */
   readonly onProgress?: (settled: number, total: number) => void;
 }
@@ -63,7 +66,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       : clockStart + (options.deadline - startedAt);
 
   const target = urlTemplateParts(options.urlTemplate);
-  const pool = poolFor(target.origin, options.concurrency);
+  const pool = options.pool ?? poolFor(target.origin, options.concurrency);
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const throttle = new Throttle(options.concurrency);
