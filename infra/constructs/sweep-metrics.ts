@@ -59,12 +59,12 @@ export class SweepMetrics {
     return this.metric(MetricName.successRate, { statistic: 'Average', ...props });
   }
 
-  /** Percent of all ids attempted in the period that succeeded: 100 × ΣSucceeded / ΣRequests. */
+  /** Percent of all ids attempted in the period that met their expectation: 100 × ΣExpected / ΣRequests. */
   metricIdSuccessRate(props?: MathExpressionOptions): MathExpression {
     return new MathExpression({
-      expression: '100 * succeeded / requests',
+      expression: '100 * expected / requests',
       usingMetrics: {
-        succeeded: this.metric(MetricName.succeeded, { statistic: 'Sum' }),
+        expected: this.metric(MetricName.expected, { statistic: 'Sum' }),
         requests: this.metric(MetricName.requests, { statistic: 'Sum' }),
       },
       label: 'success rate (ids)',

@@ -19,6 +19,7 @@ export function runInput(request: SweepRequest, sweepId: string, config: Config)
       trigger: request.trigger,
       ...(request.schedule !== undefined && { schedule: request.schedule }),
       range,
+      ...(request.expect !== undefined && { expect: request.expect }),
     },
     range,
     shardSize: config.shardSize,

@@ -22,13 +22,13 @@ describe('the alarms', () => {
       EvaluationPeriods: 5,
       TreatMissingData: 'notBreaching',
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: '100 * succeeded / requests' }),
+        Match.objectLike({ Expression: '100 * expected / requests' }),
         Match.objectLike({
-          Id: 'succeeded',
+          Id: 'expected',
           MetricStat: Match.objectLike({
             Metric: {
               Namespace: 'StatusSweep',
-              MetricName: MetricName.succeeded,
+              MetricName: MetricName.expected,
               Dimensions: [{ Name: 'Target', Value: 'pokeapi.co' }],
             },
             Stat: 'Sum',
@@ -183,7 +183,7 @@ describe('the dashboard', () => {
       MetricName.notAttempted,
     ]);
     const successRate = JSON.stringify(widget('Success rate (%)'));
-    expect(successRate).toContain('100 * succeeded / requests');
+    expect(successRate).toContain('100 * expected / requests');
     expect(successRate).toContain(MetricName.successRate);
     for (const line of widget('Sweep duration (ms)')) {
       expect(line).toEqual(expect.arrayContaining(['Target', 'pokeapi.co']));

@@ -16,7 +16,14 @@ import {
   startCloudWatchEndpoint,
 } from '../support/cloudwatch-endpoint.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
-import { configFor, ENDED_AT, KNOWN_LATENCIES, knownSweep, largeSweep } from './fixtures.js';
+import {
+  configFor,
+  ENDED_AT,
+  judged,
+  KNOWN_LATENCIES,
+  knownSweep,
+  largeSweep,
+} from './fixtures.js';
 
 /**
  * The real SDK client against a loopback CloudWatch. The client is created when publish.ts is
@@ -63,7 +70,7 @@ const context = (mode = 'cloudwatch' as const) => ({
 
 describe('PutMetricData through the real SDK client', () => {
   it('reaches the endpoint named by AWS_ENDPOINT_URL_CLOUDWATCH in AWS JSON 1.0, signed', async () => {
-    await publishMetrics(knownSweep(), context());
+    await publishMetrics(...judged(knownSweep()), context());
 
     expect(endpoint.requests).toHaveLength(1);
     const [request] = endpoint.requests;
@@ -74,9 +81,9 @@ describe('PutMetricData through the real SDK client', () => {
   });
 
   it('sends the exact datums of a known sweep, latency counts summing to the ids that got a response', async () => {
-    const report = await publishMetrics(knownSweep(), context());
+    const report = await publishMetrics(...judged(knownSweep()), context());
 
-    expect(report).toEqual({ status: 'published', requests: 1, datums: 13 });
+    expect(report).toEqual({ status: 'published', requests: 1, datums: 17 });
     const [request] = endpoint.requests;
     expect(request?.namespace).toBe('StatusSweep');
     const common = {
@@ -93,9 +100,10 @@ describe('PutMetricData through the real SDK client', () => {
     const data = request?.metricData ?? [];
     expect(data.filter((d) => d.MetricName !== 'RequestLatency')).toEqual([
       scalar('SweepDuration', 'Milliseconds', 1234),
+      scalar('Sweeps', 'Count', 1),
       scalar('Requests', 'Count', 10),
-      scalar('Succeeded', 'Count', 7),
-      scalar('Failed', 'Count', 3),
+      scalar('Expected', 'Count', 7),
+      scalar('Unexpected', 'Count', 3),
       scalar('Status2xx', 'Count', 6),
       scalar('Status3xx', 'Count', 1),
       scalar('Status4xx', 'Count', 1),
@@ -104,6 +112,9 @@ describe('PutMetricData through the real SDK client', () => {
       scalar('Retries', 'Count', 2),
       scalar('NotAttempted', 'Count', 2),
       scalar('SuccessRate', 'Percent', 70),
+      scalar('VerdictOk', 'Count', 0),
+      scalar('VerdictDegraded', 'Count', 0),
+      scalar('VerdictFailed', 'Count', 1),
     ]);
     const latency = data.filter((d) => d.MetricName === 'RequestLatency');
     expect(latency).toHaveLength(1);
@@ -121,7 +132,7 @@ describe('PutMetricData through the real SDK client', () => {
   it('publishes a 10,000-id sweep within the limits, gzipped, with every latency sample', async () => {
     const sweep = largeSweep();
 
-    const report = await publishMetrics(sweep, context());
+    const report = await publishMetrics(...judged(sweep), context());
 
     expect(report.status).toBe('published');
     expect(endpoint.requests).toHaveLength(report.requests);
@@ -177,7 +188,7 @@ describe('when CloudWatch fails', () => {
       endpoint.requests.length = 0;
       endpoint.behaviour = behaviour;
 
-      const report = await publishMetrics(sweep, context());
+      const report = await publishMetrics(...judged(sweep), context());
 
       expect(report.status).toBe('fallback');
       expect(report.requests).toBe(0);
@@ -190,7 +201,7 @@ describe('when CloudWatch fails', () => {
   it('gives up at the deadline when the endpoint never answers, and writes EMF', async () => {
     endpoint.behaviour = EndpointBehaviour.hang;
 
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('cloudwatch'),
       deadline: Date.now() + 1_500,
       log: quiet,
@@ -209,6 +220,6 @@ async function publishOk(
   sweep: ReturnType<typeof largeSweep>,
 ): Promise<CloudWatchEndpoint['requests']> {
   endpoint.behaviour = EndpointBehaviour.accept;
-  await publishMetrics(sweep, context());
+  await publishMetrics(...judged(sweep), context());
   return [...endpoint.requests];
 }
