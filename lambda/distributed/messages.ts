@@ -16,6 +16,8 @@ export interface RunRecord {
   readonly trigger: Trigger;
   readonly schedule?: string;
   readonly range: IdRange;
+  /** Ids per shard, as planned: the reduce names failed shards by it. */
+  readonly shardSize?: number;
   /** The request's expectations, for the reduce step's verdict; EXPECT when absent. */
   readonly expect?: readonly ExpectRule[];
 }
@@ -39,6 +41,8 @@ export interface RunAccepted {
   readonly status: 'RUNNING';
   readonly shards: number;
   readonly shardSize: number;
+  /** How long the run should take if the target answers in ASSUMED_LATENCY_MS. */
+  readonly expectedDurationMs: number;
   /** Path on the API that reports progress and, when done, the merged result. */
   readonly statusUrl: string;
 }
@@ -72,6 +76,7 @@ const ReduceEventSchema = v.strictObject({
     trigger: v.picklist(Object.values(Trigger)),
     schedule: v.optional(v.string()),
     range: RangeSchema,
+    shardSize: v.optional(count(1)),
     expect: v.optional(ExpectRulesSchema),
   }),
   /** $$.Execution.StartTime: ISO 8601. */

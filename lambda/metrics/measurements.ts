@@ -98,6 +98,8 @@ export function measure(aggregate: SweepAggregate, verdict: SweepVerdict): Measu
     [MetricName.verdictOk, count, is(Verdict.ok)],
     [MetricName.verdictDegraded, count, is(Verdict.degraded)],
     [MetricName.verdictFailed, count, is(Verdict.failed)],
+    // Distributed sweeps only: a single sweep has no shards to fail.
+    [MetricName.failedShards, count, aggregate.failedShards?.length ?? null],
   ];
   const out: Measurement[] = [];
   for (const [name, unit, value] of scalars) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConcluder } from '../../lambda/conclude.js';
 import { loadConfig } from '../../lambda/config.js';
-import { runInput } from '../../lambda/distributed/start.js';
+import { planFor, runInput } from '../../lambda/distributed/start.js';
 import { ConfigError, InvalidRequestError } from '../../lambda/errors.js';
 import { requestParser } from '../../lambda/request.js';
 import type { SweepResponse } from '../../lambda/response.js';
@@ -219,7 +219,8 @@ describe('a distributed sweep', () => {
       { start: 1020, end: 1030, expect: POKEAPI },
       'body',
     );
-    const { run } = runInput(request, '4e890261-3697-4f8e-8a71-decc87a1e5ee', config);
+    const sweepId = '4e890261-3697-4f8e-8a71-decc87a1e5ee';
+    const { run } = runInput(request, sweepId, planFor(request, config));
     const shards = [1020, 1030].map((start) => {
       const end = Math.min(start + 9, 1030);
       const tally = new Tally({ start, end });

@@ -3,7 +3,7 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogLine } from '../../lambda/log.js';
-import { sendBatches } from '../../lambda/metrics/cloudwatch.js';
+import { deliveryOf, sendBatches } from '../../lambda/metrics/cloudwatch.js';
 import { MetricName, PER_SCHEDULE_METRICS } from '../../lambda/metrics/names.js';
 import { MIN_SEND_BUDGET_MS, publishMetrics } from '../../lambda/metrics/publish.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
@@ -109,7 +109,12 @@ describe('publishMetrics in cloudwatch mode', () => {
   });
 
   it('keeps the Schedule dimension on the per-schedule metrics when they fall back to EMF', async () => {
-    cloudWatch.on(PutMetricDataCommand).rejects(new Error('down'));
+    // Refused with an answer: certainly not stored, so everything goes to EMF.
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400, attempts: 3 },
+    });
+    cloudWatch.on(PutMetricDataCommand).rejects(throttled);
     const output = captureOutput();
 
     await publishMetrics(...judged(knownSweep()), {
@@ -250,5 +255,34 @@ describe('sendBatches', () => {
     expect(result.accepted).toBe(1);
     expect(result.failure?.reason).toBe('PutMetricData failed: InternalServiceFault: boom');
     expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 2);
+  });
+
+  it('sends a request again only when CloudWatch certainly stored nothing', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    cloudWatch.on(PutMetricDataCommand).rejects(refused);
+    const batch = [{ MetricName: 'Requests', Value: 1 }];
+
+    const result = await sendBatches('StatusSweep', [batch], AbortSignal.timeout(20_000));
+
+    expect(result.failure?.delivery).toBe('unsent');
+    expect(result.failure?.reason).toMatch(/^PutMetricData failed after 3 attempts: /);
+    expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 3);
+  });
+});
+
+describe('deliveryOf', () => {
+  it.each([
+    [{ name: 'Throttling', $metadata: { httpStatusCode: 400 } }, 'rejected'],
+    [{ name: 'InternalServiceFault', $metadata: { httpStatusCode: 500 } }, 'rejected'],
+    [{ code: 'ECONNREFUSED' }, 'unsent'],
+    [
+      { name: 'TimeoutError', message: 'the request socket did not establish a connection' },
+      'unsent',
+    ],
+    [{ code: 'ECONNRESET' }, 'unknown'],
+    [{ name: 'TimeoutError', message: 'a request has exceeded the configured 3000 ms' }, 'unknown'],
+    [{ name: 'AbortError' }, 'unknown'],
+  ])('reads %o as %s', (error, delivery) => {
+    expect(deliveryOf(Object.assign(new Error(), error))).toBe(delivery);
   });
 });

@@ -89,6 +89,24 @@ describe('judge', () => {
     });
   });
 
+  it('names the failed shards of a distributed sweep among the reasons it is degraded', () => {
+    const sweep = {
+      ...sweepOf([
+        [90, ok200],
+        [10, 'skip'],
+      ]),
+      failedShards: [{ range: { start: 91, end: 100 }, ids: 10 }],
+    };
+
+    expect(judge(sweep, DEFAULT_EXPECTATIONS, THRESHOLDS)).toMatchObject({
+      verdict: 'degraded',
+      verdictReasons: [
+        '10 ids were not attempted',
+        '1 shard failed (their ids were not attempted)',
+      ],
+    });
+  });
+
   it('says why, with the counts, when ids did not meet their expectation', () => {
     const result = judge(
       sweepOf([
