@@ -56,8 +56,10 @@ export function judge(
   }
   if (aggregate.notAttempted > 0) reasons.push(`${aggregate.notAttempted} ids were not attempted`);
   const failedShards = aggregate.failedShards?.length ?? 0;
-  if (failedShards > 0)
-    reasons.push(`${failedShards} shards failed (their ids were not attempted)`);
+  if (failedShards > 0) {
+    const shards = failedShards === 1 ? '1 shard' : `${failedShards} shards`;
+    reasons.push(`${shards} failed (their ids were not attempted)`);
+  }
   if (aggregate.errors.aborted > 0) {
     reasons.push(`${aggregate.errors.aborted} ids were aborted at the deadline`);
   }
