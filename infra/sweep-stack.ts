@@ -99,6 +99,7 @@ export class SweepStack extends Stack {
     });
     const schedules = new SweepSchedules(this, 'Schedules', {
       handler: sweep.function,
+      requests: sweep.requests,
       schedules: props.schedules ?? [],
       deadLetterQueue: sweep.deadLetterQueue,
     });

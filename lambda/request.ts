@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { InvalidRequestError } from './errors.js';
 import { type SweepRequest, Trigger } from './options.js';
 import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
+import { type ExpectRule, ExpectRulesSchema } from './verdict/expectations.js';
 
 /** The documented field limits; MAX_IDS and MAX_CONCURRENCY come from config. */
 export const RequestLimits = {
@@ -65,6 +66,8 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
       ),
     ),
     timeBudgetMs: v.optional(intField(L.timeBudgetMs.min, L.timeBudgetMs.max)),
+    // Rules choose no URL: a caller's own expectations open no SSRF hole.
+    expect: v.optional(ExpectRulesSchema),
     // Only schedules name themselves: on the API, `schedule` is an unknown field.
     schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
   };
@@ -163,9 +166,10 @@ function toRequest(
     ratePerSecond?: number;
     timeBudgetMs?: number;
     schedule?: string;
+    expect?: ExpectRule[];
   },
 ): SweepRequest {
-  const { start, end, ratePerSecond, timeBudgetMs, schedule, ...options } = fields;
+  const { start, end, ratePerSecond, timeBudgetMs, schedule, expect, ...options } = fields;
   return {
     trigger,
     range: { start, end },
@@ -173,6 +177,7 @@ function toRequest(
     ...(ratePerSecond !== undefined && { ratePerSecond }),
     ...(timeBudgetMs !== undefined && { timeBudgetMs }),
     ...(schedule !== undefined && { schedule }),
+    ...(expect !== undefined && { expect }),
   };
 }
 
@@ -180,7 +185,8 @@ const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
  * Query parameters arrive as strings (repeated ones joined with commas by API Gateway): numeric
- * ones become numbers, anything else stays a string for the schema to reject by name.
+ * ones become numbers, `expect` is read as JSON when it parses, anything else stays a string for
+ * the schema to reject by name.
  */
 function queryToFields(query: unknown): unknown {
   if (query === undefined || query === null) return {};
@@ -188,7 +194,21 @@ function queryToFields(query: unknown): unknown {
   return Object.fromEntries(
     Object.entries(query).map(([key, value]) => [
       key,
-      typeof value === 'string' && NUMBER.test(value) ? Number(value) : value,
+      typeof value !== 'string'
+        ? value
+        : key === 'expect'
+          ? jsonOrText(value)
+          : NUMBER.test(value)
+            ? Number(value)
+            : value,
     ]),
   );
+}
+
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -44,6 +44,7 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
       ...(request.schedule !== undefined && { schedule: request.schedule }),
       range,
       shardSize: plan.shardSize,
+      ...(request.expect !== undefined && { expect: request.expect }),
     },
     range,
     shardSize: plan.shardSize,
