@@ -3,4 +3,4 @@ export { closePools } from './dispatcher.js';
 export type { LatencySummary } from './histogram.js';
 export { ERROR_KINDS, ErrorKind, NOT_ATTEMPTED } from './outcome.js';
 export { type IdRange, partitionsRange, rangeSize } from './range.js';
-export { type SweepOptions, sweep } from './sweep.js';
+export { type SettledId, type SweepOptions, sweep } from './sweep.js';

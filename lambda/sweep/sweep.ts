@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
 import { poolFor } from './dispatcher.js';
 import { type Abortable, AbortReason, type AttemptResult, attempt } from './fetcher.js';
-import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import { type Outcome, RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
 import { type IdRange, rangeSize } from './range.js';
 import { RateLimiter } from './rate-limit.js';
 import { backoffMs, retryAfterMs } from './retry.js';
@@ -27,6 +27,16 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /** Called as ids settle, at most every PROGRESS_INTERVAL_MS, and once at the end. */
   readonly onProgress?: (settled: number, total: number) => void;
+  /** Called once per settled id with its final outcome (the local CLI's per-id file). */
+  readonly onSettle?: (settled: SettledId) => void;
+}
+
+/** One id's end: its final outcome, that attempt's latency (if it got a status) and attempts. */
+export interface SettledId {
+  readonly id: number;
+  readonly outcome: Outcome;
+  readonly latencyMs: number | undefined;
+  readonly attempts: number;
 }
 
 export const PROGRESS_INTERVAL_MS = 250;
@@ -77,6 +87,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const runId = async (id: number): Promise<void> => {
     const path = target.pathFor(id);
     let last: AttemptResult | undefined;
+    let made = 0;
     for (let attemptNo = 1; ; attemptNo++) {
       try {
         await limiter.acquire(stop.signal);
@@ -85,6 +96,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       }
       if (tooLateToLaunch()) break;
       tally.attempts++;
+      made++;
       if (attemptNo > 1) tally.retries++;
       last = await attempt(pool, path, timeoutMs, inflight);
       if (last.latencyMs !== undefined) {
@@ -99,7 +111,9 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
         break;
       }
     }
-    if (last) tally.settle(id, last.outcome, last.latencyMs);
+    if (!last) return;
+    tally.settle(id, last.outcome, last.latencyMs);
+    options.onSettle?.({ id, outcome: last.outcome, latencyMs: last.latencyMs, attempts: made });
   };
 
   let nextId = range.start;
