@@ -29,42 +29,6 @@ export function isStale() {
   }
 }
 
-/**
- * The AWS SDK clients load only when a local run first constructs one (`--metrics cloudwatch`,
- * nothing else locally): each import of `@aws-sdk/client-*` becomes a module of lazy stand-ins,
- * one per export, that `require` the real client from node_modules on first use. The demo and
- * every local-sink run then start without parsing and evaluating the SDK.
- */
-const lazyAwsSdk = {
-  name: 'lazy-aws-sdk',
-  setup(build) {
-    // The stand-ins' own require stays a runtime require of node_modules.
-    build.onResolve({ filter: /^@aws-sdk\/client-[a-z0-9-]+$/ }, ({ path, namespace }) =>
-      namespace === 'lazy-aws-sdk' ? { path, external: true } : { path, namespace: 'lazy-aws-sdk' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'lazy-aws-sdk' }, async ({ path }) => {
-      const names = Object.keys(await import(path)).filter(
-        (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name),
-      );
-      const exports = names.map((name) => `export const ${name} = lazy(${JSON.stringify(name)});`);
-      return {
-        contents: `let real;
-const load = () => (real ??= require(${JSON.stringify(path)}));
-function lazy(name) {
-  return new Proxy(function () {}, {
-    get: (_, key) => load()[name][key],
-    construct: (_, args) => Reflect.construct(load()[name], args),
-    apply: (_, self, args) => Reflect.apply(load()[name], self, args),
-  });
-}
-${exports.join('\n')}`,
-        resolveDir: ROOT,
-        loader: 'js',
-      };
-    });
-  },
-};
-
 /** Builds dist/cli.mjs with esbuild (a devDependency, loaded only here). */
 export async function buildCli(outfile = BUNDLE) {
   const { build } = await import('esbuild');
@@ -82,7 +46,6 @@ export async function buildCli(outfile = BUNDLE) {
     keepNames: true,
     // Less to parse at every start; names are kept above.
     minify: true,
-    plugins: [lazyAwsSdk],
     metafile: true,
     logLevel: 'warning',
   });
@@ -90,4 +53,5 @@ export async function buildCli(outfile = BUNDLE) {
   writeFileSync(inputsOf(outfile), JSON.stringify(ours));
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();
+// `node dev/build-cli.mjs [OUTFILE]`: tests build their own copy in a temporary directory.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli(process.argv[2]);
