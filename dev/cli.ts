@@ -100,10 +100,10 @@ async function sweepAndReport(
     },
     onSettle: recorder.onSettle,
     signal: interrupt.signal,
-    onPlan: ({ shards, shardSize, atOnce }) => {
+    onPlan: ({ shards, shardSize, atOnce, runMs }) => {
       if (human) {
         say(
-          `distributed: ${shards} shards of up to ${shardSize} ids, ${atOnce} at a time (the local executor standing in for the Step Functions Distributed Map)`,
+          `distributed: ${shards} shards of up to ${shardSize} ids, ${atOnce} at a time, ~${Math.ceil(runMs / 1000)} s at 0.4 s per request (the local executor standing in for the Step Functions Distributed Map)`,
         );
       }
     },

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import httpRouterHandler from '@middy/http-router';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import type { Config } from '../lambda/config.js';
 import type { RunAccepted } from '../lambda/distributed/messages.js';
+import type { RunPlan } from '../lambda/distributed/plan.js';
 import { InvalidRequestError } from '../lambda/errors.js';
 import { HttpStatusError } from '../lambda/middleware/http-status-error.js';
 import { isHttpApiEvent, jsonHttp, jsonResponse } from '../lambda/middleware/json-http.js';
@@ -57,8 +62,17 @@ export function withLocalRuns(handler: LocalHandler, config: Config): LocalHandl
     () => undefined,
   );
 
+  /** Answers a refusal (a run that cannot finish) in the JSON error body, as the handler would. */
+  const refuse = (error: InvalidRequestError) =>
+    jsonHttp(async () => {
+      throw error;
+    });
+
   /** The run a /sweeps request above MAX_IDS starts; undefined for anything else. */
-  const start = (event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 | undefined => {
+  const start = async (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2 | undefined> => {
     const fields = requestFields(event);
     if (fields === undefined) return undefined;
     let request: ReturnType<typeof parser.fromApi>;
@@ -70,7 +84,26 @@ export function withLocalRuns(handler: LocalHandler, config: Config): LocalHandl
     }
     if (rangeSize(request.range) <= config.maxIds) return undefined;
     const sweepId = randomUUID();
-    const run: LocalRun = {
+    let plan: RunPlan | undefined;
+    let run: LocalRun | undefined;
+    const running = runDistributedLocally(request, config, {
+      onPlan: (planned) => {
+        plan = planned; // synchronously, before the first shard starts
+      },
+      onProgress: (settled) => {
+        if (run) run.settled = settled;
+      },
+    });
+    if (!plan) {
+      // Planning refused the run (it could not finish in time): the same 400 as deployed.
+      const error = await running.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (error instanceof InvalidRequestError) return refuse(error)(event, context);
+      throw error;
+    }
+    run = {
       accepted: {
         sweepId,
         trigger: request.trigger,
@@ -78,33 +111,31 @@ export function withLocalRuns(handler: LocalHandler, config: Config): LocalHandl
         range: request.range,
         total: rangeSize(request.range),
         status: 'RUNNING',
-        shards: Math.ceil(rangeSize(request.range) / config.shardSize),
-        shardSize: config.shardSize,
+        shards: plan.shards,
+        shardSize: plan.shardSize,
         statusUrl: runPath(sweepId),
+        expectedDurationMs: plan.runMs,
       },
       settled: 0,
     };
-    runs.set(sweepId, run);
-    runDistributedLocally(request, config, {
-      onProgress: (settled) => {
-        run.settled = settled;
-      },
-    }).then(
+    const started = run;
+    runs.set(sweepId, started);
+    running.then(
       (response) => {
-        run.result = { ...response, sweepId };
+        started.result = { ...response, sweepId };
       },
       (error: unknown) => {
-        run.error = String(error);
+        started.error = String(error);
       },
     );
-    return jsonResponse(202, run.accepted, { Location: run.accepted.statusUrl });
+    return jsonResponse(202, started.accepted, { Location: started.accepted.statusUrl });
   };
 
   return async (event, context) => {
     if (!isHttpApiEvent(event)) return handler(event, context);
     const path = event.rawPath.replace(/\/$/, '');
     if (path.startsWith(`${SWEEPS_PATH}/`)) return status(event, context);
-    return start(event) ?? handler(event, context);
+    return (await start(event, context)) ?? handler(event, context);
   };
 }
 

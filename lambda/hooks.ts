@@ -1,6 +1,5 @@
 import type { LogWriter } from './log.js';
-import type { SweepAggregate } from './sweep/aggregate.js';
-import type { SettledId } from './sweep/sweep.js';
+import type { EnginePool, SettledId, SweepAggregate } from './sweep/index.js';
 
 /**
  * What the process hosting the handler may hear of a sweep; the deployed function uses the
@@ -17,4 +16,6 @@ export interface SweepHooks {
   readonly onSettle?: (settled: SettledId) => void;
   /** Aborting it ends every sweep as its deadline would (the local CLI on Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** A connection pool of the host's for every sweep (the local executor gives each shard its own). */
+  readonly pool?: EnginePool;
 }

@@ -48,14 +48,19 @@ describe('status-sweep --json', () => {
     expectAccountedFor(response);
   });
 
-  it('keeps EMF lines off stdout when metrics fall back to EMF', async () => {
-    const { stdout, stderr } = await cli.run(
-      ['--json', '--metrics', 'cloudwatch', '--target', upstream.urlTemplate, '--end', '3'],
-      { env: { AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9', AWS_REGION: 'eu-west-1' } },
-    );
+  it('keeps EMF lines off stdout with --metrics emf', async () => {
+    const { stdout, stderr } = await cli.run([
+      '--json',
+      '--metrics',
+      'emf',
+      '--target',
+      upstream.urlTemplate,
+      '--end',
+      '3',
+    ]);
 
     const response = JSON.parse(stdout) as SweepResponse;
-    expect(response.metrics.status).toBe('fallback');
+    expect(response.metrics.status).toBe('published');
     expect(stderr).toMatch(/"_aws":\{/);
   });
 
