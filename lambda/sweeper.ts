@@ -48,6 +48,8 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       ratePerSecond: options.ratePerSecond,
       deadline,
       onProgress: hooks.onProgress,
+      onSettle: hooks.onSettle,
+      signal: hooks.signal,
       pool: hooks.pool,
     });
 
