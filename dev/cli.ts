@@ -29,7 +29,7 @@ import { formatJunit, formatMarkdown } from './reports.js';
 import { claimStdout } from './stdout.js';
 import { formatSummary, type SummaryExtras } from './summary.js';
 import { type LocalTarget, resolveTarget } from './target.js';
-import { type CliResponse, verdictOf } from './verdict.js';
+import type { CliResponse } from './verdict.js';
 
 /** The Lambda runtime's Node major (nodejs24.x): older ones get a warning. */
 const RUNTIME_NODE_MAJOR = 24;
@@ -126,7 +126,7 @@ async function sweepAndReport(
   if (human && response.metrics.status === MetricsMode.local) say('');
   writeResult(render(cli, response, extras));
   if (interrupt.signal.aborted) return ExitCode.interrupted;
-  const { verdict } = verdictOf(response);
+  const { verdict } = response;
   const fails = verdict === 'failed' || (verdict === 'degraded' && cli.failOn === 'degraded');
   return fails ? ExitCode.failed : ExitCode.ok;
 }

@@ -87,6 +87,7 @@ export function withLocalRuns(handler: LocalHandler, config: Config): LocalHandl
     let plan: RunPlan | undefined;
     let run: LocalRun | undefined;
     const running = runDistributedLocally(request, config, {
+      sweepId,
       onPlan: (planned) => {
         plan = planned; // synchronously, before the first shard starts
       },
@@ -122,7 +123,7 @@ export function withLocalRuns(handler: LocalHandler, config: Config): LocalHandl
     runs.set(sweepId, started);
     running.then(
       (response) => {
-        started.result = { ...response, sweepId };
+        started.result = response;
       },
       (error: unknown) => {
         started.error = String(error);

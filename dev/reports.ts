@@ -1,5 +1,5 @@
 import { formatSpans, parseSpans, type Span } from '../lambda/sweep/range.js';
-import { type CliResponse, verdictOf } from './verdict.js';
+import type { CliResponse } from './verdict.js';
 
 /** Output CI systems read: JUnit XML (one test case per expectation rule) and Markdown. */
 
@@ -19,8 +19,7 @@ const OPEN_END = Number.MAX_SAFE_INTEGER;
  */
 export function formatJunit(response: CliResponse, expect?: unknown): string {
   const rules = Array.isArray(expect) && expect.length > 0 ? (expect as Rule[]) : DEFAULT_RULES;
-  const v = verdictOf(response);
-  let left = parseSpans(v.unexpectedIds);
+  let left = parseSpans(response.unexpectedIds);
   const cases = rules.map((rule) => {
     const covered = rule.ids === undefined ? left : intersect(left, ruleSpans(rule.ids));
     left = subtract(left, covered);
@@ -53,7 +52,6 @@ export function formatJunit(response: CliResponse, expect?: unknown): string {
 
 /** Markdown for a CI job summary ($GITHUB_STEP_SUMMARY) or a pull-request comment. */
 export function formatMarkdown(response: CliResponse): string {
-  const v = verdictOf(response);
   const counts = (record: Readonly<Record<string, number>>) =>
     Object.entries(record)
       .filter(([, n]) => n > 0)
@@ -64,15 +62,15 @@ export function formatMarkdown(response: CliResponse): string {
     ['target', response.target],
     ['ids', `${response.range.start}-${response.range.end} (${response.total})`],
     ['complete', response.complete ? 'yes' : `no: ${response.notAttempted} ids not attempted`],
-    ['expected / unexpected', `${v.expected} / ${v.unexpected}`],
-    ['unexpected ids', v.unexpectedIds || 'none'],
+    ['expected / unexpected', `${response.expected} / ${response.unexpected}`],
+    ['unexpected ids', response.unexpectedIds || 'none'],
     ['statuses', counts(response.statuses)],
     ['errors', counts(response.errors)],
     ['latency', l ? `p50 ${l.p50} · p95 ${l.p95} · p99 ${l.p99} · max ${l.max} ms` : 'none'],
     ['duration', `${response.durationMs} ms`],
   ];
   return [
-    `### Status Sweep: ${v.verdict.toUpperCase()}`,
+    `### Status Sweep: ${response.verdict.toUpperCase()}`,
     '',
     '| | |',
     '|---|---|',

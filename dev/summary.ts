@@ -1,6 +1,6 @@
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { LatencyHistogram } from '../lambda/sweep/histogram.js';
-import { type CliResponse, verdictOf } from './verdict.js';
+import type { CliResponse } from './verdict.js';
 
 const HISTOGRAM_BINS = 8;
 const BAR_WIDTH = 32;
@@ -25,13 +25,12 @@ export interface SummaryExtras {
 export function formatSummary(response: CliResponse, extras: SummaryExtras = {}): string {
   const { range, latencyMs } = response;
   const { latency, slowest = [] } = extras;
-  const v = verdictOf(response);
   const done = response.complete
     ? 'complete'
     : `INCOMPLETE (stopped by ${extras.stoppedBy ?? 'the deadline'})`;
-  const unexpectedIds = v.unexpected > 0 ? `: ${ids(v.unexpectedIds)}` : '';
+  const unexpectedIds = response.unexpected > 0 ? `: ${ids(response.unexpectedIds)}` : '';
   const lines = [
-    `${v.verdict.toUpperCase()} · ${v.expected} expected, ${v.unexpected} unexpected${unexpectedIds}`,
+    `${response.verdict.toUpperCase()} · ${response.expected} expected, ${response.unexpected} unexpected${unexpectedIds}`,
     `ids ${range.start}-${range.end} (${response.total}) · ${done} in ${seconds(response.durationMs)}`,
     ...outcomeLines('statuses', response.statuses, response.ids),
     ...outcomeLines('errors', nonZero(response.errors), response.ids),
