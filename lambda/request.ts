@@ -11,6 +11,11 @@ export const RequestLimits = {
   retries: { min: 0, max: 5, default: 2 },
   /** A sanity cap: far above what one function's sockets can sustain. */
   maxRatePerSecond: 100_000,
+  /**
+   * One request per 100 s: slower has no use within Lambda's 15 minutes, and near zero the
+   * interval overflows Node's timers. The engine's MIN_RATE_PER_SECOND, once that lands.
+   */
+  minRatePerSecond: 0.01,
   /** Lambda's longest timeout: a larger budget could never be used. */
   timeBudgetMs: { min: 100, max: 900_000 },
   /** Schedule names as EventBridge Scheduler allows them. */
@@ -48,6 +53,10 @@ interface IdLimit {
 /** Builds the request schema for the limits in config; `schedule` only for non-API events. */
 function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
   const L = RequestLimits;
+  // A run splits the rate between the shards running at once (distributed/shards.ts shardRate).
+  const sharded = (r: { start: number; end: number }) =>
+    limit.setting === 'MAX_DISTRIBUTED_IDS' && r.end - r.start + 1 > config.maxIds;
+  const shardedMinRate = Math.round(L.minRatePerSecond * config.shardMaxConcurrency * 1e6) / 1e6;
   const entries = {
     start: intField(0, Number.MAX_SAFE_INTEGER),
     end: intField(0, Number.MAX_SAFE_INTEGER),
@@ -60,7 +69,7 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
     ratePerSecond: v.optional(
       v.pipe(
         v.number(mustBe('a number of requests per second')),
-        v.gtValue(0, mustBe('more than 0')),
+        v.minValue(L.minRatePerSecond, mustBe(`at least ${L.minRatePerSecond} (one per 100 s)`)),
         v.maxValue(L.maxRatePerSecond, mustBe(`at most ${L.maxRatePerSecond}`)),
       ),
     ),
@@ -91,6 +100,15 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
         `must leave at most ${limit.maxIds} ids from start to end (${limit.setting})`,
       ),
       ['end'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['start'], ['end'], ['ratePerSecond']],
+        (r) => !sharded(r) || (r.ratePerSecond ?? Infinity) >= shardedMinRate,
+        (i) =>
+          `must be at least ${shardedMinRate} for a distributed sweep (${L.minRatePerSecond} per shard, SHARD_MAX_CONCURRENCY ${config.shardMaxConcurrency} at once), got ${(i.input as { ratePerSecond: number }).ratePerSecond}`,
+      ),
+      ['ratePerSecond'],
     ),
   );
   return { schema, knownFields };
@@ -140,7 +158,8 @@ function validate<S extends v.GenericSchema>(
       `invalid request: the request must be a JSON object, got ${kind}`,
     );
   }
-  const details: Problems = {};
+  // No prototype: `details["__proto__"] = …` must add the field, not replace the prototype.
+  const details: Problems = Object.create(null);
   // Own keys, including "__proto__" and "constructor" that a schema library skips.
   for (const key of Object.keys(input)) {
     if (!knownFields.has(key)) details[key] = ['is not a known field'];
@@ -180,7 +199,8 @@ const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
  * Query parameters arrive as strings (repeated ones joined with commas by API Gateway): numeric
- * ones become numbers, anything else stays a string for the schema to reject by name.
+ * ones become numbers, anything else stays a string for the schema to reject by name. A number
+ * too large for a double (`1e400`) stays the text the caller wrote, not Infinity (JSON's null).
  */
 function queryToFields(query: unknown): unknown {
   if (query === undefined || query === null) return {};
@@ -188,7 +208,9 @@ function queryToFields(query: unknown): unknown {
   return Object.fromEntries(
     Object.entries(query).map(([key, value]) => [
       key,
-      typeof value === 'string' && NUMBER.test(value) ? Number(value) : value,
+      typeof value === 'string' && NUMBER.test(value) && Number.isFinite(Number(value))
+        ? Number(value)
+        : value,
     ]),
   );
 }
