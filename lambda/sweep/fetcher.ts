@@ -12,7 +12,31 @@ import { ErrorKind, type Outcome } from './outcome.js';
  */
 export const BODY_DRAIN_LIMIT_BYTES = 1_048_576;
 
-const REQUEST_HEADERS = { 'user-agent': 'status-sweep/0.1', accept: '*/*' } as const;
+/** What every request carries unless the sweep's own headers say otherwise. */
+export const DEFAULT_REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  'user-agent': 'status-sweep/0.1',
+  accept: '*/*',
+};
+
+/** The methods a sweep may use: both safe and idempotent, so that any attempt can be re-sent. */
+export const SWEEP_METHODS = ['GET', 'HEAD'] as const;
+export type SweepMethod = (typeof SWEEP_METHODS)[number];
+
+/** What every attempt of a sweep sends, built once per sweep. */
+export interface RequestShape {
+  readonly method: SweepMethod;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The defaults with `headers` over them, names lower-cased so that "User-Agent" replaces ours. */
+export function requestShape(
+  method: SweepMethod = 'GET',
+  headers: Readonly<Record<string, string>> = {},
+): RequestShape {
+  const merged: Record<string, string> = { ...DEFAULT_REQUEST_HEADERS };
+  for (const [name, value] of Object.entries(headers)) merged[name.toLowerCase()] = value;
+  return { method, headers: merged };
+}
 
 /** Why an attempt ended early: its own timer, or the sweep ending. */
 export const AbortReason = {
@@ -128,12 +152,13 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
 }
 
 /**
- * One GET within `timeoutMs` (connect, headers and body): resolves with the status (body dropped)
- * or the error kind, never rejects. `inflight` holds the attempt while it runs so that the sweep
- * can abort it at its deadline.
+ * One request within `timeoutMs` (connect, headers and body): resolves with the status (body
+ * dropped) or the error kind, never rejects. `inflight` holds the attempt while it runs so that
+ * the sweep can abort it at its deadline.
  */
 export function attempt(
   dispatcher: Dispatcher,
+  shape: RequestShape,
   path: string,
   timeoutMs: number,
   inflight: Set<Abortable>,
@@ -147,7 +172,7 @@ export function attempt(
     const timer = setTimeout(() => handler.abort(AbortReason.timeout), timeoutMs);
     inflight.add(handler);
     try {
-      dispatcher.dispatch({ path, method: 'GET', headers: REQUEST_HEADERS }, handler);
+      dispatcher.dispatch({ path, method: shape.method, headers: shape.headers }, handler);
     } catch (error) {
       handler.onResponseError(undefined as never, error as Error);
     }

@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
 import { poolFor } from './dispatcher.js';
-import { type Abortable, AbortReason, type AttemptResult, attempt } from './fetcher.js';
+import {
+  type Abortable,
+  AbortReason,
+  type AttemptResult,
+  attempt,
+  requestShape,
+  type SweepMethod,
+} from './fetcher.js';
 import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
 import { type IdRange, rangeSize } from './range.js';
 import { RateLimiter } from './rate-limit.js';
@@ -13,6 +20,13 @@ export interface SweepOptions {
   readonly range: IdRange;
   /** Contains "{id}"; comes from config, never from a caller. */
   readonly urlTemplate: string;
+  /** GET unless told otherwise; fixed at deploy time, never chosen by a caller. */
+  readonly method?: SweepMethod;
+  /**
+   * Request headers over the engine's defaults (user-agent, accept), e.g. an API key. Sent as
+   * given, never logged nor echoed: error messages name a header, never its value.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Requests in flight at most; also the connection cap. */
   readonly concurrency: number;
   /** Per attempt: connect, headers and the whole body. */
@@ -48,6 +62,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
 
   const target = urlTemplateParts(options.urlTemplate);
   const pool = poolFor(target.origin, options.concurrency);
+  const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const tally = new Tally(range);
   const inflight = new Set<Abortable>();
@@ -86,7 +101,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       if (tooLateToLaunch()) break;
       tally.attempts++;
       if (attemptNo > 1) tally.retries++;
-      last = await attempt(pool, path, timeoutMs, inflight);
+      last = await attempt(pool, shape, path, timeoutMs, inflight);
       if (last.latencyMs !== undefined) {
         typicalLatencyMs += LATENCY_EWMA_WEIGHT * (last.latencyMs - typicalLatencyMs);
       }
