@@ -58,7 +58,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     conclude,
     concludeRun: (run, shards, clock, invocation) =>
       conclude(
-        reduceShards(run.range, shards, clock),
+        reduceShards(run.range, shards, clock, run.shardSize),
         run,
         // The state machine invokes the reduce step: no API Gateway waits on it.
         endTimesFor(invocation, Trigger.invoke),
@@ -90,6 +90,7 @@ export function toResponse(
     retries: aggregate.retries,
     durationMs: aggregate.endedAt - aggregate.startedAt,
     metrics,
+    ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
   };
 }
 

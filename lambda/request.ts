@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { Config } from './config.js';
 import { InvalidRequestError } from './errors.js';
 import { type SweepRequest, Trigger } from './options.js';
+import { MIN_RATE_PER_SECOND } from './sweep/index.js';
 import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
 
 /** The documented field limits; MAX_IDS and MAX_CONCURRENCY come from config. */
@@ -11,11 +12,8 @@ export const RequestLimits = {
   retries: { min: 0, max: 5, default: 2 },
   /** A sanity cap: far above what one function's sockets can sustain. */
   maxRatePerSecond: 100_000,
-  /**
-   * One request per 100 s: slower has no use within Lambda's 15 minutes, and near zero the
-   * interval overflows Node's timers. The engine's MIN_RATE_PER_SECOND, once that lands.
-   */
-  minRatePerSecond: 0.01,
+  /** The engine's floor: one request per 100 s (a run checks each shard's share in plan.ts). */
+  minRatePerSecond: MIN_RATE_PER_SECOND,
   /** Lambda's longest timeout: a larger budget could never be used. */
   timeBudgetMs: { min: 100, max: 900_000 },
   /** Schedule names as EventBridge Scheduler allows them. */
@@ -53,10 +51,6 @@ interface IdLimit {
 /** Builds the request schema for the limits in config; `schedule` only for non-API events. */
 function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
   const L = RequestLimits;
-  // A run splits the rate between the shards running at once (distributed/shards.ts shardRate).
-  const sharded = (r: { start: number; end: number }) =>
-    limit.setting === 'MAX_DISTRIBUTED_IDS' && r.end - r.start + 1 > config.maxIds;
-  const shardedMinRate = Math.round(L.minRatePerSecond * config.shardMaxConcurrency * 1e6) / 1e6;
   const entries = {
     start: intField(0, Number.MAX_SAFE_INTEGER),
     end: intField(0, Number.MAX_SAFE_INTEGER),
@@ -100,15 +94,6 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
         `must leave at most ${limit.maxIds} ids from start to end (${limit.setting})`,
       ),
       ['end'],
-    ),
-    v.forward(
-      v.partialCheck(
-        [['start'], ['end'], ['ratePerSecond']],
-        (r) => !sharded(r) || (r.ratePerSecond ?? Infinity) >= shardedMinRate,
-        (i) =>
-          `must be at least ${shardedMinRate} for a distributed sweep (${L.minRatePerSecond} per shard, SHARD_MAX_CONCURRENCY ${config.shardMaxConcurrency} at once), got ${(i.input as { ratePerSecond: number }).ratePerSecond}`,
-      ),
-      ['ratePerSecond'],
     ),
   );
   return { schema, knownFields };

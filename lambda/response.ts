@@ -1,5 +1,6 @@
 import type { MetricsReport } from './metrics/publish.js';
 import type { Trigger } from './options.js';
+import type { FailedShard } from './sweep/aggregate.js';
 import type { LatencySummary } from './sweep/histogram.js';
 import type { ErrorKind } from './sweep/outcome.js';
 import type { IdRange } from './sweep/range.js';
@@ -24,4 +25,6 @@ export interface SweepResponse {
   readonly retries: number;
   readonly durationMs: number;
   readonly metrics: MetricsReport;
+  /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
+  readonly failedShards?: readonly FailedShard[];
 }

@@ -15,6 +15,8 @@ export interface RunRecord {
   readonly trigger: Trigger;
   readonly schedule?: string;
   readonly range: IdRange;
+  /** Ids per shard, as planned: the reduce names failed shards by it. */
+  readonly shardSize?: number;
 }
 
 /** The execution input: the Plan state lists shard starts with States.ArrayRange from it. */
@@ -36,6 +38,8 @@ export interface RunAccepted {
   readonly status: 'RUNNING';
   readonly shards: number;
   readonly shardSize: number;
+  /** How long the run should take if the target answers in ASSUMED_LATENCY_MS. */
+  readonly expectedDurationMs: number;
   /** Path on the API that reports progress and, when done, the merged result. */
   readonly statusUrl: string;
 }
@@ -69,6 +73,7 @@ const ReduceEventSchema = v.strictObject({
     trigger: v.picklist(Object.values(Trigger)),
     schedule: v.optional(v.string()),
     range: RangeSchema,
+    shardSize: v.optional(count(1)),
   }),
   /** $$.Execution.StartTime: ISO 8601. */
   startedAt: v.pipe(v.string(), v.isoTimestamp()),

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { classifyError } from './classify.js';
 import { ErrorKind, type Outcome } from './outcome.js';
+import { type EnginePool, failedOnReusedConnection } from './pool.js';
 
 /**
  * Bodies up to this size are read through and discarded, so the connection is reused; a larger
@@ -11,6 +12,13 @@ import { ErrorKind, type Outcome } from './outcome.js';
  * keeps them on pooled connections.
  */
 export const BODY_DRAIN_LIMIT_BYTES = 1_048_576;
+
+/**
+ * The highest status HTTP defines: RFC 9110 §15 gives classes 1xx-5xx only. llhttp accepts any
+ * three digits, but a 600 or 999 fits no class, so the id is counted as a protocol error.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15
+ */
+const MAX_STATUS = 599;
 
 /** What every request carries unless the sweep's own headers say otherwise. */
 export const DEFAULT_REQUEST_HEADERS: Readonly<Record<string, string>> = {
@@ -50,6 +58,8 @@ export interface AttemptResult {
   /** From the request's start to the end of its body; set when a status arrived. */
   readonly latencyMs?: number;
   readonly retryAfter?: string | string[];
+  /** Failed on a reused connection before any response byte: safe to send again at once. */
+  readonly resendable?: boolean;
 }
 
 /** Ends an attempt early; the sweep holds one per attempt in flight. */
@@ -130,11 +140,16 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
         this.#abortedFor === AbortReason.deadline ? ErrorKind.aborted : ErrorKind.timeout,
       );
     } else {
-      this.#finishWithError(classifyError(error));
+      const resendable = this.#status === 0 && failedOnReusedConnection(error);
+      this.#finishWithError(classifyError(error), resendable);
     }
   }
 
   #finishWithStatus(): void {
+    if (this.#status > MAX_STATUS) {
+      this.#finishWithError(ErrorKind.protocol);
+      return;
+    }
     if (this.#done) return;
     this.#done = true;
     this.#deliver({
@@ -144,10 +159,10 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     });
   }
 
-  #finishWithError(error: ErrorKind): void {
+  #finishWithError(error: ErrorKind, resendable = false): void {
     if (this.#done) return;
     this.#done = true;
-    this.#deliver({ outcome: { kind: 'error', error } });
+    this.#deliver({ outcome: { kind: 'error', error }, ...(resendable && { resendable }) });
   }
 }
 
@@ -157,7 +172,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
  * the sweep can abort it at its deadline.
  */
 export function attempt(
-  dispatcher: Dispatcher,
+  dispatcher: Pick<EnginePool, 'dispatch'>,
   shape: RequestShape,
   path: string,
   timeoutMs: number,

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lambda/config.js';
 import { InvalidRequestError } from '../../lambda/errors.js';
-import { requestParser } from '../../lambda/request.js';
 import {
   directEvent,
   getSweeps,
@@ -366,42 +364,3 @@ describe('the edges of request input (issue 13, item 10)', () => {
     expect(errorOf(result).details).toEqual({ x: ['is not a known field'] });
   });
 });
-
-describe('the rate floor of a distributed sweep', () => {
-  const parser = requestParser(
-    loadConfig({
-      METRICS_MODE: 'off',
-      MAX_IDS: '100',
-      SHARD_MAX_CONCURRENCY: '10',
-      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:sweeps',
-    }),
-  );
-
-  it('refuses a rate that would leave each shard under 0.01 per second', () => {
-    const error = catchError(() =>
-      parser.fromApi({ start: 1, end: 1000, ratePerSecond: 0.05 }, 'body'),
-    );
-
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    expect((error as InvalidRequestError).details).toEqual({
-      ratePerSecond: [
-        'must be at least 0.1 for a distributed sweep (0.01 per shard, SHARD_MAX_CONCURRENCY 10 at once), got 0.05',
-      ],
-    });
-  });
-
-  it('takes the same rate for a range one invocation sweeps', () => {
-    const request = parser.fromApi({ start: 1, end: 100, ratePerSecond: 0.05 }, 'body');
-
-    expect(request.ratePerSecond).toBe(0.05);
-  });
-});
-
-function catchError(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
