@@ -70,7 +70,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const throttle = new Throttle(options.concurrency);
-  const tally = new Tally(range);
+  const tally = new Tally(range, Object.values(options.headers ?? {}));
   const inflight = new Set<Abortable>();
   const stop = new AbortController();
   let typicalLatencyMs = 0;
@@ -143,7 +143,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
         break;
       }
     }
-    if (last) tally.settle(id, last.outcome, last.latencyMs);
+    if (last) tally.settle(id, last.outcome, last.latencyMs, last.message);
   };
 
   let nextId = range.start;

@@ -33,6 +33,7 @@ const CONTRACT_FIELDS = [
   'complete',
   'statuses',
   'errors',
+  'errorSamples',
   'notAttempted',
   'ids',
   'latencyMs',
