@@ -81,7 +81,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const throttle = new Throttle(options.concurrency);
-  const tally = new Tally(range);
+  const tally = new Tally(range, Object.values(options.headers ?? {}));
   const inflight = new Set<Abortable>();
   const stop = new AbortController();
   let typicalLatencyMs = 0;
@@ -157,7 +157,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       }
     }
     if (!last) return;
-    tally.settle(id, last.outcome, last.latencyMs);
+    tally.settle(id, last.outcome, last.latencyMs, last.message);
     options.onSettle?.({ id, outcome: last.outcome, latencyMs: last.latencyMs, attempts });
   };
 
