@@ -24,8 +24,8 @@ import {
   MetricsMode,
 } from '../../lambda/config.js';
 import { type RequestParser, requestParser } from '../../lambda/request.js';
-import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 import type { SweepMethod } from '../../lambda/sweep/index.js';
+import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 import { SweepMetrics } from './sweep-metrics.js';
