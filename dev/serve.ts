@@ -1,23 +1,27 @@
 /**
  * `npm run serve`: the handler behind a local HTTP endpoint with the deployed routes
- * (POST /sweeps, GET /sweeps), as API Gateway's HTTP API would call it.
+ * (POST /sweeps, GET /sweeps, and GET /sweeps/{id} for local distributed runs), as API
+ * Gateway's HTTP API would call it.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lambda/config.js';
+import { type Config, loadConfig, MetricsMode } from '../lambda/config.js';
 import { createHandlers } from '../lambda/handler.js';
-import { startLocalApi } from './local-api.js';
+import { type LocalApi, startLocalApi } from './local-api.js';
+import { withLocalRuns } from './local-runs-api.js';
 import { resolveTarget } from './target.js';
 
-const USAGE = 'usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}]';
+const USAGE =
+  'usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}] [--metrics local|cloudwatch|emf|off]';
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; target?: string; help?: boolean };
+  let values: { port?: string; host?: string; target?: string; metrics?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string', default: '3000' },
         host: { type: 'string', default: '127.0.0.1' },
         target: { type: 'string' },
+        metrics: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -34,16 +38,33 @@ async function main(): Promise<void> {
     fail(`--port must be 0..65535, got "${values.port}"`);
 
   const target = await resolveTarget(values.target, process.env);
-  let handler: ReturnType<typeof createHandlers>['dispatch'];
+  let config: Config;
   try {
-    ({ dispatch: handler } = createHandlers(
-      loadConfig({ ...process.env, TARGET_URL_TEMPLATE: target.urlTemplate }),
-    ));
+    // Local runs never publish to the shell's AWS account unless asked to.
+    const metrics = values.metrics ?? process.env.METRICS_MODE ?? MetricsMode.local;
+    config = loadConfig({
+      ...process.env,
+      TARGET_URL_TEMPLATE: target.urlTemplate,
+      METRICS_MODE: metrics,
+    });
   } catch (error) {
     await target.close();
     fail((error as Error).message);
   }
-  const api = await startLocalApi({ handler, port, host: values.host });
+  const handler = withLocalRuns(createHandlers(config).dispatch, config);
+  let api: LocalApi;
+  try {
+    api = await startLocalApi({ handler, port, host: values.host });
+  } catch (error) {
+    await target.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    const why = code === 'EADDRINUSE' ? 'is in use' : 'needs privileges';
+    console.error(
+      `status-sweep: port ${port} on ${values.host} ${why}; choose another with --port N (0 picks a free one)`,
+    );
+    process.exit(1);
+  }
   console.error(`status-sweep listening on ${api.url}, sweeping ${target.description}`);
   console.error(
     `try: curl -X POST ${api.url}/sweeps -H 'content-type: application/json' -d '{"start":1,"end":100}'`,

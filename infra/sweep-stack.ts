@@ -18,6 +18,8 @@ export interface DistributedSweepProps {
   readonly maxConcurrency?: number;
   /** The most ids one distributed sweep covers. @default - 1,000,000 ids (at most 1,000 shards) */
   readonly maxIds?: number;
+  /** Shards that may fail for good before the execution fails. @default - 10 percent */
+  readonly toleratedFailurePercentage?: number;
   /** How long shard and merged results are kept in the results bucket. @default - 30 days */
   readonly resultsRetention?: Duration;
   /** The state machine's name (fixed: its ARN is formatted, not referenced). @default - `<stack name>-DistributedSweeps` */
@@ -88,6 +90,7 @@ export class SweepStack extends Stack {
       runsFunction: runs.function,
       resultsBucket: results.bucket,
       maxConcurrency: sweep.shardMaxConcurrency,
+      toleratedFailurePercentage: distributed.toleratedFailurePercentage,
     });
     const api = new SweepApi(this, 'Api', {
       ...props.api,
@@ -96,6 +99,7 @@ export class SweepStack extends Stack {
     });
     const schedules = new SweepSchedules(this, 'Schedules', {
       handler: sweep.function,
+      requests: sweep.requests,
       schedules: props.schedules ?? [],
       deadLetterQueue: sweep.deadLetterQueue,
     });

@@ -8,17 +8,22 @@ import { type MetricsReport, publishMetrics } from './metrics/publish.js';
 import { Trigger } from './options.js';
 import type { SweepResponse } from './response.js';
 import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
+import { compileExpectations, type ExpectRule } from './verdict/expectations.js';
+import { judge, type SweepVerdict } from './verdict/verdict.js';
 
-/** Who a sweep was for: its id and who started it. */
+/** Who a sweep was for: its id, who started it and what they expect of each id. */
 export interface SweepIdentity {
   readonly sweepId: string;
   readonly trigger: Trigger;
   readonly schedule?: string;
+  /** The request's or schedule's rules; the deployment's EXPECT when absent. */
+  readonly expect?: readonly ExpectRule[];
 }
 
 /**
  * The end of every sweep, single or distributed, in one place: the aggregate to the hooks, its
- * metrics published once within what is left, the response in the public contract, one log line.
+ * verdict against the expectations, its metrics published once within what is left, the response
+ * in the public contract, one log line.
  */
 export interface Concluder {
   /** A single sweep's end; `times` are its invocation's (the metrics publish fits within them). */
@@ -43,14 +48,19 @@ export interface Concluder {
 /** Built once at cold start with the config and hooks it closes over. */
 export function createConcluder(config: Config, hooks: SweepHooks = {}): Concluder {
   const log = hooks.log ?? writeLog;
+  const deployed = compileExpectations(config.expect);
   const conclude: Concluder['conclude'] = async (aggregate, who, times, requestId) => {
     hooks.onAggregate?.(aggregate);
-    const metrics = await publishMetrics(aggregate, {
+    const expectations = who.expect === undefined ? deployed : compileExpectations(who.expect);
+    const verdict = judge(aggregate, expectations, config.verdict);
+    const metrics = await publishMetrics(aggregate, verdict, {
       config,
       deadline: metricsDeadline(times),
       log,
+      // A schedule's sweeps also feed its per-schedule metrics; API sweeps never do.
+      schedule: who.trigger === Trigger.schedule ? who.schedule : undefined,
     });
-    const response = toResponse(aggregate, who, config.targetName, metrics);
+    const response = toResponse(aggregate, verdict, who, config.targetName, metrics);
     log(summaryLine(response, { requestId, schedule: who.schedule }));
     return response;
   };
@@ -58,7 +68,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     conclude,
     concludeRun: (run, shards, clock, invocation) =>
       conclude(
-        reduceShards(run.range, shards, clock),
+        reduceShards(run.range, shards, clock, run.shardSize),
         run,
         // The state machine invokes the reduce step: no API Gateway waits on it.
         endTimesFor(invocation, Trigger.invoke),
@@ -67,9 +77,10 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
   };
 }
 
-/** Pure: the response for an aggregate. */
+/** Pure: the response for an aggregate and its verdict. */
 export function toResponse(
   aggregate: SweepAggregate,
+  verdict: SweepVerdict,
   who: SweepIdentity,
   target: string,
   metrics: MetricsReport,
@@ -80,9 +91,15 @@ export function toResponse(
     target,
     range: { start: aggregate.range.start, end: aggregate.range.end },
     total: aggregate.total,
+    verdict: verdict.verdict,
+    expected: verdict.expected,
+    unexpected: verdict.unexpected,
+    unexpectedIds: verdict.unexpectedIds,
+    verdictReasons: verdict.verdictReasons,
     complete: aggregate.complete,
     statuses: aggregate.statuses,
     errors: aggregate.errors,
+    errorSamples: aggregate.errorSamples ?? {},
     notAttempted: aggregate.notAttempted,
     ids: aggregate.ids,
     latencyMs: latencySummary(aggregate),
@@ -90,6 +107,7 @@ export function toResponse(
     retries: aggregate.retries,
     durationMs: aggregate.endedAt - aggregate.startedAt,
     metrics,
+    ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
   };
 }
 
@@ -109,9 +127,13 @@ function summaryLine(
     target: response.target,
     range: response.range,
     total: response.total,
+    verdict: response.verdict,
+    expected: response.expected,
+    unexpected: response.unexpected,
     complete: response.complete,
     statuses: response.statuses,
     errors,
+    errorSamples: response.errorSamples,
     notAttempted: response.notAttempted,
     attempts: response.attempts,
     retries: response.retries,

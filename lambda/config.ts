@@ -1,7 +1,10 @@
 import * as v from 'valibot';
 import { ConfigError } from './errors.js';
+import { SWEEP_METHODS, type SweepMethod } from './sweep/index.js';
 import { ID_PLACEHOLDER } from './sweep/target.js';
 import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
+import { DEFAULT_EXPECT, type ExpectRule, ExpectRulesSchema } from './verdict/expectations.js';
+import type { VerdictThresholds } from './verdict/verdict.js';
 
 /*
  * Every default and limit of a deployment, written once: the function applies them to its
@@ -27,6 +30,12 @@ export const DEFAULT_MAX_DISTRIBUTED_IDS = 1_000_000;
 /** The function's memory and timeout when a deployment does not choose: infra/ and dev/ alike. */
 export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 120_000;
+/** A sweep fails when fewer attempted ids met their expectation (VERDICT_FAILED_BELOW_PERCENT). */
+export const DEFAULT_VERDICT_FAILED_BELOW_PERCENT = 95;
+/** The method every request uses (TARGET_METHOD). */
+export const DEFAULT_TARGET_METHOD: SweepMethod = 'GET';
+/** How long warm functions keep the headers secret before reading it again: a rotation's delay. */
+export const DEFAULT_TARGET_HEADERS_MAX_AGE_SECONDS = 300;
 
 /**
  * The most shards one distributed sweep may have: the Step Functions intrinsic States.ArrayRange,
@@ -60,6 +69,15 @@ export interface Config {
   readonly targetUrlTemplate: string;
   /** The `Target` metrics dimension. */
   readonly targetName: string;
+  /** GET or HEAD, for every request of every sweep. */
+  readonly targetMethod: SweepMethod;
+  /**
+   * The Secrets Manager secret (name or ARN) holding a JSON object of request headers, e.g. an
+   * API key; no headers beyond the engine's defaults when absent. Its value is never logged.
+   */
+  readonly targetHeadersSecret?: string;
+  /** Seconds a read of the headers secret is reused. */
+  readonly targetHeadersMaxAgeSeconds: number;
   /** The most ids one invocation sweeps. */
   readonly maxIds: number;
   /** The most requests in flight a caller may ask for. */
@@ -80,6 +98,10 @@ export interface Config {
   readonly maxDistributedIds: number;
   /** Where distributed results are kept (the runs function only). */
   readonly resultsBucket?: string;
+  /** What each id should answer unless a request or schedule says otherwise (EXPECT). */
+  readonly expect: readonly ExpectRule[];
+  /** When a sweep is failed or degraded (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
+  readonly verdict: VerdictThresholds;
 }
 
 const integer = (min: number, max: number) => {
@@ -94,6 +116,16 @@ const integer = (min: number, max: number) => {
     v.maxValue(max, message),
   );
 };
+const percentMessage = mustBe('a number from 0 to 100');
+const percentSetting = (fallback: number) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.trim(),
+    v.regex(/^\d+(\.\d+)?$/, percentMessage),
+    v.transform(Number),
+    v.number(),
+    v.maxValue(100, percentMessage),
+  );
 const intSetting = (fallback: number, min: number, max: number) =>
   v.pipe(v.optional(v.string(), String(fallback)), integer(min, max));
 
@@ -120,6 +152,20 @@ const EnvSchema = v.object({
       v.maxLength(255, mustBe('at most 255 characters (a CloudWatch dimension value)')),
     ),
   ),
+  TARGET_METHOD: v.optional(
+    v.picklist(SWEEP_METHODS, mustBe(SWEEP_METHODS.join(' or '))),
+    DEFAULT_TARGET_METHOD,
+  ),
+  TARGET_HEADERS_SECRET: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/,
+        mustBe('a Secrets Manager secret name or ARN'),
+      ),
+    ),
+  ),
+  TARGET_HEADERS_MAX_AGE_SECONDS: intSetting(DEFAULT_TARGET_HEADERS_MAX_AGE_SECONDS, 1, 86_400),
   MAX_IDS: intSetting(DEFAULT_MAX_IDS, 1, 1_000_000),
   MAX_CONCURRENCY: intSetting(DEFAULT_MAX_CONCURRENCY, 1, 1_000),
   METRICS_NAMESPACE: v.pipe(
@@ -159,6 +205,11 @@ const EnvSchema = v.object({
   RESULTS_BUCKET: v.optional(
     v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, mustBe('an S3 bucket name'))),
   ),
+  EXPECT: v.optional(
+    v.pipe(v.string(), v.parseJson(undefined, mustBe('JSON rules')), ExpectRulesSchema),
+  ),
+  VERDICT_FAILED_BELOW_PERCENT: percentSetting(DEFAULT_VERDICT_FAILED_BELOW_PERCENT),
+  VERDICT_MAX_P95_MS: v.optional(integer(1, 900_000)),
 });
 
 /** Reads and validates the configuration; throws ConfigError naming each bad setting. */
@@ -188,6 +239,9 @@ export function loadConfig(
   return {
     targetUrlTemplate: e.TARGET_URL_TEMPLATE,
     targetName: e.TARGET_NAME ?? defaultTargetName(e.TARGET_URL_TEMPLATE),
+    targetMethod: e.TARGET_METHOD,
+    targetHeadersSecret: e.TARGET_HEADERS_SECRET,
+    targetHeadersMaxAgeSeconds: e.TARGET_HEADERS_MAX_AGE_SECONDS,
     maxIds: e.MAX_IDS,
     maxConcurrency: e.MAX_CONCURRENCY,
     metricsNamespace: e.METRICS_NAMESPACE,
@@ -199,6 +253,11 @@ export function loadConfig(
     shardMaxConcurrency: e.SHARD_MAX_CONCURRENCY,
     maxDistributedIds,
     resultsBucket: e.RESULTS_BUCKET,
+    expect: e.EXPECT ?? DEFAULT_EXPECT,
+    verdict: {
+      failedBelowPercent: e.VERDICT_FAILED_BELOW_PERCENT,
+      ...(e.VERDICT_MAX_P95_MS !== undefined && { maxP95Ms: e.VERDICT_MAX_P95_MS }),
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { LogWriter } from './log.js';
-import type { SweepAggregate } from './sweep/aggregate.js';
+import type { EnginePool, SettledId, SweepAggregate } from './sweep/index.js';
 
 /**
  * What the process hosting the handler may hear of a sweep; the deployed function uses the
@@ -12,4 +12,10 @@ export interface SweepHooks {
   readonly onAggregate?: (aggregate: SweepAggregate) => void;
   /** Progress as ids settle (the local CLI draws a progress line with it). */
   readonly onProgress?: (settled: number, total: number) => void;
+  /** Each id as it settles (the local CLI's per-id file and slowest ids). */
+  readonly onSettle?: (settled: SettledId) => void;
+  /** Aborting it ends every sweep as its deadline would (the local CLI on Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** A connection pool of the host's for every sweep (the local executor gives each shard its own). */
+  readonly pool?: EnginePool;
 }

@@ -1,4 +1,5 @@
 import type { IdRange } from './sweep/range.js';
+import type { ExpectRule } from './verdict/expectations.js';
 
 /**
  * The words every floor above the engine shares: who started a sweep, and the options it runs
@@ -39,4 +40,6 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly range: IdRange;
   /** The schedule that sent it (schedules and direct invokes only). */
   readonly schedule?: string;
+  /** What each id should answer; the deployment's EXPECT when absent. */
+  readonly expect?: readonly ExpectRule[];
 }

@@ -1,8 +1,11 @@
 import type { MetricsReport } from './metrics/publish.js';
 import type { Trigger } from './options.js';
+import type { FailedShard } from './sweep/aggregate.js';
+import type { ErrorSamples } from './sweep/error-samples.js';
 import type { LatencySummary } from './sweep/histogram.js';
 import type { ErrorKind } from './sweep/outcome.js';
 import type { IdRange } from './sweep/range.js';
+import type { Verdict } from './verdict/verdict.js';
 
 /** The public contract: what an API caller gets as JSON and a schedule or invoke returns. */
 export interface SweepResponse {
@@ -12,10 +15,25 @@ export interface SweepResponse {
   readonly target: string;
   readonly range: IdRange;
   readonly total: number;
+  /** ok, degraded or failed: the rules are in README's contract section (verdict/verdict.ts). */
+  readonly verdict: Verdict;
+  /** Attempted ids whose outcome met their expectation (the request's, schedule's or EXPECT). */
+  readonly expected: number;
+  /** Attempted ids whose outcome did not; expected + unexpected = total − notAttempted. */
+  readonly unexpected: number;
+  /** The unexpected ids in compact form ("1-97,99"); "" when none. */
+  readonly unexpectedIds: string;
+  /** Why the verdict is not ok, one sentence per rule broken; empty when ok. */
+  readonly verdictReasons: readonly string[];
   readonly complete: boolean;
   readonly statuses: Readonly<Record<string, number>>;
   /** Every error kind, zero included. */
   readonly errors: Readonly<Record<ErrorKind, number>>;
+  /**
+   * Per error kind that ended ids, up to three distinct messages (`read ECONNRESET`); never a
+   * stack, a URL or a header value. Empty when no id ended in an error.
+   */
+  readonly errorSamples: ErrorSamples;
   readonly notAttempted: number;
   readonly ids: Readonly<Record<string, string>>;
   /** Of the ids that ended with an HTTP status; null when none did. */
@@ -24,4 +42,6 @@ export interface SweepResponse {
   readonly retries: number;
   readonly durationMs: number;
   readonly metrics: MetricsReport;
+  /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
+  readonly failedShards?: readonly FailedShard[];
 }

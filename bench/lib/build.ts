@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { BUILD_DIR } from './procs.js';
 
-export const WORKERS = ['upstream', 'cluster-upstream', 'client', 'scale', 'cold'] as const;
+export const WORKERS = [
+  'upstream',
+  'cluster-upstream',
+  'client',
+  'scale',
+  'cold',
+  'merge',
+] as const;
 
 /**
  * Bundles the workers to plain ESM for node, so that what is measured runs without tsx's loader.

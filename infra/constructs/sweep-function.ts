@@ -3,6 +3,7 @@ import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -14,12 +15,17 @@ import {
   DEFAULT_METRICS_STORAGE_RESOLUTION,
   DEFAULT_RESPONSE_MARGIN_MS,
   DEFAULT_SHARD_MAX_CONCURRENCY,
+  DEFAULT_TARGET_METHOD,
   DEFAULT_TARGET_URL_TEMPLATE,
+  DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
   defaultMaxDistributedIds,
   defaultTargetName,
   loadConfig,
   MetricsMode,
 } from '../../lambda/config.js';
+import { type RequestParser, requestParser } from '../../lambda/request.js';
+import type { SweepMethod } from '../../lambda/sweep/index.js';
+import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 import { SweepMetrics } from './sweep-metrics.js';
@@ -32,6 +38,16 @@ export interface SweepFunctionProps {
   readonly targetUrlTemplate?: string;
   /** The `Target` metrics dimension. @default - the host of `targetUrlTemplate` */
   readonly targetName?: string;
+  /** The method of every request. @default - GET */
+  readonly targetMethod?: SweepMethod;
+  /**
+   * A secret holding a JSON object of request headers (an API key, say), sent with every
+   * request; by name, complete ARN, or the secret itself. The function may read this secret only.
+   * @default - no headers beyond user-agent and accept
+   */
+  readonly targetHeadersSecret?: ISecret | string;
+  /** How long warm functions reuse a read of the headers secret. @default - 5 minutes */
+  readonly targetHeadersMaxAge?: Duration;
   /** The most ids one invocation sweeps. @default - 10,000 ids */
   readonly maxIds?: number;
   /** The most concurrent requests a caller may ask for. @default - 256 requests */
@@ -70,6 +86,15 @@ export interface SweepFunctionProps {
    * @default - 1,000,000 ids, or 1,000 shards (the States.ArrayRange limit) if that is fewer
    */
   readonly maxDistributedIds?: number;
+  /**
+   * What each id should answer (EXPECT), unless a request or schedule brings its own rules.
+   * @default - a final 2xx or 3xx for every id
+   */
+  readonly expect?: readonly ExpectRule[];
+  /** A sweep fails below this percentage of attempted ids meeting their expectation. @default - 95 % */
+  readonly verdictFailedBelowPercent?: number;
+  /** A sweep is degraded above this p95 latency. @default - no latency bound */
+  readonly verdictMaxP95?: Duration;
 }
 
 /**
@@ -86,6 +111,8 @@ export class SweepFunction extends Construct {
   readonly metrics: SweepMetrics;
   /** The environment the function runs with (validated at synth like at cold start). */
   readonly environment: Readonly<Record<string, string>>;
+  /** The function's own request parser, built from that environment: schedules are checked by it. */
+  readonly requests: RequestParser;
   /** Shards running at once: the Distributed Map must use the same number. */
   readonly shardMaxConcurrency: number;
   /** The function's timeout: one shard never runs longer. */
@@ -98,9 +125,17 @@ export class SweepFunction extends Construct {
     const shardSize = props.shardSize ?? maxIds;
     this.shardMaxConcurrency = props.shardMaxConcurrency ?? DEFAULT_SHARD_MAX_CONCURRENCY;
     this.timeout = props.timeout ?? Duration.millis(DEFAULT_FUNCTION_TIMEOUT_MS);
+    const headersSecret = this.targetHeadersSecret(props.targetHeadersSecret);
     this.environment = {
       TARGET_URL_TEMPLATE: targetUrlTemplate,
       TARGET_NAME: props.targetName ?? defaultTargetName(targetUrlTemplate),
+      TARGET_METHOD: props.targetMethod ?? DEFAULT_TARGET_METHOD,
+      ...(headersSecret && {
+        TARGET_HEADERS_SECRET: headersSecret.secretFullArn ?? headersSecret.secretName,
+      }),
+      ...(props.targetHeadersMaxAge && {
+        TARGET_HEADERS_MAX_AGE_SECONDS: String(props.targetHeadersMaxAge.toSeconds()),
+      }),
       MAX_IDS: String(maxIds),
       MAX_CONCURRENCY: String(props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
       METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
@@ -116,6 +151,13 @@ export class SweepFunction extends Construct {
       SHARD_SIZE: String(shardSize),
       SHARD_MAX_CONCURRENCY: String(this.shardMaxConcurrency),
       MAX_DISTRIBUTED_IDS: String(props.maxDistributedIds ?? defaultMaxDistributedIds(shardSize)),
+      ...(props.expect && { EXPECT: JSON.stringify(props.expect) }),
+      VERDICT_FAILED_BELOW_PERCENT: String(
+        props.verdictFailedBelowPercent ?? DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
+      ),
+      ...(props.verdictMaxP95 && {
+        VERDICT_MAX_P95_MS: String(props.verdictMaxP95.toMilliseconds()),
+      }),
     };
     // The function's own validation, run at synth: a bad setting fails here, not at cold start.
     // Deploy-time values (the formatted state machine ARN) are left to the function.
@@ -125,6 +167,8 @@ export class SweepFunction extends Construct {
       ),
     );
     this.metrics = new SweepMetrics(config.metricsNamespace, config.targetName);
+    // The ARN is a token at synth: the state machine's presence says whether runs are possible.
+    this.requests = requestParser(config, { distributed: props.stateMachine !== undefined });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -151,12 +195,21 @@ export class SweepFunction extends Construct {
     this.function = fn;
     this.role = role;
     this.grantPutSweepMetrics(fn);
+    headersSecret?.grantRead(fn);
     props.stateMachine?.grantStartExecution(fn);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'PutMetricData and the X-Ray trace APIs take no resource ARN; PutMetricData is limited by a cloudwatch:namespace condition.',
     });
+  }
+
+  /** The headers secret as a construct: a complete ARN or a name (its ARN ends in 6 random characters). */
+  private targetHeadersSecret(secret: ISecret | string | undefined): ISecret | undefined {
+    if (typeof secret !== 'string') return secret;
+    return secret.startsWith('arn:')
+      ? Secret.fromSecretCompleteArn(this, 'TargetHeadersSecret', secret)
+      : Secret.fromSecretNameV2(this, 'TargetHeadersSecret', secret);
   }
 
   /** Lets `grantee` call PutMetricData, for this function's namespace only. */

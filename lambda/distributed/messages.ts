@@ -3,6 +3,7 @@ import { InvalidEventError } from '../errors.js';
 import { type SweepRequestOptions, Trigger } from '../options.js';
 import type { IdRange } from '../sweep/range.js';
 import { describeProblems, problemsOf } from '../validation.js';
+import { type ExpectRule, ExpectRulesSchema } from '../verdict/expectations.js';
 
 /**
  * What the sweep function, the state machine (infra/) and the runs function say to each other.
@@ -15,6 +16,10 @@ export interface RunRecord {
   readonly trigger: Trigger;
   readonly schedule?: string;
   readonly range: IdRange;
+  /** Ids per shard, as planned: the reduce names failed shards by it. */
+  readonly shardSize?: number;
+  /** The request's expectations, for the reduce step's verdict; EXPECT when absent. */
+  readonly expect?: readonly ExpectRule[];
 }
 
 /** The execution input: the Plan state lists shard starts with States.ArrayRange from it. */
@@ -36,6 +41,8 @@ export interface RunAccepted {
   readonly status: 'RUNNING';
   readonly shards: number;
   readonly shardSize: number;
+  /** How long the run should take if the target answers in ASSUMED_LATENCY_MS. */
+  readonly expectedDurationMs: number;
   /** Path on the API that reports progress and, when done, the merged result. */
   readonly statusUrl: string;
 }
@@ -69,6 +76,8 @@ const ReduceEventSchema = v.strictObject({
     trigger: v.picklist(Object.values(Trigger)),
     schedule: v.optional(v.string()),
     range: RangeSchema,
+    shardSize: v.optional(count(1)),
+    expect: v.optional(ExpectRulesSchema),
   }),
   /** $$.Execution.StartTime: ISO 8601. */
   startedAt: v.pipe(v.string(), v.isoTimestamp()),

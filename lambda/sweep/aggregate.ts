@@ -1,3 +1,4 @@
+import { ErrorSampler, type ErrorSamples, mergeErrorSamples } from './error-samples.js';
 import { type HistogramSnapshot, LatencyHistogram, type LatencySummary } from './histogram.js';
 import {
   ERROR_KINDS,
@@ -7,7 +8,8 @@ import {
   outcomeCode,
   outcomeKey,
 } from './outcome.js';
-import { formatSpans, type IdRange, rangeSize, SpanBuilder, unionSpans } from './range.js';
+import { formatSpans, type IdRange, rangeSize, SpanBuilder } from './range.js';
+import { SpanJoin } from './span-join.js';
 
 /**
  * The verdict on a range: what the engine returns and what shards merge. Everything in it is
@@ -40,6 +42,19 @@ export interface SweepAggregate {
   /** Epoch milliseconds. */
   readonly startedAt: number;
   readonly endedAt: number;
+  /**
+   * Error kind → up to MAX_SAMPLES_PER_KIND distinct messages of the failures that ended ids.
+   * Absent only in aggregates written before it existed.
+   */
+  readonly errorSamples?: ErrorSamples;
+  /** Distributed sweeps only: the shards that never reported (their ids are not attempted). */
+  readonly failedShards?: readonly FailedShard[];
+}
+
+/** A part of a range whose sweep failed for good: its ids are counted as not attempted. */
+export interface FailedShard {
+  readonly range: IdRange;
+  readonly ids: number;
 }
 
 /**
@@ -50,15 +65,18 @@ export class Tally {
   readonly range: IdRange;
   readonly #codes: Uint16Array;
   readonly latency = new LatencyHistogram();
+  readonly errorSamples: ErrorSampler;
   attempts = 0;
   retries = 0;
   resends = 0;
   throttlePauses = 0;
   #settled = 0;
 
-  constructor(range: IdRange) {
+  /** `secrets`: the sweep's header values, kept out of the error samples. */
+  constructor(range: IdRange, secrets: readonly string[] = []) {
     this.range = range;
     this.#codes = new Uint16Array(rangeSize(range));
+    this.errorSamples = new ErrorSampler(secrets);
   }
 
   get settled(): number {
@@ -69,13 +87,16 @@ export class Tally {
     return this.#codes.length;
   }
 
-  /** Records an id's final outcome; latencyMs is for outcomes with a status. */
-  settle(id: number, outcome: Outcome, latencyMs?: number): void {
+  /** Records an id's final outcome; latencyMs is for a status, message for an error. */
+  settle(id: number, outcome: Outcome, latencyMs?: number, message?: string): void {
     const slot = id - this.range.start;
     if (this.#codes[slot] !== NOT_ATTEMPTED_CODE) throw new Error(`id ${id} settled twice`);
     this.#codes[slot] = outcomeCode(outcome);
     this.#settled++;
     if (outcome.kind === 'status' && latencyMs !== undefined) this.latency.record(latencyMs);
+    if (outcome.kind === 'error' && message !== undefined) {
+      this.errorSamples.record(outcome.error, message);
+    }
   }
 
   /** [code, first id, last id] for each run of equal outcomes, ascending. */
@@ -131,41 +152,64 @@ export function summarize(tally: Tally, clock: SweepClock): SweepAggregate {
     retries: tally.retries,
     resends: tally.resends,
     throttlePauses: tally.throttlePauses,
+    errorSamples: tally.errorSamples.toJSON(),
     startedAt: clock.startedAt,
     endedAt: clock.endedAt,
   };
 }
 
 /**
- * The aggregate of the union of two adjacent ranges, exactly as one sweep of the union would
- * report it (clock fields aside). Throws when the ranges are not adjacent.
+ * The aggregate of the union of adjacent ranges, exactly as one sweep of the union would report
+ * it (clock fields aside), in any order. Linear in the size of the parts: they are sorted by
+ * start and their ids joined end to end (SpanJoin). Throws when the ranges are not adjacent.
  */
-export function mergeAggregates(a: SweepAggregate, b: SweepAggregate): SweepAggregate {
-  const [lo, hi] = a.range.start <= b.range.start ? [a, b] : [b, a];
-  if (lo.range.end + 1 !== hi.range.start) {
-    throw new RangeError(
-      `only adjacent ranges merge: ${lo.range.start}-${lo.range.end} and ${hi.range.start}-${hi.range.end}`,
-    );
+export function mergeAggregates(...parts: readonly SweepAggregate[]): SweepAggregate {
+  const sorted = [...parts].sort((a, b) => a.range.start - b.range.start);
+  const [first, ...rest] = sorted;
+  if (!first) throw new RangeError('merging needs at least one aggregate');
+  let end = first.range.end;
+  for (const part of rest) {
+    if (part.range.start !== end + 1) {
+      throw new RangeError(
+        `only adjacent ranges merge: ${part.range.start}-${part.range.end} after one ending at ${end}`,
+      );
+    }
+    end = part.range.end;
   }
-  const ids: Record<string, string> = { ...lo.ids };
-  for (const [key, form] of Object.entries(hi.ids)) {
-    ids[key] = ids[key] === undefined ? form : unionSpans(ids[key], form);
+  const joins = new Map<string, SpanJoin>();
+  const latency = LatencyHistogram.fromJSON(first.latency);
+  let statuses: Record<string, number> = {};
+  let errors: Record<string, number> = {};
+  const failedShards: FailedShard[] = [];
+  for (const part of sorted) {
+    for (const [key, form] of Object.entries(part.ids)) {
+      const join = joins.get(key) ?? new SpanJoin();
+      joins.set(key, join);
+      join.append(form);
+    }
+    if (part !== first) latency.merge(part.latency);
+    statuses = addCounts(statuses, part.statuses);
+    errors = addCounts(errors, part.errors);
+    if (part.failedShards) failedShards.push(...part.failedShards);
   }
+  const sum = (pick: (a: SweepAggregate) => number) => sorted.reduce((n, a) => n + pick(a), 0);
   return {
-    range: { start: lo.range.start, end: hi.range.end },
-    total: lo.total + hi.total,
-    complete: lo.complete && hi.complete,
-    statuses: sortedKeys(addCounts(lo.statuses, hi.statuses)),
-    errors: addCounts(lo.errors, hi.errors) as Record<ErrorKind, number>,
-    notAttempted: lo.notAttempted + hi.notAttempted,
-    ids: sortedKeys(ids),
-    latency: LatencyHistogram.fromJSON(lo.latency).merge(hi.latency).toJSON(),
-    attempts: lo.attempts + hi.attempts,
-    retries: lo.retries + hi.retries,
-    resends: lo.resends + hi.resends,
-    throttlePauses: lo.throttlePauses + hi.throttlePauses,
-    startedAt: Math.min(lo.startedAt, hi.startedAt),
-    endedAt: Math.max(lo.endedAt, hi.endedAt),
+    range: { start: first.range.start, end },
+    total: sum((a) => a.total),
+    complete: sorted.every((a) => a.complete),
+    statuses: sortedKeys(statuses),
+    errors: errors as Record<ErrorKind, number>,
+    notAttempted: sum((a) => a.notAttempted),
+    ids: sortedKeys(Object.fromEntries([...joins].map(([key, join]) => [key, join.toString()]))),
+    latency: latency.toJSON(),
+    attempts: sum((a) => a.attempts),
+    retries: sum((a) => a.retries),
+    resends: sum((a) => a.resends),
+    throttlePauses: sum((a) => a.throttlePauses),
+    errorSamples: mergeErrorSamples(sorted.map((a) => a.errorSamples)),
+    startedAt: Math.min(...sorted.map((a) => a.startedAt)),
+    endedAt: Math.max(...sorted.map((a) => a.endedAt)),
+    ...(sorted.some((a) => a.failedShards) && { failedShards }),
   };
 }
 

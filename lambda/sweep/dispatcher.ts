@@ -39,7 +39,17 @@ export function poolFor(origin: string, connections: number): EnginePool {
     return cached.pool;
   }
   if (cached) void cached.pool.close().catch(() => undefined);
-  const pool = createPool(origin, {
+  const pool = newPool(origin, connections);
+  pools.set(origin, { pool, connections });
+  return pool;
+}
+
+/**
+ * A pool of the caller's own, not cached: the caller closes it. The local executor gives each
+ * shard one, as separate invocations would each have theirs.
+ */
+export function newPool(origin: string, connections: number): EnginePool {
+  return createPool(origin, {
     connections,
     pipelining: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
@@ -47,8 +57,6 @@ export function poolFor(origin: string, connections: number): EnginePool {
     bodyTimeout: TRANSPORT_TIMEOUT_CAP_MS,
     ...(testTls && { tls: testTls }),
   });
-  pools.set(origin, { pool, connections });
-  return pool;
 }
 
 /**

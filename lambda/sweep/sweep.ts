@@ -9,7 +9,8 @@ import {
   SWEEP_METHODS,
   type SweepMethod,
 } from './fetcher.js';
-import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import { type Outcome, RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import type { EnginePool } from './pool.js';
 import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
 import { backoffMs, retryAfterMs } from './retry.js';
@@ -41,8 +42,21 @@ export interface SweepOptions {
   readonly deadline?: number;
   /** Aborting it ends the sweep like the deadline does. */
   readonly signal?: AbortSignal;
+  /** A pool of the caller's (see newPool) instead of the process's one per origin. */
+  readonly pool?: EnginePool;
   /** Called as ids settle, at most every PROGRESS_INTERVAL_MS, and once at the end. */
   readonly onProgress?: (settled: number, total: number) => void;
+  /** Called once per settled id with its final outcome (the local CLI's per-id file). */
+  readonly onSettle?: (settled: SettledId) => void;
+}
+
+/** One id's end: its final outcome, that attempt's latency (if it got a status) and attempts. */
+export interface SettledId {
+  readonly id: number;
+  readonly outcome: Outcome;
+  readonly latencyMs: number | undefined;
+  /** Attempts counted in `attempts` (a keep-alive re-send is not one). */
+  readonly attempts: number;
 }
 
 export const PROGRESS_INTERVAL_MS = 250;
@@ -63,11 +77,11 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       : clockStart + (options.deadline - startedAt);
 
   const target = urlTemplateParts(options.urlTemplate);
-  const pool = poolFor(target.origin, options.concurrency);
+  const pool = options.pool ?? poolFor(target.origin, options.concurrency);
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const throttle = new Throttle(options.concurrency);
-  const tally = new Tally(range);
+  const tally = new Tally(range, Object.values(options.headers ?? {}));
   const inflight = new Set<Abortable>();
   const stop = new AbortController();
   let typicalLatencyMs = 0;
@@ -120,6 +134,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     const path = target.pathFor(id);
     let last: AttemptResult | undefined;
     let resent = false;
+    let attempts = 0;
     for (let attemptNo = 1; ; attemptNo++) {
       let result = await send(path);
       // The keep-alive race: once per id, sent again on a fresh connection, not a retry.
@@ -131,6 +146,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       if (!result) break;
       if (attemptNo > 1) tally.retries++;
       last = result;
+      attempts = attemptNo;
       if (attemptNo > retries || !isRetryable(last)) break;
       const waitMs = retryAfterMs(last.retryAfter) ?? backoffMs(attemptNo);
       if (tooLateToLaunch(waitMs)) break;
@@ -140,7 +156,9 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
         break;
       }
     }
-    if (last) tally.settle(id, last.outcome, last.latencyMs);
+    if (!last) return;
+    tally.settle(id, last.outcome, last.latencyMs, last.message);
+    options.onSettle?.({ id, outcome: last.outcome, latencyMs: last.latencyMs, attempts });
   };
 
   let nextId = range.start;

@@ -13,6 +13,11 @@ import {
 } from '../support/cloudwatch-endpoint.js';
 import { postSweeps, scheduleEvent } from '../support/events.js';
 import { type FaultUpstream, startFaultUpstream } from '../support/fault-upstream.js';
+import {
+  GET_SECRET_VALUE_TARGET,
+  type SecretsManagerEndpoint,
+  startSecretsManagerEndpoint,
+} from '../support/secrets-manager-endpoint.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -148,7 +153,7 @@ describe('the function asset as cdk synth writes it', () => {
   });
 
   /** Invokes the asset in a fresh Node process with the synthesized environment. */
-  async function invoke(event: unknown): Promise<Outcome> {
+  async function invoke(event: unknown, extraEnv: Record<string, string> = {}): Promise<Outcome> {
     const eventPath = join(outdir, 'event.json');
     const resultPath = join(outdir, 'result.json');
     await writeFile(eventPath, JSON.stringify(event));
@@ -163,6 +168,7 @@ describe('the function asset as cdk synth writes it', () => {
         AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
         AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
         AWS_LAMBDA_FUNCTION_NAME: 'status-sweep',
+        ...extraEnv,
       },
     });
     return JSON.parse(await readFile(resultPath, 'utf8')) as Outcome;
@@ -251,6 +257,27 @@ describe('the function asset as cdk synth writes it', () => {
       complete: true,
     });
     expect(upstream.attempts(LAST_EXISTING_ID)).toBe(1);
+  });
+
+  it('reads the request headers secret with the Secrets Manager client bundled inside', async () => {
+    let secrets: SecretsManagerEndpoint | undefined;
+    try {
+      secrets = await startSecretsManagerEndpoint();
+      secrets.put('sweep/headers', '{"X-Api-Key":"k-artifact"}');
+
+      const outcome = await invoke(scheduleEvent(synthesized.scheduleInput), {
+        TARGET_HEADERS_SECRET: 'sweep/headers',
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      });
+
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.result).toMatchObject({ total: 20, statuses: { '200': 15, '404': 5 } });
+      expect(secrets.requests).toEqual([
+        expect.objectContaining({ target: GET_SECRET_VALUE_TARGET, secretId: 'sweep/headers' }),
+      ]);
+    } finally {
+      await secrets?.close();
+    }
   });
 
   it('fails a scheduled invocation with bad input, visibly, so it reaches the dead-letter queue', async () => {

@@ -54,9 +54,49 @@ describe('the sweep function', () => {
           SHARD_SIZE: '10000',
           SHARD_MAX_CONCURRENCY: '10',
           MAX_DISTRIBUTED_IDS: '1000000',
+          VERDICT_FAILED_BELOW_PERCENT: '95',
         },
       },
     });
+    const variables = (
+      lambdaFunction(template, 'Function').properties as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+    // No EXPECT: the function's default (2xx or 3xx); no latency bound.
+    expect(Object.keys(variables)).not.toContain('EXPECT');
+    expect(Object.keys(variables)).not.toContain('VERDICT_MAX_P95_MS');
+  });
+
+  it('passes the expectations and verdict thresholds to the environment', () => {
+    const rules = [
+      { ids: '1-1025', statuses: ['2xx'] },
+      { ids: '1026-', statuses: [404] },
+    ];
+
+    const custom = synthTemplate({
+      function: {
+        expect: rules,
+        verdictFailedBelowPercent: 99,
+        verdictMaxP95: Duration.seconds(2),
+      },
+    });
+
+    expect(lambdaFunction(custom, 'Function').properties).toMatchObject({
+      Environment: {
+        Variables: {
+          EXPECT: JSON.stringify(rules),
+          VERDICT_FAILED_BELOW_PERCENT: '99',
+          VERDICT_MAX_P95_MS: '2000',
+        },
+      },
+    });
+  });
+
+  it('refuses at synth expectations the function would refuse at cold start, naming the field', () => {
+    expect(() =>
+      synthTemplate({ function: { expect: [{ ids: '9-1', statuses: [200] }] } }),
+    ).toThrow(/EXPECT\.0\.ids must be ascending ids in compact form/);
   });
 
   it('passes the distributed settings through: shard size, shard concurrency, largest range', () => {
@@ -205,5 +245,63 @@ describe('the function role', () => {
       },
       ManagedPolicyArns: Match.absent(),
     });
+  });
+});
+
+describe('the request shape fixed at deploy time', () => {
+  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sweep/headers-AbCdEf';
+  /** The sweep function's environment and its role's statements. */
+  const deployed = (props: Parameters<typeof synthTemplate>[0]) => {
+    const template = synthTemplate(props);
+    const fn = lambdaFunction(template, 'Function').properties as {
+      Role: { 'Fn::GetAtt': [string, string] };
+      Environment: { Variables: Record<string, unknown> };
+    };
+    return {
+      env: fn.Environment.Variables,
+      statements: roleStatements(template, fn.Role['Fn::GetAtt'][0]),
+    };
+  };
+  const secretsStatements = (statements: PolicyStatement[]) =>
+    statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+
+  it('sends GET with no headers secret, and grants no secret, by default', () => {
+    const { env, statements } = deployed({});
+
+    expect(env.TARGET_METHOD).toBe('GET');
+    expect(env).not.toHaveProperty('TARGET_HEADERS_SECRET');
+    expect(secretsStatements(statements)).toEqual([]);
+  });
+
+  it('reads the headers secret named by a complete ARN, and that secret only', () => {
+    const { env, statements } = deployed({
+      function: {
+        targetHeadersSecret: ARN,
+        targetMethod: 'HEAD',
+        targetHeadersMaxAge: Duration.minutes(1),
+      },
+    });
+
+    expect(env).toMatchObject({
+      TARGET_METHOD: 'HEAD',
+      TARGET_HEADERS_SECRET: ARN,
+      TARGET_HEADERS_MAX_AGE_SECONDS: '60',
+    });
+    expect(secretsStatements(statements)).toEqual([
+      {
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Effect: 'Allow',
+        Resource: ARN,
+      },
+    ]);
+  });
+
+  it('reads a secret given by name through the ARN of that name and any version suffix', () => {
+    const { env, statements } = deployed({ function: { targetHeadersSecret: 'sweep/headers' } });
+
+    expect(env.TARGET_HEADERS_SECRET).toBe('sweep/headers');
+    const [statement, ...others] = secretsStatements(statements);
+    expect(others).toEqual([]);
+    expect(JSON.stringify(statement?.Resource)).toMatch(/:secret:sweep\/headers-\?\?\?\?\?\?"/);
   });
 });

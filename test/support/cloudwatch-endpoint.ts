@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { listenOnLoopback } from './loopback-server.js';
 
 /**
  * A loopback CloudWatch that speaks the wire protocol of the current SDK: AWS JSON 1.0 over
@@ -20,6 +19,8 @@ export const EndpointBehaviour = {
   hang: 'hang',
   /** Reads and records the request, then resets the connection instead of answering. */
   reset: 'reset',
+  /** 413 with a plain-text body, as CloudWatch's front end answers a request over its size limit. */
+  tooLarge: 'tooLarge',
 } as const;
 export type EndpointBehaviour = (typeof EndpointBehaviour)[keyof typeof EndpointBehaviour];
 
@@ -65,11 +66,9 @@ export async function startCloudWatchEndpoint(): Promise<CloudWatchEndpoint> {
       respond(res, 400, { __type: 'SerializationException', message: String(error) });
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     get behaviour() {
       return state.behaviour;
@@ -77,11 +76,7 @@ export async function startCloudWatchEndpoint(): Promise<CloudWatchEndpoint> {
     set behaviour(b: EndpointBehaviour) {
       state.behaviour = b;
     },
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
+    close,
   };
 }
 
@@ -136,6 +131,10 @@ async function handle(
       return; // close() destroys the socket
     case EndpointBehaviour.reset:
       req.socket.resetAndDestroy();
+      return;
+    case EndpointBehaviour.tooLarge:
+      res.writeHead(413, { 'content-type': 'text/plain' });
+      res.end('Request Entity Too Large');
       return;
   }
 }
