@@ -59,8 +59,11 @@ export async function startUp(ctx: BenchContext): Promise<Section> {
       stdio: 'ignore',
       cwd: ROOT,
     });
-    const at = await arrived;
-    await once(child, 'exit');
+    const exited = once(child, 'exit').then(([code]) => {
+      throw new Error(`${command.args[0]} exited (${code}) before any request`);
+    });
+    const at = await Promise.race([arrived, exited]);
+    await exited.catch(() => undefined);
     return at - started;
   };
   const bare = async (): Promise<number> => {
@@ -90,9 +93,11 @@ export async function startUp(ctx: BenchContext): Promise<Section> {
     body: [
       'Wall time from spawn to the first request arriving at a loopback server, against spawn to',
       `exit of \`node -e 0\`, both on Node ${process.version} without tsx; medians of ${reps} interleaved rounds.`,
-      cli
-        ? ''
-        : 'The prebuilt CLI bundle has not landed on this branch yet, so the deployed bundle stands in.',
+      ...(cli
+        ? []
+        : [
+            'The prebuilt CLI bundle has not landed on this branch yet, so the deployed bundle stands in.',
+          ]),
       '',
       table(
         ['process', 'spawn → first request (or exit)'],
