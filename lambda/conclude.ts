@@ -1,10 +1,19 @@
+import type { Changes } from './baseline/baseline.js';
+import { defaultUnexpected } from './baseline/expected.js';
+import { type BaselineReport, createBaselines } from './baseline/keep.js';
+import { lazyS3Store } from './baseline/store.js';
 import type { Config } from './config.js';
 import { type EndTimes, endTimesFor, type Invocation, metricsDeadline } from './deadline.js';
 import type { RunRecord } from './distributed/messages.js';
 import { reduceShards } from './distributed/reduce.js';
 import type { SweepHooks } from './hooks.js';
 import { type LogLine, writeLog } from './log.js';
-import { type MetricsReport, publishMetrics } from './metrics/publish.js';
+import {
+  EMF_RESERVE_MS,
+  type MetricsReport,
+  MIN_SEND_BUDGET_MS,
+  publishMetrics,
+} from './metrics/publish.js';
 import { Trigger } from './options.js';
 import type { SweepResponse } from './response.js';
 import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
@@ -14,6 +23,8 @@ export interface SweepIdentity {
   readonly sweepId: string;
   readonly trigger: Trigger;
   readonly schedule?: string;
+  /** A schedule whose baseline the sweep is compared with, read-only. */
+  readonly compareWith?: string;
 }
 
 /**
@@ -43,15 +54,31 @@ export interface Concluder {
 /** Built once at cold start with the config and hooks it closes over. */
 export function createConcluder(config: Config, hooks: SweepHooks = {}): Concluder {
   const log = hooks.log ?? writeLog;
+  const store =
+    hooks.baselines ??
+    (config.resultsBucket === undefined ? undefined : lazyS3Store(config.resultsBucket));
+  const baselines = createBaselines(store, defaultUnexpected, log);
   const conclude: Concluder['conclude'] = async (aggregate, who, times, requestId) => {
     hooks.onAggregate?.(aggregate);
+    const deadline = metricsDeadline(times);
+    // The read leaves the metrics publish its minimum; a schedule compares with its own baseline.
+    const comparison = await baselines.compare(
+      aggregate,
+      who.schedule ?? who.compareWith,
+      deadline - MIN_SEND_BUDGET_MS - EMF_RESERVE_MS,
+    );
     const metrics = await publishMetrics(aggregate, {
       config,
-      deadline: metricsDeadline(times),
+      deadline,
       log,
+      changes: comparison.changes,
     });
-    const response = toResponse(aggregate, who, config.targetName, metrics);
-    log(summaryLine(response, { requestId, schedule: who.schedule }));
+    const response = toResponse(aggregate, who, config.targetName, metrics, comparison.changes);
+    const baseline =
+      who.schedule === undefined
+        ? comparison.report
+        : await baselines.keep(who.schedule, response, comparison, deadline);
+    log(summaryLine(response, { requestId, schedule: who.schedule, baseline }));
     return response;
   };
   return {
@@ -73,6 +100,7 @@ export function toResponse(
   who: SweepIdentity,
   target: string,
   metrics: MetricsReport,
+  changes: Changes | null = null,
 ): SweepResponse {
   return {
     sweepId: who.sweepId,
@@ -89,14 +117,20 @@ export function toResponse(
     attempts: aggregate.attempts,
     retries: aggregate.retries,
     durationMs: aggregate.endedAt - aggregate.startedAt,
+    endedAt: new Date(aggregate.endedAt).toISOString(),
     metrics,
+    changes,
   };
 }
 
 /** The one log line per sweep: counts and timing, never a line per id. */
 function summaryLine(
   response: SweepResponse,
-  context: { readonly requestId?: string; readonly schedule?: string },
+  context: {
+    readonly requestId?: string;
+    readonly schedule?: string;
+    readonly baseline?: BaselineReport;
+  },
 ): LogLine {
   const errors = Object.fromEntries(Object.entries(response.errors).filter(([, n]) => n > 0));
   return {
@@ -119,5 +153,27 @@ function summaryLine(
     p99Ms: response.latencyMs?.p99 ?? null,
     durationMs: response.durationMs,
     metrics: response.metrics.status,
+    ...(context.baseline && { baseline: context.baseline }),
+    ...(response.changes && { changes: changesFields(response.changes) }),
+  };
+}
+
+/** The longest compact form a log line carries per category; longer ones end in "…". */
+const LOGGED_IDS_CHARS = 1_000;
+
+/** The changes as the summary line names them: counts and (bounded) ranges. */
+function changesFields(changes: Changes): Record<string, unknown> {
+  const ids = (form: string) =>
+    form.length > LOGGED_IDS_CHARS ? `${form.slice(0, LOGGED_IDS_CHARS)}…` : form;
+  const set = ({ count, ids: form }: { count: number; ids: string }) => ({ count, ids: ids(form) });
+  return {
+    baselineSweepId: changes.baseline.sweepId,
+    newlyUnexpected: set(changes.newlyUnexpected),
+    recovered: set(changes.recovered),
+    stillUnexpected: changes.stillUnexpected.count,
+    new: changes.new.count,
+    transitions: Object.fromEntries(
+      Object.entries(changes.transitions).map(([key, form]) => [key, ids(form)]),
+    ),
   };
 }

@@ -78,9 +78,14 @@ export interface Config {
   readonly shardMaxConcurrency: number;
   /** The most ids one distributed sweep covers. */
   readonly maxDistributedIds: number;
-  /** Where distributed results are kept (the runs function only). */
+  /** Where distributed results and schedules' baselines are kept. */
   readonly resultsBucket?: string;
+  /** The schedules deployed with the function: the names `compareWith` may take. */
+  readonly scheduleNames: readonly string[];
 }
+
+/** Schedule names as EventBridge Scheduler allows them. */
+export const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
 
 const integer = (min: number, max: number) => {
   const message = mustBe(`an integer from ${min} to ${max}`);
@@ -159,6 +164,14 @@ const EnvSchema = v.object({
   RESULTS_BUCKET: v.optional(
     v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, mustBe('an S3 bucket name'))),
   ),
+  SCHEDULE_NAMES: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((s) => s.split(',').filter((name) => name !== '')),
+    v.check(
+      (names) => names.every((name) => SCHEDULE_NAME.test(name)),
+      mustBe('schedule names (1-64 of A-Z a-z 0-9 _ . -) separated by commas'),
+    ),
+  ),
 });
 
 /** Reads and validates the configuration; throws ConfigError naming each bad setting. */
@@ -199,6 +212,7 @@ export function loadConfig(
     shardMaxConcurrency: e.SHARD_MAX_CONCURRENCY,
     maxDistributedIds,
     resultsBucket: e.RESULTS_BUCKET,
+    scheduleNames: e.SCHEDULE_NAMES,
   };
 }
 

@@ -37,3 +37,11 @@ export class InvalidEventError extends Error {
     this.details = details;
   }
 }
+
+/**
+ * A baseline (a stored or given earlier sweep) is not a sweep response we can compare with:
+ * `details` lists each problem. A deployed sweep logs it and goes on without a comparison.
+ */
+export class InvalidBaselineError extends Error {
+  override readonly name = 'InvalidBaselineError';
+}

@@ -1,3 +1,4 @@
+import type { BaselineStore } from './baseline/store.js';
 import type { LogWriter } from './log.js';
 import type { SweepAggregate } from './sweep/aggregate.js';
 
@@ -12,4 +13,6 @@ export interface SweepHooks {
   readonly onAggregate?: (aggregate: SweepAggregate) => void;
   /** Progress as ids settle (the local CLI draws a progress line with it). */
   readonly onProgress?: (settled: number, total: number) => void;
+  /** Where schedules' baselines are kept. @default - the results bucket when RESULTS_BUCKET is set */
+  readonly baselines?: BaselineStore;
 }

@@ -39,4 +39,6 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly range: IdRange;
   /** The schedule that sent it (schedules and direct invokes only). */
   readonly schedule?: string;
+  /** A deployed schedule whose baseline this sweep is compared with, read-only. */
+  readonly compareWith?: string;
 }

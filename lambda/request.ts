@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { Config } from './config.js';
+import { type Config, SCHEDULE_NAME } from './config.js';
 import { InvalidRequestError } from './errors.js';
 import { type SweepRequest, Trigger } from './options.js';
 import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
@@ -14,7 +14,7 @@ export const RequestLimits = {
   /** Lambda's longest timeout: a larger budget could never be used. */
   timeBudgetMs: { min: 100, max: 900_000 },
   /** Schedule names as EventBridge Scheduler allows them. */
-  schedule: /^[0-9A-Za-z_.-]{1,64}$/,
+  schedule: SCHEDULE_NAME,
 } as const;
 
 /** An integer field whose every failure reads "must be an integer from 1 to 256, got 0". */
@@ -38,6 +38,15 @@ const scheduleField = v.optional(
     v.regex(RequestLimits.schedule, mustBe('1-64 of A-Z a-z 0-9 _ . -')),
   ),
 );
+
+/** `compareWith`: one of the schedules deployed with the function (SCHEDULE_NAMES). */
+function compareWithField(names: readonly string[]) {
+  const expected =
+    names.length === 0
+      ? 'the name of a deployed schedule (none is deployed)'
+      : `one of the deployed schedules (${names.join(', ')})`;
+  return v.optional(v.picklist(names, mustBe(expected)));
+}
 
 /** The most ids one request may name, and the setting that says so. */
 interface IdLimit {
@@ -67,6 +76,7 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
     timeBudgetMs: v.optional(intField(L.timeBudgetMs.min, L.timeBudgetMs.max)),
     // Only schedules name themselves: on the API, `schedule` is an unknown field.
     schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
+    compareWith: compareWithField(config.scheduleNames),
   };
   const knownFields = new Set(
     Object.keys(entries).filter((k) => allowSchedule || k !== 'schedule'),
@@ -91,6 +101,14 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
         `must leave at most ${limit.maxIds} ids from start to end (${limit.setting})`,
       ),
       ['end'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['schedule'], ['compareWith']],
+        (r) => r.schedule === undefined || r.compareWith === undefined,
+        'is for other sweeps: a schedule compares with its own baseline',
+      ),
+      ['compareWith'],
     ),
   );
   return { schema, knownFields };
@@ -163,9 +181,10 @@ function toRequest(
     ratePerSecond?: number;
     timeBudgetMs?: number;
     schedule?: string;
+    compareWith?: string;
   },
 ): SweepRequest {
-  const { start, end, ratePerSecond, timeBudgetMs, schedule, ...options } = fields;
+  const { start, end, ratePerSecond, timeBudgetMs, schedule, compareWith, ...options } = fields;
   return {
     trigger,
     range: { start, end },
@@ -173,6 +192,7 @@ function toRequest(
     ...(ratePerSecond !== undefined && { ratePerSecond }),
     ...(timeBudgetMs !== undefined && { timeBudgetMs }),
     ...(schedule !== undefined && { schedule }),
+    ...(compareWith !== undefined && { compareWith }),
   };
 }
 

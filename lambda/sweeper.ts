@@ -54,7 +54,12 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
     const times = endTimesFor(invocation, request.trigger);
     const deadline = sweepDeadline(times, request.timeBudgetMs, config.responseMarginMs);
     const aggregate = await sweepRange(request.range, request, deadline);
-    const who = { sweepId: randomUUID(), trigger: request.trigger, schedule: request.schedule };
+    const who = {
+      sweepId: randomUUID(),
+      trigger: request.trigger,
+      schedule: request.schedule,
+      compareWith: request.compareWith,
+    };
     return concluder.conclude(aggregate, who, times, invocation.awsRequestId);
   };
 

@@ -14,6 +14,8 @@ export interface RunRecord {
   readonly sweepId: string;
   readonly trigger: Trigger;
   readonly schedule?: string;
+  /** A schedule whose baseline the run is compared with, read-only. */
+  readonly compareWith?: string;
   readonly range: IdRange;
 }
 
@@ -68,6 +70,7 @@ const ReduceEventSchema = v.strictObject({
     sweepId: v.pipe(v.string(), v.minLength(1)),
     trigger: v.picklist(Object.values(Trigger)),
     schedule: v.optional(v.string()),
+    compareWith: v.optional(v.string()),
     range: RangeSchema,
   }),
   /** $$.Execution.StartTime: ISO 8601. */

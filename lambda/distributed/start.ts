@@ -18,6 +18,7 @@ export function runInput(request: SweepRequest, sweepId: string, config: Config)
       sweepId,
       trigger: request.trigger,
       ...(request.schedule !== undefined && { schedule: request.schedule }),
+      ...(request.compareWith !== undefined && { compareWith: request.compareWith }),
       range,
     },
     range,

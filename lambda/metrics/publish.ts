@@ -2,6 +2,7 @@ import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { type Config, MetricsMode } from '../config.js';
 import { type LogLine, type LogWriter, writeLog } from '../log.js';
 import type { SweepAggregate } from '../sweep/aggregate.js';
+import { type ChangeCounts, changeMeasurements } from './changes.js';
 import { sendBatches } from './cloudwatch.js';
 import { batchDatums, fromDatums, toDatums } from './datums.js';
 import { type EmfOptions, writeEmf } from './emf.js';
@@ -31,6 +32,8 @@ export interface PublishContext {
   readonly deadline: number;
   /** Where a fallback's cause is logged. @default - the function's log writer (stdout) */
   readonly log?: LogWriter;
+  /** What changed since the baseline: NewlyUnexpected and Recovered. @default - none published */
+  readonly changes?: ChangeCounts | null;
 }
 
 /**
@@ -59,7 +62,7 @@ export async function publishMetrics(
 async function publish(aggregate: SweepAggregate, context: PublishContext): Promise<MetricsReport> {
   const { config } = context;
   if (config.metricsMode === MetricsMode.off) return { status: 'off', requests: 0, datums: 0 };
-  const measurements = measure(aggregate);
+  const measurements = [...measure(aggregate), ...changeMeasurements(context.changes)];
   const datums = toDatums(measurements, {
     dimensions: [{ Name: TARGET_DIMENSION, Value: config.targetName }],
     timestamp: aggregate.endedAt,
