@@ -7,7 +7,11 @@ import { SweepAlarms, type SweepAlarmsProps } from './constructs/sweep-alarms.js
 import { SweepApi, type SweepApiProps } from './constructs/sweep-api.js';
 import { SweepDashboard } from './constructs/sweep-dashboard.js';
 import { SweepFunction, type SweepFunctionProps } from './constructs/sweep-function.js';
-import { type SweepScheduleSpec, SweepSchedules } from './constructs/sweep-schedules.js';
+import {
+  type SweepScheduleSpec,
+  SweepSchedules,
+  validateSchedule,
+} from './constructs/sweep-schedules.js';
 import { SweepStateMachine } from './constructs/sweep-state-machine.js';
 
 /** Sweeps of ranges above `maxIds`: a Step Functions Distributed Map of shards. */
@@ -31,7 +35,12 @@ export interface SweepStackProps extends StackProps {
   /** The function: target, limits, memory, timeout, logs, concurrency. */
   readonly function?: Omit<
     SweepFunctionProps,
-    'stateMachine' | 'shardSize' | 'shardMaxConcurrency' | 'maxDistributedIds'
+    | 'stateMachine'
+    | 'shardSize'
+    | 'shardMaxConcurrency'
+    | 'maxDistributedIds'
+    | 'baselines'
+    | 'scheduleNames'
   >;
   /** Distributed sweeps: shard size, concurrency, results retention. */
   readonly distributed?: DistributedSweepProps;
@@ -73,14 +82,18 @@ export class SweepStack extends Stack {
       this,
       distributed.stateMachineName ?? StateMachineArns.defaultName(this),
     );
+    // Checked before the function is told their names: a bad schedule fails naming itself.
+    (props.schedules ?? []).forEach(validateSchedule);
+    const results = new ResultsBucket(this, 'Results', { retention: distributed.resultsRetention });
     const sweep = new SweepFunction(this, 'Function', {
       ...props.function,
       stateMachine: arns,
       shardSize: distributed.shardSize,
       shardMaxConcurrency: distributed.maxConcurrency,
       maxDistributedIds: distributed.maxIds,
+      baselines: results,
+      scheduleNames: (props.schedules ?? []).map((schedule) => schedule.name),
     });
-    const results = new ResultsBucket(this, 'Results', { retention: distributed.resultsRetention });
     const runs = new RunsFunction(this, 'Runs', {
       ...distributed.runsFunction,
       environment: sweep.environment,
@@ -88,6 +101,8 @@ export class SweepStack extends Stack {
       resultsBucket: results.bucket,
     });
     sweep.grantPutSweepMetrics(runs.function);
+    // A distributed schedule's run ends in the runs function: it keeps that baseline.
+    results.grantBaselines(runs.function, runs.role);
     const stateMachine = new SweepStateMachine(this, 'Distributed', {
       arns,
       sweepFunction: sweep.function,

@@ -21,6 +21,7 @@ import {
   MetricsMode,
 } from '../../lambda/config.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
+import type { ResultsBucket } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 import { SweepMetrics } from './sweep-metrics.js';
 
@@ -70,6 +71,13 @@ export interface SweepFunctionProps {
    * @default - 1,000,000 ids, or 1,000 shards (the States.ArrayRange limit) if that is fewer
    */
   readonly maxDistributedIds?: number;
+  /**
+   * Where schedules' baselines are kept; the function may read and write `baselines/*` only.
+   * @default - no baselines: sweeps have `changes: null`
+   */
+  readonly baselines?: ResultsBucket;
+  /** The schedules' names: the only values `compareWith` accepts. @default - none */
+  readonly scheduleNames?: readonly string[];
 }
 
 /**
@@ -116,6 +124,8 @@ export class SweepFunction extends Construct {
       SHARD_SIZE: String(shardSize),
       SHARD_MAX_CONCURRENCY: String(this.shardMaxConcurrency),
       MAX_DISTRIBUTED_IDS: String(props.maxDistributedIds ?? defaultMaxDistributedIds(shardSize)),
+      ...(props.baselines && { RESULTS_BUCKET: props.baselines.bucket.bucketName }),
+      SCHEDULE_NAMES: (props.scheduleNames ?? []).join(','),
     };
     // The function's own validation, run at synth: a bad setting fails here, not at cold start.
     // Deploy-time values (the formatted state machine ARN) are left to the function.
@@ -152,6 +162,7 @@ export class SweepFunction extends Construct {
     this.role = role;
     this.grantPutSweepMetrics(fn);
     props.stateMachine?.grantStartExecution(fn);
+    props.baselines?.grantBaselines(fn, role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

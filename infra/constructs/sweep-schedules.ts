@@ -72,7 +72,7 @@ export class SweepSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: SweepSchedulesProps) {
     super(scope, id);
-    props.schedules.forEach(validate);
+    props.schedules.forEach(validateSchedule);
     // The group holds only these schedules: nothing to keep once the stack is gone.
     this.group = new ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
     this.role = new Role(this, 'InvokeRole', {
@@ -137,7 +137,8 @@ export function scheduleInterval(expression: string): Duration {
   return Duration.days(amount);
 }
 
-function validate(spec: SweepScheduleSpec): void {
+/** Throws naming the schedule and each problem with it. */
+export function validateSchedule(spec: SweepScheduleSpec): void {
   const problems: string[] = [];
   if (!SCHEDULE_NAME.test(spec.name)) problems.push('name must be 1-64 of A-Z a-z 0-9 . - _');
   if (!RECURRING(spec.expression)) {

@@ -334,7 +334,7 @@ describe('the runs function', () => {
       ]);
     });
 
-    it('may read the results bucket and write under results/ only', () => {
+    it('may read the results bucket and write under results/ and baselines/ only', () => {
       const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0] ?? '';
       const arn = { 'Fn::GetAtt': [bucket, 'Arn'] };
       const s3 = withPrefix('s3:');
@@ -342,14 +342,20 @@ describe('the runs function', () => {
       const reads = s3.filter((s) => !writes.includes(s));
       expect(writes).toEqual([
         expect.objectContaining({ Resource: { 'Fn::Join': ['', [arn, '/results/*']] } }),
+        expect.objectContaining({ Resource: { 'Fn::Join': ['', [arn, '/baselines/*']] } }),
       ]);
       expect(reads.flatMap((s) => [s.Action].flat()).every((a) => /^s3:(Get|List)/.test(a))).toBe(
         true,
       );
-      expect(reads.flatMap((s) => [s.Resource].flat())).toEqual([
-        arn,
-        { 'Fn::Join': ['', [arn, '/*']] },
-      ]);
+      expect(
+        new Set(reads.flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r))),
+      ).toEqual(
+        new Set(
+          [arn, { 'Fn::Join': ['', [arn, '/*']] }, { 'Fn::Join': ['', [arn, '/baselines/*']] }].map(
+            (r) => JSON.stringify(r),
+          ),
+        ),
+      );
     });
 
     it('may publish metrics only to the namespace of the sweep function', () => {
