@@ -15,6 +15,7 @@ import { loadAverage, machine, renderMarkdown, type Section } from './lib/report
 import { coldStart } from './suites/cold-start.js';
 import type { BenchContext } from './suites/context.js';
 import { efficiencyGrid } from './suites/efficiency.js';
+import { merge } from './suites/merge.js';
 import { metrics } from './suites/metrics.js';
 import { scale } from './suites/scale.js';
 import { seedTable } from './suites/seed.js';
@@ -28,6 +29,7 @@ const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   scale,
   coldStart,
   metrics,
+  merge,
 ];
 const ROOT = join(import.meta.dirname, '..');
 

@@ -164,17 +164,22 @@ async function sweepDistributed(
   }
   let latency: HistogramSnapshot | undefined;
   const response = await runDistributedLocally(request, config, {
-    onPlan: ({ shards, shardSize, atOnce }) => {
+    onPlan: ({ shards, shardSize, atOnce, runMs }) => {
       if (json) return;
       process.stderr.write(
-        `distributed: ${shards} shards of up to ${shardSize} ids, ${atOnce} at a time (the local executor standing in for the Step Functions Distributed Map)\n`,
+        `distributed: ${shards} shards of up to ${shardSize} ids, ${atOnce} at a time, ~${Math.ceil(runMs / 1000)} s at 0.4 s per request (the local executor standing in for the Step Functions Distributed Map)\n`,
       );
     },
     onProgress: progress.update,
     onAggregate: (aggregate) => {
       latency = aggregate.latency;
     },
+  }).catch((error: unknown) => {
+    if (!(error instanceof InvalidRequestError)) throw error;
+    printInvalid(error.message, error.details);
+    return undefined;
   });
+  if (!response) return EXIT_USAGE;
   progress.clear();
   process.stdout.write(json ? `${JSON.stringify(response)}\n` : formatSummary(response, latency));
   return 0;

@@ -4,34 +4,35 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createConcluder } from '../lambda/conclude.js';
-import type { Config } from '../lambda/config.js';
+import { type Config, DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/config.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
+import type { RunPlan } from '../lambda/distributed/plan.js';
 import { planShards } from '../lambda/distributed/shards.js';
-import { runInput } from '../lambda/distributed/start.js';
+import { planFor, runInput } from '../lambda/distributed/start.js';
 import { createHandlers } from '../lambda/handler.js';
 import type { SweepHooks } from '../lambda/hooks.js';
 import type { LogWriter } from '../lambda/log.js';
 import type { SweepRequest } from '../lambda/options.js';
 import type { SweepResponse } from '../lambda/response.js';
 import type { SweepAggregate } from '../lambda/sweep/aggregate.js';
+import { newPool } from '../lambda/sweep/index.js';
 import { rangeSize } from '../lambda/sweep/range.js';
+import { urlTemplateParts } from '../lambda/sweep/target.js';
 import { lambdaContext } from './lambda-context.js';
 
 export interface LocalRunHooks extends Pick<SweepHooks, 'onAggregate' | 'onProgress'> {
   /** Told the plan before the first shard starts. */
-  readonly onPlan?: (plan: {
-    readonly shards: number;
-    readonly shardSize: number;
-    readonly atOnce: number;
-  }) => void;
+  readonly onPlan?: (plan: RunPlan) => void;
   /** Where log lines go (shard lines included); dropped by default. */
   readonly log?: LogWriter;
 }
 
 /**
- * Sweeps a range larger than MAX_IDS as the state machine would: shards of SHARD_SIZE ids, at most
- * SHARD_MAX_CONCURRENCY at once, each a shard event through the sweep handler; a shard that
- * throws is left out, and its ids are reported as not attempted, like a failed map item.
+ * Sweeps a range larger than MAX_IDS as the state machine would: the same plan (for a 120 s
+ * invocation), at most SHARD_MAX_CONCURRENCY shards at once, each a shard event through the sweep
+ * handler with a connection pool of its own sized to its concurrency, as a separate invocation
+ * would have; a shard that throws is left out, and its ids are reported as not attempted and
+ * named in `failedShards`, like a failed map item.
  */
 export async function runDistributedLocally(
   request: SweepRequest,
@@ -39,10 +40,11 @@ export async function runDistributedLocally(
   hooks: LocalRunHooks = {},
 ): Promise<SweepResponse> {
   const log = hooks.log ?? (() => undefined);
-  const input = runInput(request, randomUUID(), config);
+  const plan = planFor(request, config, DEFAULT_FUNCTION_TIMEOUT_MS);
+  const input = runInput(request, randomUUID(), plan);
   const starts = planShards(input.range, input.shardSize).map((shard) => shard.start);
-  const atOnce = Math.min(config.shardMaxConcurrency, starts.length);
-  hooks.onPlan?.({ shards: starts.length, shardSize: input.shardSize, atOnce });
+  hooks.onPlan?.(plan);
+  const { origin } = urlTemplateParts(config.targetUrlTemplate);
 
   const total = rangeSize(input.range);
   const settledByShard = new Map<number, number>();
@@ -53,8 +55,10 @@ export async function runDistributedLocally(
   const worker = async (): Promise<void> => {
     for (let i = next++; i < starts.length; i = next++) {
       const shardStart = starts[i] as number;
+      const pool = newPool(origin, input.shardOptions.concurrency);
       const { shard } = createHandlers(config, {
         log,
+        pool,
         onProgress: (shardSettled) => {
           settled += shardSettled - (settledByShard.get(shardStart) ?? 0);
           settledByShard.set(shardStart, shardSettled);
@@ -73,10 +77,12 @@ export async function runDistributedLocally(
         results.push(await shard(event, lambdaContext()));
       } catch (error) {
         log({ level: 'ERROR', message: 'shard failed', shardStart, error: String(error) });
+      } finally {
+        await pool.close();
       }
     }
   };
-  await Promise.all(Array.from({ length: atOnce }, worker));
+  await Promise.all(Array.from({ length: plan.atOnce }, worker));
 
   // No Lambda context: the metrics publish gets the local budget, as the reduce step would get
   // what is left of its invocation.

@@ -21,6 +21,7 @@ export const CONTEXT_KEYS = [
   'schedules',
   'alarmEmail',
   'successRateThreshold',
+  'sweepLatenessMinutes',
   'shardSize',
   'mapMaxConcurrency',
   'maxDistributedIds',
@@ -69,6 +70,7 @@ const Context = v.object({
   ),
   alarmEmail: v.optional(v.pipe(v.string(), v.email())),
   successRateThreshold: v.optional(v.pipe(int, v.maxValue(100))),
+  sweepLatenessMinutes: v.optional(v.pipe(int, v.minValue(1))),
   shardSize: optionalInt,
   mapMaxConcurrency: optionalInt,
   maxDistributedIds: optionalInt,
@@ -110,6 +112,11 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
         c.resultsRetentionDays === undefined ? undefined : Duration.days(c.resultsRetentionDays),
     },
     schedules: c.schedules,
-    alarms: { alarmEmail: c.alarmEmail, successRateThreshold: c.successRateThreshold },
+    alarms: {
+      alarmEmail: c.alarmEmail,
+      successRateThreshold: c.successRateThreshold,
+      sweepLateness:
+        c.sweepLatenessMinutes === undefined ? undefined : Duration.minutes(c.sweepLatenessMinutes),
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ResultsBucket } from './constructs/results-bucket.js';
 import { RunsFunction, type RunsFunctionProps } from './constructs/runs-function.js';
@@ -22,6 +22,8 @@ export interface DistributedSweepProps {
   readonly maxConcurrency?: number;
   /** The most ids one distributed sweep covers. @default - 1,000,000 ids (at most 1,000 shards) */
   readonly maxIds?: number;
+  /** Shards that may fail for good before the execution fails. @default - 10 percent */
+  readonly toleratedFailurePercentage?: number;
   /** How long shard and merged results are kept in the results bucket. @default - 30 days */
   readonly resultsRetention?: Duration;
   /** The state machine's name (fixed: its ARN is formatted, not referenced). @default - `<stack name>-DistributedSweeps` */
@@ -48,21 +50,14 @@ export interface SweepStackProps extends StackProps {
   readonly api?: Omit<SweepApiProps, 'handler' | 'runsHandler'>;
   /** Recurring sweeps. @default - none */
   readonly schedules?: readonly SweepScheduleSpec[];
-  /** Success-rate threshold, N of M, email. */
-  readonly alarms?: Pick<
-    SweepAlarmsProps,
-    | 'successRateThreshold'
-    | 'successRateDatapointsToAlarm'
-    | 'successRateEvaluationPeriods'
-    | 'alarmEmail'
-    | 'missedSweepWindow'
-  >;
+  /** Success-rate threshold, how late a scheduled sweep may be, email. */
+  readonly alarms?: Pick<SweepAlarmsProps, 'successRateThreshold' | 'sweepLateness' | 'alarmEmail'>;
 }
 
 /**
  * Status Sweep: the function, its authenticated HTTPS API, its schedules, a dashboard and alarms;
  * ranges above `maxIds` run as a Distributed Map of the function, merged by the runs function.
- * The missed-sweep alarm exists only with schedules; by default it waits twice the longest gap.
+ * Each schedule has its own missed-sweep and failed-sweep alarms, sized from its expression.
  */
 export class SweepStack extends Stack {
   readonly sweep: SweepFunction;
@@ -110,6 +105,7 @@ export class SweepStack extends Stack {
       runsFunction: runs.function,
       resultsBucket: results.bucket,
       maxConcurrency: sweep.shardMaxConcurrency,
+      toleratedFailurePercentage: distributed.toleratedFailurePercentage,
     });
     const api = new SweepApi(this, 'Api', {
       ...props.api,
@@ -125,14 +121,15 @@ export class SweepStack extends Stack {
       ...props.alarms,
       metrics: sweep.metrics,
       handler: sweep.function,
+      runsHandler: runs.function,
       deadLetterQueue: sweep.deadLetterQueue,
+      stage: api.stage,
       stateMachine: stateMachine.stateMachine,
-      missedSweepWindow:
-        props.alarms?.missedSweepWindow ??
-        (schedules.longestInterval && Duration.seconds(2 * schedules.longestInterval.toSeconds())),
+      schedules: props.schedules,
     });
     const dashboard = new SweepDashboard(this, 'Dashboard', {
       metrics: sweep.metrics,
+      scheduleNames: alarms.schedules.map((s) => s.scheduleName),
       handler: sweep.function,
       stage: api.stage,
       deadLetterQueue: sweep.deadLetterQueue,

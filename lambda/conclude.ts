@@ -85,7 +85,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     conclude,
     concludeRun: (run, shards, clock, invocation) =>
       conclude(
-        reduceShards(run.range, shards, clock),
+        reduceShards(run.range, shards, clock, run.shardSize),
         run,
         // The state machine invokes the reduce step: no API Gateway waits on it.
         endTimesFor(invocation, Trigger.invoke),
@@ -120,6 +120,7 @@ export function toResponse(
     endedAt: new Date(aggregate.endedAt).toISOString(),
     metrics,
     changes,
+    ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
   };
 }
 

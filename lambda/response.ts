@@ -1,6 +1,7 @@
 import type { Changes } from './baseline/baseline.js';
 import type { MetricsReport } from './metrics/publish.js';
 import type { Trigger } from './options.js';
+import type { FailedShard } from './sweep/aggregate.js';
 import type { LatencySummary } from './sweep/histogram.js';
 import type { ErrorKind } from './sweep/outcome.js';
 import type { IdRange } from './sweep/range.js';
@@ -29,4 +30,6 @@ export interface SweepResponse {
   readonly metrics: MetricsReport;
   /** What changed since the baseline (a schedule's own, or `compareWith`'s); null without one. */
   readonly changes: Changes | null;
+  /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
+  readonly failedShards?: readonly FailedShard[];
 }

@@ -34,6 +34,7 @@ export interface ReduceOutput {
   readonly total: number;
   readonly complete: boolean;
   readonly notAttempted: number;
+  readonly failedShards: number;
   readonly resultKey: string;
 }
 
@@ -104,6 +105,7 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
       total: response.total,
       complete: response.complete,
       notAttempted: response.notAttempted,
+      failedShards: response.failedShards?.length ?? 0,
       resultKey,
     };
   };

@@ -48,6 +48,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       ratePerSecond: options.ratePerSecond,
       deadline,
       onProgress: hooks.onProgress,
+      pool: hooks.pool,
     });
 
   const sweepHere = async (request: SweepRequest, invocation: Invocation) => {
@@ -64,7 +65,14 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   };
 
   const startHere = async (request: SweepRequest, invocation: Invocation, arn: string) => {
-    const accepted = await startRun(request, randomUUID(), config, arn);
+    // The shards run on this very function: its remaining time is their timeout, near enough.
+    const accepted = await startRun(
+      request,
+      randomUUID(),
+      config,
+      arn,
+      invocation.getRemainingTimeInMillis?.(),
+    );
     log({
       level: 'INFO',
       message: 'distributed sweep started',

@@ -5,7 +5,7 @@
  */
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import middy from '@middy/core';
-import Pool from 'undici/lib/dispatcher/pool.js';
+import { createPool } from '../../lambda/sweep/pool.js';
 
 /** As in lambda/metrics/cloudwatch.ts, the client is created at module scope. */
 const client = new CloudWatchClient({});
@@ -13,7 +13,7 @@ const client = new CloudWatchClient({});
 export const handler = middy(async () => ({
   statusCode: 200,
   body: JSON.stringify({
-    pool: typeof Pool,
+    pool: typeof createPool,
     client: typeof client,
     command: typeof PutMetricDataCommand,
   }),

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { BUILD_DIR } from './procs.js';
 
-export const WORKERS = ['upstream', 'client', 'handler', 'scale', 'cold'] as const;
+export const WORKERS = ['upstream', 'client', 'handler', 'scale', 'cold', 'merge'] as const;
 
 /**
  * Bundles the workers to plain ESM for node, so that what is measured runs without tsx's loader.

@@ -13,7 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { StatusClass, type SweepMetrics } from './sweep-metrics.js';
+import { StatusClass, type SweepMetrics, Verdict } from './sweep-metrics.js';
 
 export interface SweepDashboardProps {
   readonly metrics: SweepMetrics;
@@ -21,6 +21,8 @@ export interface SweepDashboardProps {
   readonly stage: IHttpStage;
   readonly deadLetterQueue: IQueue;
   readonly alarms: readonly IAlarm[];
+  /** The enabled schedules, each graphed by its own `Sweeps`. @default - none */
+  readonly scheduleNames?: readonly string[];
   /** The distributed-sweep state machine. @default - no distributed-sweep widget */
   readonly stateMachine?: IStateMachine;
   /** @default - a name CloudFormation generates */
@@ -53,7 +55,27 @@ export class SweepDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: ROW, height: 3 }),
+      new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: ROW, height: 4 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Verdicts (sweeps)',
+        left: Object.values(Verdict).map((verdict) => metrics.metricVerdict(verdict)),
+        stacked: true,
+        width: THIRD,
+        height: 6,
+      }),
+      graph('Unexpected outcomes (ids)', [
+        metrics.metricUnexpected({ label: 'unexpected' }),
+        metrics.metricNewlyUnexpected({ label: 'newly unexpected' }),
+        metrics.metricRecovered({ label: 'recovered' }),
+      ]),
+      graph(
+        'Sweeps per schedule',
+        (props.scheduleNames ?? []).map((name) =>
+          metrics.forSchedule(name).metricSweeps({ label: name }),
+        ),
+      ),
     );
     this.dashboard.addWidgets(
       graph('Sweep duration (ms)', [
@@ -65,8 +87,8 @@ export class SweepDashboard extends Construct {
         metrics.metricRequestLatency('p90'),
         metrics.metricRequestLatency('p99'),
       ]),
-      graph('Success rate (%)', [
-        metrics.metricIdSuccessRate({ label: 'ids that succeeded' }),
+      graph('Ids meeting expectation (%)', [
+        metrics.metricIdSuccessRate({ label: 'ids meeting expectation' }),
         metrics.metricSuccessRate({ statistic: 'Minimum', label: 'worst sweep' }),
       ]),
     );
@@ -78,10 +100,11 @@ export class SweepDashboard extends Construct {
         width: THIRD,
         height: 6,
       }),
-      graph('Errors, retries, not attempted (ids)', [
+      graph('Errors, retries, not attempted (ids), failed shards', [
         metrics.metricErrors({ label: 'errors' }),
         metrics.metricRetries({ label: 'retries' }),
         metrics.metricNotAttempted({ label: 'not attempted' }),
+        metrics.metricFailedShards({ label: 'failed shards' }),
       ]),
       graph('Dead-letter queue (messages)', [
         deadLetterQueue.metricApproximateNumberOfMessagesVisible({
@@ -114,6 +137,8 @@ export class SweepDashboard extends Construct {
             stateMachine.metricStarted({ statistic: 'Sum', label: 'started' }),
             stateMachine.metricSucceeded({ statistic: 'Sum', label: 'succeeded' }),
             stateMachine.metricFailed({ statistic: 'Sum', label: 'failed' }),
+            stateMachine.metricTimedOut({ statistic: 'Sum', label: 'timed out' }),
+            stateMachine.metricAborted({ statistic: 'Sum', label: 'aborted' }),
           ],
           ROW,
         ),

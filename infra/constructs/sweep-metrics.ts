@@ -5,7 +5,12 @@ import {
   Metric,
   type MetricOptions,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { MetricName, TARGET_DIMENSION } from '../../lambda/metrics/names.js';
+import {
+  MetricName,
+  PER_SCHEDULE_METRICS,
+  SCHEDULE_DIMENSION,
+  TARGET_DIMENSION,
+} from '../../lambda/metrics/names.js';
 
 /** The HTTP status classes the function counts separately. */
 export const StatusClass = { '2xx': '2xx', '3xx': '3xx', '4xx': '4xx', '5xx': '5xx' } as const;
@@ -21,6 +26,16 @@ const STATUS_CLASS_METRIC: Record<StatusClass, MetricName> = {
 /** Dashboards and alarms look at five-minute windows unless they say otherwise. */
 const DEFAULT_PERIOD = Duration.minutes(5);
 
+/** A sweep's verdict, as the function publishes it (one 0/1 datum per verdict per sweep). */
+export const Verdict = { ok: 'ok', degraded: 'degraded', failed: 'failed' } as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
+const VERDICT_METRIC: Record<Verdict, MetricName> = {
+  ok: MetricName.verdictOk,
+  degraded: MetricName.verdictDegraded,
+  failed: MetricName.verdictFailed,
+};
+
 /**
  * The metrics the sweep function publishes for one target, as CloudWatch `Metric`s. Names and the
  * dimension come from lambda/metrics/names.ts, the same constants the function uses.
@@ -31,7 +46,14 @@ export class SweepMetrics {
     readonly namespace: string,
     /** The value of the `Target` dimension (the function's TARGET_NAME). */
     readonly targetName: string,
+    /** The `Schedule` dimension: only that schedule's sweeps. @default - every sweep */
+    readonly schedule?: string,
   ) {}
+
+  /** The `PER_SCHEDULE_METRICS` of one schedule's sweeps (dimensions Target and Schedule). */
+  forSchedule(schedule: string): SweepMetrics {
+    return new SweepMetrics(this.namespace, this.targetName, schedule);
+  }
 
   /** Wall-clock duration of each sweep, in milliseconds. @default - average over 5 minutes */
   metricSweepDuration(props?: MetricOptions): Metric {
@@ -51,26 +73,51 @@ export class SweepMetrics {
   }
 
   /**
-   * Per-sweep `SuccessRate`: percent of attempted ids whose final answer was 2xx or 3xx, absent
-   * when nothing was attempted. Its average weighs a 10-id sweep like a 10,000-id one; use
+   * Per-sweep `SuccessRate`: percent of attempted ids that met their expectation, absent when
+   * nothing was attempted. Its average weighs a 10-id sweep like a 10,000-id one; use
    * `metricIdSuccessRate()` for alarms.
    */
   metricSuccessRate(props?: MetricOptions): Metric {
     return this.metric(MetricName.successRate, { statistic: 'Average', ...props });
   }
 
-  /** Percent of all ids attempted in the period that succeeded: 100 × ΣSucceeded / ΣRequests. */
+  /** Percent of the ids attempted in the period that met their expectation, across sweeps. */
   metricIdSuccessRate(props?: MathExpressionOptions): MathExpression {
     return new MathExpression({
-      expression: '100 * succeeded / requests',
+      expression: '100 * expected / (expected + unexpected)',
       usingMetrics: {
-        succeeded: this.metric(MetricName.succeeded, { statistic: 'Sum' }),
-        requests: this.metric(MetricName.requests, { statistic: 'Sum' }),
+        expected: this.metric(MetricName.expected, { statistic: 'Sum' }),
+        unexpected: this.metricUnexpected(),
       },
-      label: 'success rate (ids)',
+      label: 'ids meeting expectation (%)',
       period: DEFAULT_PERIOD,
       ...props,
     });
+  }
+
+  /** Sweeps with this verdict. @default - sum over 5 minutes */
+  metricVerdict(verdict: Verdict, props?: MetricOptions): Metric {
+    return this.metric(VERDICT_METRIC[verdict], { statistic: 'Sum', label: verdict, ...props });
+  }
+
+  /** Attempted ids whose outcome did not meet their expectation. @default - sum */
+  metricUnexpected(props?: MetricOptions): Metric {
+    return this.metric(MetricName.unexpected, { statistic: 'Sum', ...props });
+  }
+
+  /** Ids that met their expectation in the baseline and do not now. @default - sum */
+  metricNewlyUnexpected(props?: MetricOptions): Metric {
+    return this.metric(MetricName.newlyUnexpected, { statistic: 'Sum', ...props });
+  }
+
+  /** Ids that did not meet their expectation in the baseline and do now. @default - sum */
+  metricRecovered(props?: MetricOptions): Metric {
+    return this.metric(MetricName.recovered, { statistic: 'Sum', ...props });
+  }
+
+  /** Shards of distributed sweeps that failed (their ids count as not attempted). @default - sum */
+  metricFailedShards(props?: MetricOptions): Metric {
+    return this.metric(MetricName.failedShards, { statistic: 'Sum', ...props });
   }
 
   /** Number of ids whose final response fell in the given status class. @default - sum */
@@ -102,21 +149,24 @@ export class SweepMetrics {
     return this.metric(MetricName.requests, { statistic: 'Sum', ...props });
   }
 
-  /** Number of sweeps that finished (one SweepDuration datum each). */
-  metricSweepsCompleted(props?: MetricOptions): Metric {
-    return this.metric(MetricName.sweepDuration, {
-      statistic: 'SampleCount',
-      label: 'sweeps',
-      ...props,
-    });
+  /** Sweeps that finished (a `Sweeps` datum of 1 each). @default - sum */
+  metricSweeps(props?: MetricOptions): Metric {
+    return this.metric(MetricName.sweeps, { statistic: 'Sum', label: 'sweeps', ...props });
   }
 
-  /** Any of the published metrics, with this target's dimension and namespace. */
+  /** Any of the published metrics, with this target's (and schedule's) dimensions. */
   metric(metricName: MetricName, props?: MetricOptions): Metric {
+    const { schedule } = this;
+    if (schedule !== undefined && !PER_SCHEDULE_METRICS.includes(metricName)) {
+      throw new Error(`${metricName} is not published per schedule (PER_SCHEDULE_METRICS)`);
+    }
     return new Metric({
       namespace: this.namespace,
       metricName,
-      dimensionsMap: { [TARGET_DIMENSION]: this.targetName },
+      dimensionsMap: {
+        [TARGET_DIMENSION]: this.targetName,
+        ...(schedule === undefined ? {} : { [SCHEDULE_DIMENSION]: schedule }),
+      },
       period: DEFAULT_PERIOD,
       ...props,
     });

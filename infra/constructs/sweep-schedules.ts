@@ -67,8 +67,6 @@ export class SweepSchedules extends Construct {
   /** The role Scheduler assumes to invoke the function and reach the dead-letter queue. */
   readonly role: Role;
   readonly schedules: readonly Schedule[];
-  /** The longest gap between two runs of any schedule (one day for cron expressions). */
-  readonly longestInterval: Duration | undefined;
 
   constructor(scope: Construct, id: string, props: SweepSchedulesProps) {
     super(scope, id);
@@ -113,28 +111,12 @@ export class SweepSchedules extends Construct {
           enabled: spec.enabled ?? true,
         }),
     );
-    const intervals = props.schedules
-      .filter((spec) => spec.enabled ?? true)
-      .map((spec) => scheduleInterval(spec.expression).toSeconds());
-    this.longestInterval =
-      intervals.length === 0 ? undefined : Duration.seconds(Math.max(...intervals));
   }
 }
 
 /** The event the function receives: the sweep request as-is, plus the schedule's name. */
 export function scheduleInput(spec: SweepScheduleSpec): Record<string, unknown> {
   return { start: spec.start, end: spec.end, ...spec.options, schedule: spec.name };
-}
-
-/** The gap between two runs: exact for `rate(...)`, one day for `cron(...)` (daily or more). */
-export function scheduleInterval(expression: string): Duration {
-  const rate = RATE.exec(expression);
-  if (rate === null) return Duration.days(1);
-  const amount = Number(rate[1]);
-  const unit = rate[2] ?? '';
-  if (unit.startsWith('minute')) return Duration.minutes(amount);
-  if (unit.startsWith('hour')) return Duration.hours(amount);
-  return Duration.days(amount);
 }
 
 /** Throws naming the schedule and each problem with it. */

@@ -1,11 +1,10 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, type Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   DefinitionBody,
   DistributedMap,
-  JitterType,
   JsonPath,
   LogLevel,
   Pass,
@@ -17,27 +16,19 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
 import { MAP_RESULTS_PREFIX } from './results-bucket.js';
+import {
+  PERMANENT_SHARD_ERRORS,
+  SERVICE_RETRY,
+  SHARD_RETRY_INTERVAL,
+  shardRetriesWithin,
+  THROTTLE_RETRY,
+} from './shard-retries.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 
-/**
- * An Express child execution runs at most five minutes, retries included.
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
- */
-const EXPRESS_MAX_DURATION = Duration.minutes(5);
-/** Lambda errors that mean the function was throttled and never ran: safe to retry patiently. */
-const LAMBDA_THROTTLED = 'Lambda.TooManyRequestsException';
-/** A failed shard is swept again this many times (the first retry after 2 s, then 4 s). */
-const SHARD_RETRIES = 2;
-/**
- * Failures a retry would repeat: a shard event or configuration the function refuses (the `name`s
- * of lambda/errors.ts), and a timeout: the function stops before its deadline on its own, so a
- * timed-out shard hung, and a second wait would run past the Express child's five minutes. (A
- * timeout reported as Lambda.Unknown, like an out-of-memory crash, is retried: a fresh sandbox may
- * do better; the five-minute limit still bounds it.)
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
- */
-const PERMANENT_SHARD_ERRORS = ['InvalidRequestError', 'ConfigError', 'Sandbox.Timedout'];
+/** The execution fails when more than this share of shards failed for good. */
+const DEFAULT_TOLERATED_FAILURE_PERCENTAGE = 10;
 
 export interface SweepStateMachineProps {
   /** The fixed name and formatted ARNs (shared with the functions it invokes). */
@@ -52,6 +43,11 @@ export interface SweepStateMachineProps {
   readonly resultsBucket: IBucket;
   /** Shards running at once; the sweep function splits rate limits by the same number. */
   readonly maxConcurrency: number;
+  /**
+   * Shards that may fail for good (their ids reported not attempted, in `failedShards`) before
+   * the execution fails instead. @default - 10 percent: more fails the execution
+   */
+  readonly toleratedFailurePercentage?: number;
   /** How long the execution logs are kept. @default - 30 days */
   readonly logRetention?: RetentionDays;
 }
@@ -70,11 +66,7 @@ export class SweepStateMachine extends Construct {
     // ResultWriter (v1) is deprecated; v2 is chosen by this flag, set here so that the state
     // machine is the same whatever the app's context says.
     this.node.setContext(STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2, true);
-    if (props.sweepTimeout.toSeconds() >= EXPRESS_MAX_DURATION.toSeconds()) {
-      throw new Error(
-        `the sweep function's timeout (${props.sweepTimeout.toSeconds()} s) must be under the ${EXPRESS_MAX_DURATION.toSeconds()} s an Express child execution may run, or no shard could finish`,
-      );
-    }
+    const shardRetries = shardRetriesWithin(props.sweepTimeout);
 
     const plan = new Pass(this, 'Plan', {
       parameters: {
@@ -91,30 +83,28 @@ export class SweepStateMachine extends Construct {
       lambdaFunction: props.sweepFunction,
       payload: TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
-      // Lambda.ServiceException & co. (the function never ran): CDK's retrier, 2 s × 2, 6 attempts.
-      retryOnServiceExceptions: true,
+      // Our own retriers, whose waits shardRetriesWithin counts (CDK's would wait up to 126 s).
+      retryOnServiceExceptions: false,
     });
-    shard.addRetry({
-      errors: [LAMBDA_THROTTLED],
-      interval: Duration.seconds(5),
-      backoffRate: 2,
-      maxAttempts: 4,
-      jitterStrategy: JitterType.FULL,
-    });
+    // Step Functions takes the first retrier that matches: the specific errors before TaskFailed.
+    shard.addRetry(SERVICE_RETRY);
+    shard.addRetry(THROTTLE_RETRY);
     shard.addRetry({ errors: PERMANENT_SHARD_ERRORS, maxAttempts: 0 });
-    // The function ran and failed (crash, out of memory). A retry sweeps the shard again
-    // inside the same child execution, so it holds its Map slot and the rate stays bounded.
-    shard.addRetry({
-      errors: ['States.TaskFailed'],
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: SHARD_RETRIES,
-    });
+    // The function ran and failed (a crash). A retry sweeps the shard again inside the same
+    // child execution, so it holds its Map slot and the rate stays bounded.
+    if (shardRetries > 0) {
+      shard.addRetry({
+        errors: ['States.TaskFailed'],
+        interval: SHARD_RETRY_INTERVAL,
+        backoffRate: 2,
+        maxAttempts: shardRetries,
+      });
+    }
 
     const shards = new DistributedMap(this, 'Shards', {
       itemsPath: JsonPath.stringAt('$.plan.shardStarts'),
       itemSelector: {
-        kind: 'shard',
+        kind: SHARD_KIND,
         sweepId: JsonPath.stringAt('$.run.sweepId'),
         shardStart: JsonPath.numberAt('$$.Map.Item.Value'),
         shardSize: JsonPath.numberAt('$.shardSize'),
@@ -122,8 +112,10 @@ export class SweepStateMachine extends Construct {
         options: JsonPath.objectAt('$.shardOptions'),
       },
       maxConcurrency: props.maxConcurrency,
-      // A shard that fails for good is reduced as "not attempted": the run still accounts for every id.
-      toleratedFailurePercentage: 100,
+      // A few shards failing for good are reduced as "not attempted" and named in failedShards;
+      // beyond the tolerance the execution fails (and its alarm fires).
+      toleratedFailurePercentage:
+        props.toleratedFailurePercentage ?? DEFAULT_TOLERATED_FAILURE_PERCENTAGE,
       mapExecutionType: StateMachineType.EXPRESS,
       resultWriterV2: new ResultWriterV2({
         bucket: props.resultsBucket,
@@ -136,7 +128,7 @@ export class SweepStateMachine extends Construct {
     const reduce = new LambdaInvoke(this, 'Reduce', {
       lambdaFunction: props.runsFunction,
       payload: TaskInput.fromObject({
-        kind: 'reduce',
+        kind: REDUCE_KIND,
         run: JsonPath.objectAt('$.run'),
         startedAt: JsonPath.stringAt('$$.Execution.StartTime'),
         results: JsonPath.objectAt('$.mapResult.ResultWriterDetails'),
@@ -144,15 +136,13 @@ export class SweepStateMachine extends Construct {
       outputPath: '$.Payload',
       retryOnServiceExceptions: true,
     });
-    reduce.addRetry({
-      errors: [LAMBDA_THROTTLED],
-      interval: Duration.seconds(5),
-      backoffRate: 2,
-      maxAttempts: 4,
-      jitterStrategy: JitterType.FULL,
-    });
+    reduce.addRetry(THROTTLE_RETRY);
 
+    // Under /aws/vendedlogs/, as AWS advises, so that the account's CloudWatch Logs resource
+    // policy does not grow with every state machine and log group.
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html
     this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${props.arns.stateMachineName}`,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {

@@ -17,6 +17,8 @@ export interface RunRecord {
   /** A schedule whose baseline the run is compared with, read-only. */
   readonly compareWith?: string;
   readonly range: IdRange;
+  /** Ids per shard, as planned: the reduce names failed shards by it. */
+  readonly shardSize?: number;
 }
 
 /** The execution input: the Plan state lists shard starts with States.ArrayRange from it. */
@@ -38,6 +40,8 @@ export interface RunAccepted {
   readonly status: 'RUNNING';
   readonly shards: number;
   readonly shardSize: number;
+  /** How long the run should take if the target answers in ASSUMED_LATENCY_MS. */
+  readonly expectedDurationMs: number;
   /** Path on the API that reports progress and, when done, the merged result. */
   readonly statusUrl: string;
 }
@@ -72,6 +76,7 @@ const ReduceEventSchema = v.strictObject({
     schedule: v.optional(v.string()),
     compareWith: v.optional(v.string()),
     range: RangeSchema,
+    shardSize: v.optional(count(1)),
   }),
   /** $$.Execution.StartTime: ISO 8601. */
   startedAt: v.pipe(v.string(), v.isoTimestamp()),

@@ -1,6 +1,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SweepResponse } from '../response.js';
 import type { SweepAggregate } from '../sweep/aggregate.js';
+import { fitsResponse, type ResultSummary, summaryWithLink } from './result-link.js';
 
 /** One client for the life of the process (the runs function only). */
 const s3 = new S3Client({});
@@ -58,22 +59,34 @@ export async function writeResult(bucket: string, response: SweepResponse): Prom
   return key;
 }
 
-/** The merged result of a finished sweep, or undefined if there is none (yet). */
+/**
+ * The merged result of a finished sweep, or undefined if there is none (yet). A result too big
+ * for a Lambda response comes as its summary with a link to the full result.
+ */
 export async function readResult(
   bucket: string,
   sweepId: string,
-): Promise<SweepResponse | undefined> {
+): Promise<SweepResponse | ResultSummary | undefined> {
+  const key = resultKey(sweepId);
+  let text: string;
   try {
-    return (await getJson(bucket, resultKey(sweepId))) as SweepResponse;
+    text = await getText(bucket, key);
   } catch (error) {
     if (error instanceof NoSuchKey) return undefined;
     throw error;
   }
+  const result = JSON.parse(text) as SweepResponse;
+  if (fitsResponse(text)) return result;
+  return summaryWithLink(result, Buffer.byteLength(text), { client: s3, bucket, key });
 }
 
 async function getJson(bucket: string, key: string): Promise<unknown> {
+  return JSON.parse(await getText(bucket, key));
+}
+
+async function getText(bucket: string, key: string): Promise<string> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const text = await object.Body?.transformToString('utf8');
   if (text === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
-  return JSON.parse(text);
+  return text;
 }

@@ -21,14 +21,3 @@ export function shardAt(start: number, shardSize: number, rangeEnd: number): IdR
 export function shardCount(range: IdRange, shardSize: number): number {
   return Math.ceil((range.end - range.start + 1) / shardSize);
 }
-
-/**
- * Each shard's share of a run-wide rate limit: with at most `maxConcurrency` shards running at
- * once, the target never sees more than `ratePerSecond` in total.
- */
-export function shardRate(
-  ratePerSecond: number | undefined,
-  maxConcurrency: number,
-): number | undefined {
-  return ratePerSecond === undefined ? undefined : ratePerSecond / maxConcurrency;
-}

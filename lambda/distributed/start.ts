@@ -1,18 +1,42 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Config } from '../config.js';
+import { type Config, DEFAULT_FUNCTION_TIMEOUT_MS } from '../config.js';
 import type { SweepRequest } from '../options.js';
 import { runPath } from '../routes.js';
 import { rangeSize } from '../sweep/range.js';
 import type { RunAccepted, RunInput } from './messages.js';
-import { shardCount, shardRate } from './shards.js';
+import { ASSUMED_LATENCY_MS, planRun, type RunPlan } from './plan.js';
 
 /** One client for the life of the process; created on first use, so single sweeps never pay. */
 let client: SFNClient | undefined;
 
+/**
+ * The shard plan for a request (planRun at the assumed latency). `invocationMs` is how long a
+ * shard invocation may run: the shards run on the very function that received the request, so
+ * its remaining time on arrival is the function's timeout, near enough (and on the safe side);
+ * without a Lambda context, the deployed default timeout.
+ */
+export function planFor(
+  request: SweepRequest,
+  config: Config,
+  invocationMs: number = DEFAULT_FUNCTION_TIMEOUT_MS,
+): RunPlan {
+  return planRun({
+    range: request.range,
+    concurrency: request.concurrency,
+    timeoutMs: request.timeoutMs,
+    ratePerSecond: request.ratePerSecond,
+    latencyMs: ASSUMED_LATENCY_MS,
+    invocationMs,
+    responseMarginMs: config.responseMarginMs,
+    maxShardSize: config.shardSize,
+    mapConcurrency: config.shardMaxConcurrency,
+  });
+}
+
 /** The execution input for a request: the run record, the shard plan and per-shard options. */
-export function runInput(request: SweepRequest, sweepId: string, config: Config): RunInput {
+export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan): RunInput {
   const { range } = request;
-  const rate = shardRate(request.ratePerSecond, config.shardMaxConcurrency);
+  const rate = plan.shardRatePerSecond;
   return {
     run: {
       sweepId,
@@ -20,9 +44,10 @@ export function runInput(request: SweepRequest, sweepId: string, config: Config)
       ...(request.schedule !== undefined && { schedule: request.schedule }),
       ...(request.compareWith !== undefined && { compareWith: request.compareWith }),
       range,
+      shardSize: plan.shardSize,
     },
     range,
-    shardSize: config.shardSize,
+    shardSize: plan.shardSize,
     shardOptions: {
       concurrency: request.concurrency,
       timeoutMs: request.timeoutMs,
@@ -38,8 +63,10 @@ export async function startRun(
   sweepId: string,
   config: Config,
   stateMachineArn: string,
+  invocationMs?: number,
 ): Promise<RunAccepted> {
-  const input = runInput(request, sweepId, config);
+  const plan = planFor(request, config, invocationMs);
+  const input = runInput(request, sweepId, plan);
   client ??= new SFNClient({});
   await client.send(
     new StartExecutionCommand({ stateMachineArn, name: sweepId, input: JSON.stringify(input) }),
@@ -51,8 +78,9 @@ export async function startRun(
     range: input.range,
     total: rangeSize(input.range),
     status: 'RUNNING',
-    shards: shardCount(input.range, config.shardSize),
-    shardSize: config.shardSize,
+    shards: plan.shards,
+    shardSize: plan.shardSize,
+    expectedDurationMs: Math.round(plan.runMs),
     statusUrl: runPath(sweepId),
   };
 }

@@ -6,6 +6,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { SweepResponse } from '../response.js';
+import type { ResultSummary } from './result-link.js';
 import { readResult } from './results.js';
 
 /** One client for the life of the process (the runs function only). */
@@ -20,7 +21,11 @@ export type RunStatus =
       /** Shards (Distributed Map items) by state; absent until the map run starts. */
       readonly progress?: ShardProgress;
     }
-  | { readonly sweepId: string; readonly status: 'SUCCEEDED'; readonly result: SweepResponse }
+  | {
+      readonly sweepId: string;
+      readonly status: 'SUCCEEDED';
+      readonly result: SweepResponse | ResultSummary;
+    }
   | {
       readonly sweepId: string;
       readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';

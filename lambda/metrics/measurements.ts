@@ -91,6 +91,8 @@ export function measure(aggregate: SweepAggregate): Measurement[] {
     [MetricName.retries, count, c.retries],
     [MetricName.notAttempted, count, c.notAttempted],
     [MetricName.successRate, percent, c.successRate],
+    // Distributed sweeps only: a single sweep has no shards to fail.
+    [MetricName.failedShards, count, aggregate.failedShards?.length ?? null],
   ];
   const out: Measurement[] = [];
   for (const [name, unit, value] of scalars) {

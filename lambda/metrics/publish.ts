@@ -14,14 +14,18 @@ import { TARGET_DIMENSION } from './names.js';
 export interface MetricsReport {
   /**
    * published: delivered through the configured channel (PutMetricData, or EMF in emf mode);
-   * fallback: CloudWatch failed or time was short, so EMF went to stdout; off: nothing sent;
-   * local: a readable summary went to stderr.
+   * fallback: CloudWatch failed or time was short, so EMF went to stdout; unconfirmed: a
+   * PutMetricData request got no answer and may have been stored, so nothing went to EMF (every
+   * datum reaches CloudWatch at most once); off: nothing sent; local: a readable summary went to
+   * stderr.
    */
-  readonly status: 'published' | 'fallback' | 'off' | 'local';
+  readonly status: 'published' | 'fallback' | 'unconfirmed' | 'off' | 'local';
   /** PutMetricData requests CloudWatch accepted. */
   readonly requests: number;
   /** The sweep's metric datums (as PutMetricData counts them), whichever way they went. */
   readonly datums: number;
+  /** Datums of a request that may or may not have reached CloudWatch (neither resent nor EMF). */
+  readonly unconfirmed?: number;
   /** Why the metrics fell back to EMF, or were lost. */
   readonly reason?: string;
 }
@@ -43,6 +47,12 @@ export interface PublishContext {
 export const MIN_SEND_BUDGET_MS = 300;
 /** Kept back from the deadline to write the EMF fallback after an aborted request. */
 export const EMF_RESERVE_MS = 50;
+/**
+ * PutMetricData gets this long at most, whatever the deadline: a few round trips of tens of ms
+ * each and a cold TLS handshake fit many times over, and an endpoint that accepts and never
+ * answers cannot hold an API response until the gateway's 30 s.
+ */
+export const MAX_PUBLISH_MS = 5_000;
 
 /** Publishes a sweep's metrics as config.metricsMode says; never throws, never fails a sweep. */
 export async function publishMetrics(
@@ -91,7 +101,7 @@ async function publishToCloudWatch(
   emf: EmfOptions,
   context: PublishContext,
 ): Promise<MetricsReport> {
-  const budget = context.deadline - Date.now() - EMF_RESERVE_MS;
+  const budget = Math.min(MAX_PUBLISH_MS, context.deadline - Date.now() - EMF_RESERVE_MS);
   if (budget < MIN_SEND_BUDGET_MS) {
     const reason = `${Math.max(0, Math.floor(budget))} ms left for PutMetricData, ${MIN_SEND_BUDGET_MS} ms needed`;
     return fallback(datums, datums, 0, reason, undefined, emf, context);
@@ -101,10 +111,26 @@ async function publishToCloudWatch(
   if (result.failure === undefined) {
     return { status: 'published', requests: result.accepted, datums: datums.length };
   }
-  // Only what CloudWatch did not accept goes to EMF, so no sample is counted twice.
-  const rest = batches.slice(result.accepted).flat();
-  const { reason, cause } = result.failure;
-  return fallback(datums, rest, result.accepted, reason, cause, emf, context);
+  // At most once: what CloudWatch accepted, or may have stored (a request that got no answer),
+  // never goes to EMF; the batches after it do.
+  const { reason, cause, delivery } = result.failure;
+  const unsure = delivery === 'unknown' ? (batches[result.accepted] ?? []) : [];
+  const rest = batches.slice(result.accepted + (unsure.length > 0 ? 1 : 0)).flat();
+  const unconfirmed = unsure.length > 0 ? { unconfirmed: unsure.length } : {};
+  if (rest.length === 0) {
+    (context.log ?? writeLog)(
+      causeLine(`CloudWatch metrics are unconfirmed: ${reason}`, cause, result.accepted),
+    );
+    return {
+      status: 'unconfirmed',
+      requests: result.accepted,
+      datums: datums.length,
+      ...unconfirmed,
+      reason,
+    };
+  }
+  const report = fallback(datums, rest, result.accepted, reason, cause, emf, context);
+  return { ...report, ...unconfirmed };
 }
 
 function fallback(

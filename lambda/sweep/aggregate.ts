@@ -7,7 +7,8 @@ import {
   outcomeCode,
   outcomeKey,
 } from './outcome.js';
-import { formatSpans, type IdRange, rangeSize, SpanBuilder, unionSpans } from './range.js';
+import { formatSpans, type IdRange, rangeSize, SpanBuilder } from './range.js';
+import { SpanJoin } from './span-join.js';
 
 /**
  * The verdict on a range: what the engine returns and what shards merge. Everything in it is
@@ -27,11 +28,27 @@ export interface SweepAggregate {
   readonly ids: Readonly<Record<string, string>>;
   /** Latency of each id that ended with an HTTP status, final attempt. */
   readonly latency: HistogramSnapshot;
+  /** HTTP requests sent: first attempts, retries and re-sends. */
   readonly attempts: number;
   readonly retries: number;
+  /**
+   * Requests re-sent once, uncounted as retries, because they failed on a kept-alive connection
+   * the server had just closed, before any byte of response (the keep-alive race).
+   */
+  readonly resends: number;
+  /** Times a 429/503 from the origin paused every new request (see throttle.ts). */
+  readonly throttlePauses: number;
   /** Epoch milliseconds. */
   readonly startedAt: number;
   readonly endedAt: number;
+  /** Distributed sweeps only: the shards that never reported (their ids are not attempted). */
+  readonly failedShards?: readonly FailedShard[];
+}
+
+/** A part of a range whose sweep failed for good: its ids are counted as not attempted. */
+export interface FailedShard {
+  readonly range: IdRange;
+  readonly ids: number;
 }
 
 /**
@@ -44,6 +61,8 @@ export class Tally {
   readonly latency = new LatencyHistogram();
   attempts = 0;
   retries = 0;
+  resends = 0;
+  throttlePauses = 0;
   #settled = 0;
 
   constructor(range: IdRange) {
@@ -119,39 +138,64 @@ export function summarize(tally: Tally, clock: SweepClock): SweepAggregate {
     latency: tally.latency.toJSON(),
     attempts: tally.attempts,
     retries: tally.retries,
+    resends: tally.resends,
+    throttlePauses: tally.throttlePauses,
     startedAt: clock.startedAt,
     endedAt: clock.endedAt,
   };
 }
 
 /**
- * The aggregate of the union of two adjacent ranges, exactly as one sweep of the union would
- * report it (clock fields aside). Throws when the ranges are not adjacent.
+ * The aggregate of the union of adjacent ranges, exactly as one sweep of the union would report
+ * it (clock fields aside), in any order. Linear in the size of the parts: they are sorted by
+ * start and their ids joined end to end (SpanJoin). Throws when the ranges are not adjacent.
  */
-export function mergeAggregates(a: SweepAggregate, b: SweepAggregate): SweepAggregate {
-  const [lo, hi] = a.range.start <= b.range.start ? [a, b] : [b, a];
-  if (lo.range.end + 1 !== hi.range.start) {
-    throw new RangeError(
-      `only adjacent ranges merge: ${lo.range.start}-${lo.range.end} and ${hi.range.start}-${hi.range.end}`,
-    );
+export function mergeAggregates(...parts: readonly SweepAggregate[]): SweepAggregate {
+  const sorted = [...parts].sort((a, b) => a.range.start - b.range.start);
+  const [first, ...rest] = sorted;
+  if (!first) throw new RangeError('merging needs at least one aggregate');
+  let end = first.range.end;
+  for (const part of rest) {
+    if (part.range.start !== end + 1) {
+      throw new RangeError(
+        `only adjacent ranges merge: ${part.range.start}-${part.range.end} after one ending at ${end}`,
+      );
+    }
+    end = part.range.end;
   }
-  const ids: Record<string, string> = { ...lo.ids };
-  for (const [key, form] of Object.entries(hi.ids)) {
-    ids[key] = ids[key] === undefined ? form : unionSpans(ids[key], form);
+  const joins = new Map<string, SpanJoin>();
+  const latency = LatencyHistogram.fromJSON(first.latency);
+  let statuses: Record<string, number> = {};
+  let errors: Record<string, number> = {};
+  const failedShards: FailedShard[] = [];
+  for (const part of sorted) {
+    for (const [key, form] of Object.entries(part.ids)) {
+      const join = joins.get(key) ?? new SpanJoin();
+      joins.set(key, join);
+      join.append(form);
+    }
+    if (part !== first) latency.merge(part.latency);
+    statuses = addCounts(statuses, part.statuses);
+    errors = addCounts(errors, part.errors);
+    if (part.failedShards) failedShards.push(...part.failedShards);
   }
+  const sum = (pick: (a: SweepAggregate) => number) => sorted.reduce((n, a) => n + pick(a), 0);
   return {
-    range: { start: lo.range.start, end: hi.range.end },
-    total: lo.total + hi.total,
-    complete: lo.complete && hi.complete,
-    statuses: sortedKeys(addCounts(lo.statuses, hi.statuses)),
-    errors: addCounts(lo.errors, hi.errors) as Record<ErrorKind, number>,
-    notAttempted: lo.notAttempted + hi.notAttempted,
-    ids: sortedKeys(ids),
-    latency: LatencyHistogram.fromJSON(lo.latency).merge(hi.latency).toJSON(),
-    attempts: lo.attempts + hi.attempts,
-    retries: lo.retries + hi.retries,
-    startedAt: Math.min(lo.startedAt, hi.startedAt),
-    endedAt: Math.max(lo.endedAt, hi.endedAt),
+    range: { start: first.range.start, end },
+    total: sum((a) => a.total),
+    complete: sorted.every((a) => a.complete),
+    statuses: sortedKeys(statuses),
+    errors: errors as Record<ErrorKind, number>,
+    notAttempted: sum((a) => a.notAttempted),
+    ids: sortedKeys(Object.fromEntries([...joins].map(([key, join]) => [key, join.toString()]))),
+    latency: latency.toJSON(),
+    attempts: sum((a) => a.attempts),
+    retries: sum((a) => a.retries),
+    resends: sum((a) => a.resends),
+    throttlePauses: sum((a) => a.throttlePauses),
+    startedAt: Math.min(...sorted.map((a) => a.startedAt)),
+    endedAt: Math.max(...sorted.map((a) => a.endedAt)),
+    ...(sorted.some((a) => a.failedShards) && { failedShards }),
   };
 }
 

@@ -25,9 +25,25 @@ const KIND_BY_CODE: Readonly<Record<string, ErrorKind>> = {
   UND_ERR_RES_EXCEEDED_MAX_SIZE: ErrorKind.protocol,
   UND_ERR_HEADERS_OVERFLOW: ErrorKind.protocol,
   ERR_HTTP2_ERROR: ErrorKind.protocol,
-  ERR_HTTP2_STREAM_ERROR: ErrorKind.protocol,
-  ERR_HTTP2_INVALID_SESSION: ErrorKind.protocol,
+  // The session ended under the stream: a GOAWAY with an error code, or a session torn down.
+  ERR_HTTP2_SESSION_ERROR: ErrorKind.connection,
+  ERR_HTTP2_GOAWAY_SESSION: ErrorKind.connection,
+  ERR_HTTP2_INVALID_SESSION: ErrorKind.connection,
+  ERR_HTTP2_STREAM_CANCEL: ErrorKind.connection,
 };
+
+/**
+ * RST_STREAM codes (RFC 9113 §7) that say the peer broke HTTP/2; every other code resets one
+ * stream the way a TCP RST resets an HTTP/1.1 exchange, and REFUSED_STREAM even promises that the
+ * request was not processed (§8.7). undici puts the code on the error as `http2ErrorCode`.
+ */
+const PROTOCOL_RST_CODES: ReadonlySet<number> = new Set([
+  0x1, // PROTOCOL_ERROR
+  0x3, // FLOW_CONTROL_ERROR
+  0x6, // FRAME_SIZE_ERROR
+  0x9, // COMPRESSION_ERROR
+  0xd, // HTTP_1_1_REQUIRED
+]);
 
 const TLS_CODE =
   /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL)/;
@@ -42,7 +58,10 @@ const KIND_BY_NAME: Readonly<Record<string, ErrorKind>> = {
 /** The kind of a failed attempt, from the error and, failing that, its causes. */
 export function classifyError(error: unknown): ErrorKind {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
+    const { code, http2ErrorCode } = e as { code?: unknown; http2ErrorCode?: unknown };
+    if (typeof http2ErrorCode === 'number') {
+      return PROTOCOL_RST_CODES.has(http2ErrorCode) ? ErrorKind.protocol : ErrorKind.connection;
+    }
     if (typeof code === 'string') {
       const kind = KIND_BY_CODE[code];
       if (kind) return kind;

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { classifyError } from './classify.js';
 import { ErrorKind, type Outcome } from './outcome.js';
+import { type EnginePool, failedOnReusedConnection } from './pool.js';
 
 /**
  * Bodies up to this size are read through and discarded, so the connection is reused; a larger
@@ -12,7 +13,38 @@ import { ErrorKind, type Outcome } from './outcome.js';
  */
 export const BODY_DRAIN_LIMIT_BYTES = 1_048_576;
 
-const REQUEST_HEADERS = { 'user-agent': 'status-sweep/0.1', accept: '*/*' } as const;
+/**
+ * The highest status HTTP defines: RFC 9110 §15 gives classes 1xx-5xx only. llhttp accepts any
+ * three digits, but a 600 or 999 fits no class, so the id is counted as a protocol error.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15
+ */
+const MAX_STATUS = 599;
+
+/** What every request carries unless the sweep's own headers say otherwise. */
+export const DEFAULT_REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  'user-agent': 'status-sweep/0.1',
+  accept: '*/*',
+};
+
+/** The methods a sweep may use: both safe and idempotent, so that any attempt can be re-sent. */
+export const SWEEP_METHODS = ['GET', 'HEAD'] as const;
+export type SweepMethod = (typeof SWEEP_METHODS)[number];
+
+/** What every attempt of a sweep sends, built once per sweep. */
+export interface RequestShape {
+  readonly method: SweepMethod;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The defaults with `headers` over them, names lower-cased so that "User-Agent" replaces ours. */
+export function requestShape(
+  method: SweepMethod = 'GET',
+  headers: Readonly<Record<string, string>> = {},
+): RequestShape {
+  const merged: Record<string, string> = { ...DEFAULT_REQUEST_HEADERS };
+  for (const [name, value] of Object.entries(headers)) merged[name.toLowerCase()] = value;
+  return { method, headers: merged };
+}
 
 /** Why an attempt ended early: its own timer, or the sweep ending. */
 export const AbortReason = {
@@ -26,6 +58,8 @@ export interface AttemptResult {
   /** From the request's start to the end of its body; set when a status arrived. */
   readonly latencyMs?: number;
   readonly retryAfter?: string | string[];
+  /** Failed on a reused connection before any response byte: safe to send again at once. */
+  readonly resendable?: boolean;
 }
 
 /** Ends an attempt early; the sweep holds one per attempt in flight. */
@@ -106,11 +140,16 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
         this.#abortedFor === AbortReason.deadline ? ErrorKind.aborted : ErrorKind.timeout,
       );
     } else {
-      this.#finishWithError(classifyError(error));
+      const resendable = this.#status === 0 && failedOnReusedConnection(error);
+      this.#finishWithError(classifyError(error), resendable);
     }
   }
 
   #finishWithStatus(): void {
+    if (this.#status > MAX_STATUS) {
+      this.#finishWithError(ErrorKind.protocol);
+      return;
+    }
     if (this.#done) return;
     this.#done = true;
     this.#deliver({
@@ -120,20 +159,21 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     });
   }
 
-  #finishWithError(error: ErrorKind): void {
+  #finishWithError(error: ErrorKind, resendable = false): void {
     if (this.#done) return;
     this.#done = true;
-    this.#deliver({ outcome: { kind: 'error', error } });
+    this.#deliver({ outcome: { kind: 'error', error }, ...(resendable && { resendable }) });
   }
 }
 
 /**
- * One GET within `timeoutMs` (connect, headers and body): resolves with the status (body dropped)
- * or the error kind, never rejects. `inflight` holds the attempt while it runs so that the sweep
- * can abort it at its deadline.
+ * One request within `timeoutMs` (connect, headers and body): resolves with the status (body
+ * dropped) or the error kind, never rejects. `inflight` holds the attempt while it runs so that
+ * the sweep can abort it at its deadline.
  */
 export function attempt(
-  dispatcher: Dispatcher,
+  dispatcher: Pick<EnginePool, 'dispatch'>,
+  shape: RequestShape,
   path: string,
   timeoutMs: number,
   inflight: Set<Abortable>,
@@ -147,7 +187,7 @@ export function attempt(
     const timer = setTimeout(() => handler.abort(AbortReason.timeout), timeoutMs);
     inflight.add(handler);
     try {
-      dispatcher.dispatch({ path, method: 'GET', headers: REQUEST_HEADERS }, handler);
+      dispatcher.dispatch({ path, method: shape.method, headers: shape.headers }, handler);
     } catch (error) {
       handler.onResponseError(undefined as never, error as Error);
     }

@@ -1,4 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from './timers.js';
+
+/**
+ * The slowest rate a sweep accepts: one request per 100 s. Slower rates have no use within a
+ * Lambda's 15 minutes, and near zero the interval overflows timers and float arithmetic.
+ */
+export const MIN_RATE_PER_SECOND = 0.01;
 
 /**
  * Spaces request starts evenly at `perSecond`, shared by every worker of a sweep: each caller
@@ -18,6 +24,6 @@ export class RateLimiter {
     const now = performance.now();
     const slot = Math.max(now, this.#nextSlot);
     this.#nextSlot = slot + this.#intervalMs;
-    if (slot > now) await sleep(slot - now, undefined, { signal });
+    if (slot > now) await sleep(slot - now, signal);
   }
 }

@@ -1,18 +1,35 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
 import { poolFor } from './dispatcher.js';
-import { type Abortable, AbortReason, type AttemptResult, attempt } from './fetcher.js';
+import {
+  type Abortable,
+  AbortReason,
+  type AttemptResult,
+  attempt,
+  requestShape,
+  SWEEP_METHODS,
+  type SweepMethod,
+} from './fetcher.js';
 import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import type { EnginePool } from './pool.js';
 import { type IdRange, rangeSize } from './range.js';
-import { RateLimiter } from './rate-limit.js';
+import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
 import { backoffMs, retryAfterMs } from './retry.js';
 import { urlTemplateParts } from './target.js';
+import { Throttle } from './throttle.js';
+import { onceAfter, sleep } from './timers.js';
 
 /** What one sweep needs: the ids, the target, and how hard and how long to push. */
 export interface SweepOptions {
   readonly range: IdRange;
   /** Contains "{id}"; comes from config, never from a caller. */
   readonly urlTemplate: string;
+  /** GET unless told otherwise; fixed at deploy time, never chosen by a caller. */
+  readonly method?: SweepMethod;
+  /**
+   * Request headers over the engine's defaults (user-agent, accept), e.g. an API key. Sent as
+   * given, never logged nor echoed: error messages name a header, never its value.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Requests in flight at most; also the connection cap. */
   readonly concurrency: number;
   /** Per attempt: connect, headers and the whole body. */
@@ -25,6 +42,8 @@ export interface SweepOptions {
   readonly deadline?: number;
   /** Aborting it ends the sweep like the deadline does. */
   readonly signal?: AbortSignal;
+  /** A pool of the caller's (see newPool) instead of the process's one per origin. */
+  readonly pool?: EnginePool;
   /** Called as ids settle, at most every PROGRESS_INTERVAL_MS, and once at the end. */
   readonly onProgress?: (settled: number, total: number) => void;
 }
@@ -47,8 +66,10 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       : clockStart + (options.deadline - startedAt);
 
   const target = urlTemplateParts(options.urlTemplate);
-  const pool = poolFor(target.origin, options.concurrency);
+  const pool = options.pool ?? poolFor(target.origin, options.concurrency);
+  const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
+  const throttle = new Throttle(options.concurrency);
   const tally = new Tally(range);
   const inflight = new Set<Abortable>();
   const stop = new AbortController();
@@ -57,10 +78,11 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const stopAll = () => {
     if (stop.signal.aborted) return;
     stop.abort(AbortReason.deadline);
+    throttle.wakeAll();
     for (const running of inflight) running.abort(AbortReason.deadline);
   };
-  const deadlineTimer = Number.isFinite(deadlineAt)
-    ? setTimeout(stopAll, Math.max(0, deadlineAt - performance.now()))
+  const cancelDeadline = Number.isFinite(deadlineAt)
+    ? onceAfter(deadlineAt - performance.now(), stopAll)
     : undefined;
   options.signal?.addEventListener('abort', stopAll, { once: true });
   if (options.signal?.aborted) stopAll();
@@ -73,28 +95,50 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     stop.signal.aborted ||
     performance.now() + extraWaitMs + Math.max(MIN_LAUNCH_GUARD_MS, typicalLatencyMs) >= deadlineAt;
 
+  /** Sends one request for `path` once a rate slot is free; undefined if the sweep stopped. */
+  const send = async (path: string): Promise<AttemptResult | undefined> => {
+    if (!(await throttle.admit(stop.signal, tooLateToLaunch))) return undefined;
+    try {
+      await limiter.acquire(stop.signal);
+    } catch {
+      throttle.done(undefined);
+      return undefined; // the sweep stopped while waiting for a slot
+    }
+    if (tooLateToLaunch()) {
+      throttle.done(undefined);
+      return undefined;
+    }
+    tally.attempts++;
+    const result = await attempt(pool, shape, path, timeoutMs, inflight);
+    const { outcome } = result;
+    throttle.done(outcome.kind === 'status' ? outcome.status : undefined, result.retryAfter);
+    if (result.latencyMs !== undefined) {
+      typicalLatencyMs += LATENCY_EWMA_WEIGHT * (result.latencyMs - typicalLatencyMs);
+    }
+    return result;
+  };
+
   /** Runs every attempt of one id and settles it; leaves it unsettled if none could start. */
   const runId = async (id: number): Promise<void> => {
     const path = target.pathFor(id);
     let last: AttemptResult | undefined;
+    let resent = false;
     for (let attemptNo = 1; ; attemptNo++) {
-      try {
-        await limiter.acquire(stop.signal);
-      } catch {
-        break; // the sweep stopped while waiting for a slot
+      let result = await send(path);
+      // The keep-alive race: once per id, sent again on a fresh connection, not a retry.
+      if (result?.resendable && !resent) {
+        resent = true;
+        tally.resends++;
+        result = (await send(path)) ?? result;
       }
-      if (tooLateToLaunch()) break;
-      tally.attempts++;
+      if (!result) break;
       if (attemptNo > 1) tally.retries++;
-      last = await attempt(pool, path, timeoutMs, inflight);
-      if (last.latencyMs !== undefined) {
-        typicalLatencyMs += LATENCY_EWMA_WEIGHT * (last.latencyMs - typicalLatencyMs);
-      }
+      last = result;
       if (attemptNo > retries || !isRetryable(last)) break;
       const waitMs = retryAfterMs(last.retryAfter) ?? backoffMs(attemptNo);
       if (tooLateToLaunch(waitMs)) break;
       try {
-        await sleep(waitMs, undefined, { signal: stop.signal });
+        await sleep(waitMs, stop.signal);
       } catch {
         break;
       }
@@ -114,10 +158,11 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     const workers = Math.min(options.concurrency, rangeSize(range));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    clearTimeout(deadlineTimer);
+    cancelDeadline?.();
     clearInterval(progressTimer);
     options.signal?.removeEventListener('abort', stopAll);
   }
+  tally.throttlePauses = throttle.pauses;
   options.onProgress?.(tally.settled, tally.total);
   return summarize(tally, { startedAt, endedAt: Date.now() });
 }
@@ -143,8 +188,14 @@ function checkOptions(o: SweepOptions): void {
   if (!Number.isSafeInteger(o.retries) || o.retries < 0) {
     problems.push(`retries must be a non-negative integer, got ${o.retries}`);
   }
-  if (o.ratePerSecond !== undefined && !(o.ratePerSecond > 0)) {
-    problems.push(`ratePerSecond must be positive, got ${o.ratePerSecond}`);
+  if (o.ratePerSecond !== undefined && !(o.ratePerSecond >= MIN_RATE_PER_SECOND)) {
+    problems.push(`ratePerSecond must be at least ${MIN_RATE_PER_SECOND}, got ${o.ratePerSecond}`);
+  }
+  if (o.method !== undefined && !SWEEP_METHODS.includes(o.method)) {
+    problems.push(`method must be one of ${SWEEP_METHODS.join(', ')}, got ${o.method}`);
+  }
+  for (const [name, value] of Object.entries(o.headers ?? {})) {
+    if (typeof value !== 'string') problems.push(`header ${name} must be a string`);
   }
   if (problems.length > 0) throw new RangeError(problems.join('; '));
 }

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_SHARDS } from '../../lambda/config.js';
 import { reduceShards } from '../../lambda/distributed/reduce.js';
-import { planShards, shardCount, shardRate } from '../../lambda/distributed/shards.js';
+import { planShards, shardCount } from '../../lambda/distributed/shards.js';
+import { measure } from '../../lambda/metrics/measurements.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { type IdRange, partitionsRange, rangeSize } from '../../lambda/sweep/range.js';
 import { aggregateOf, type Settled, settledArb } from '../support/outcomes.js';
@@ -55,11 +56,6 @@ describe('planShards', () => {
   it('lets a 1,000,000-id range fit the Distributed Map shard limit at the default shard size', () => {
     expect(shardCount({ start: 1, end: 1_000_000 }, 10_000)).toBeLessThanOrEqual(MAX_SHARDS);
   });
-
-  it('gives each shard its share of the run-wide rate', () => {
-    expect(shardRate(100, 4)).toBe(25);
-    expect(shardRate(undefined, 4)).toBeUndefined();
-  });
 });
 
 describe('reduceShards', () => {
@@ -80,14 +76,17 @@ describe('reduceShards', () => {
             .map((s) => ({ s, k: order.next().value as number }))
             .sort((a, b) => a.k - b.k)
             .map(({ s }) => s);
-          expect(reduceShards(range, shuffled, CLOCK)).toEqual(whole);
+          expect(reduceShards(range, shuffled, CLOCK, size)).toEqual({
+            ...whole,
+            failedShards: [],
+          });
         },
       ),
     );
   });
 
-  it('counts the ids of a shard that never reported as not attempted', () => {
-    const range = { start: 1, end: 30 };
+  it('counts the ids of shards that never reported as not attempted, and names each shard', () => {
+    const range = { start: 1, end: 40 };
     const ok = (r: IdRange) =>
       sweepOf(
         r,
@@ -98,13 +97,31 @@ describe('reduceShards', () => {
       );
     const reduced = reduceShards(
       range,
-      [ok({ start: 1, end: 10 }), ok({ start: 21, end: 30 })],
+      [ok({ start: 1, end: 10 }), ok({ start: 31, end: 40 })],
       CLOCK,
+      10,
     );
-    expect(reduced.ids).toEqual({ '200': '1-10,21-30', notAttempted: '11-20' });
-    expect(reduced.notAttempted).toBe(10);
+    expect(reduced.ids).toEqual({ '200': '1-10,31-40', notAttempted: '11-30' });
+    expect(reduced.notAttempted).toBe(20);
+    expect(reduced.failedShards).toEqual([
+      { range: { start: 11, end: 20 }, ids: 10 },
+      { range: { start: 21, end: 30 }, ids: 10 },
+    ]);
+    expect(measure(reduced)).toContainEqual({ name: 'FailedShards', unit: 'Count', value: 2 });
     expect(reduced.complete).toBe(false);
     expect(partitionsRange(Object.values(reduced.ids), range)).toBe(true);
+  });
+
+  it('names each gap as one failed part when the shard size is not known', () => {
+    const reduced = reduceShards(
+      { start: 1, end: 30 },
+      [sweepOf({ start: 11, end: 20 }, [])],
+      CLOCK,
+    );
+    expect(reduced.failedShards).toEqual([
+      { range: { start: 1, end: 10 }, ids: 10 },
+      { range: { start: 21, end: 30 }, ids: 10 },
+    ]);
   });
 
   it('refuses overlapping shards', () => {

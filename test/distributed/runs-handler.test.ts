@@ -8,7 +8,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../lambda/config.js';
 import type { SweepResponse } from '../../lambda/response.js';
 import { createRunsHandlers } from '../../lambda/runs.js';
@@ -52,6 +52,7 @@ beforeEach(() => {
   sfn.reset();
   s3.reset();
 });
+afterEach(() => vi.unstubAllEnvs());
 
 describe('GET /sweeps/{id}', () => {
   it('answers 202 with shard progress while the run is going', async () => {
@@ -96,6 +97,43 @@ describe('GET /sweeps/{id}', () => {
     expect(jsonBody(result)).toEqual(stored);
   });
 
+  it('answers the summary and a time-limited link when the result is too big for a Lambda response', async () => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTONLY');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-only-secret');
+    // 1,000,000 ids alternating 200/404: about 6.9 MB, over Lambda's 6 MB.
+    const odd = Array.from({ length: 500_000 }, (_, i) => 2 * i + 1);
+    const stored = {
+      sweepId: SWEEP_ID,
+      total: 1_000_000,
+      complete: true,
+      statuses: { '200': 500_000, '404': 500_000 },
+      latencyMs: { p50: 12, p99: 30 },
+      failedShards: [],
+      ids: { '200': odd.join(','), '404': odd.map((id) => id + 1).join(',') },
+    } as unknown as SweepResponse;
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.json` }).resolves({
+      Body: body(stored),
+    });
+
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(6 * 1024 * 1024);
+    const summary = jsonBody(result) as Record<string, unknown>;
+    const { ids: _ids, ...counts } = stored;
+    expect(summary).toMatchObject(counts);
+    expect(summary).not.toHaveProperty('ids');
+    expect(summary.resultBytes).toBe(Buffer.byteLength(JSON.stringify(stored)));
+    const url = new URL(String(summary.resultUrl));
+    expect(url.hostname).toBe(`${BUCKET}.s3.eu-west-1.amazonaws.com`);
+    expect(url.pathname).toBe(`/results/${SWEEP_ID}.json`);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDTESTONLY\//);
+    expect(Date.parse(String(summary.resultUrlExpiresAt))).toBeGreaterThan(Date.now());
+  });
+
   it('says why a run failed', async () => {
     sfn
       .on(DescribeExecutionCommand)
@@ -136,12 +174,13 @@ describe('the reduce step', () => {
       trigger: 'schedule',
       schedule: 'nightly',
       range: { start: 1, end: 30 },
+      shardSize: 10,
     },
     startedAt: '2026-11-25T12:00:00.000Z',
     results: { Bucket: BUCKET, Key: manifestKey },
   };
 
-  it('merges the succeeded shards, counts a failed shard as not attempted and keeps the result', async () => {
+  it('merges the succeeded shards, counts a failed shard as not attempted, names it and keeps the result', async () => {
     s3.on(GetObjectCommand, { Key: manifestKey }).resolves({
       Body: body({
         ResultFiles: {
@@ -168,6 +207,7 @@ describe('the reduce step', () => {
       total: 30,
       complete: false,
       notAttempted: 10,
+      failedShards: 1,
       resultKey: `results/${SWEEP_ID}.json`,
     });
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
@@ -186,6 +226,7 @@ describe('the reduce step', () => {
       ids: { '200': '1-10', '404': '21-30', notAttempted: '11-20' },
       attempts: 20,
       metrics: { status: 'off' },
+      failedShards: [{ range: { start: 11, end: 20 }, ids: 10 }],
     });
     expect(stored.latencyMs?.max).toBe(16);
   });

@@ -44,8 +44,10 @@ describe('a range larger than one invocation', () => {
       range: { start: 1, end: 250 },
       total: 250,
       status: 'RUNNING',
+      // 250 ids in shards of at most 100 (MAX_IDS): three even shards.
       shards: 3,
-      shardSize: 100,
+      shardSize: 84,
+      expectedDurationMs: expect.any(Number),
       statusUrl: `/sweeps/${accepted.sweepId}`,
     });
     expect(result.headers?.Location).toBe(accepted.statusUrl);
@@ -55,11 +57,16 @@ describe('a range larger than one invocation', () => {
     expect(call?.name).toBe(accepted.sweepId);
     const input = JSON.parse(call?.input ?? '{}') as RunInput;
     expect(input).toEqual({
-      run: { sweepId: accepted.sweepId, trigger: 'api', range: { start: 1, end: 250 } },
+      run: {
+        sweepId: accepted.sweepId,
+        trigger: 'api',
+        range: { start: 1, end: 250 },
+        shardSize: 84,
+      },
       range: { start: 1, end: 250 },
-      shardSize: 100,
-      // 40/s across at most 4 shards at once: 10/s each.
-      shardOptions: { concurrency: 8, timeoutMs: 10_000, retries: 2, ratePerSecond: 10 },
+      shardSize: 84,
+      // 40/s across the 3 shards, all running at once (the map allows 4): 40/3 each.
+      shardOptions: { concurrency: 8, timeoutMs: 10_000, retries: 2, ratePerSecond: 40 / 3 },
     });
   });
 
@@ -80,12 +87,26 @@ describe('a range larger than one invocation', () => {
       trigger: 'schedule',
       schedule: 'everything',
       range: { start: 0, end: 999 },
+      shardSize: 100,
     });
   });
 
   it('sweeps a range within MAX_IDS itself, starting nothing', async () => {
     const result = await sut.http(postSweeps({ start: 1, end: 100 }), lambdaContext());
     expect(result).toMatchObject({ statusCode: 200 });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it('answers 400 with the arithmetic, starting nothing, when the run could not finish', async () => {
+    const result = await sut.http(
+      postSweeps({ start: 1, end: 1000, ratePerSecond: 0.01 }),
+      lambdaContext(),
+    );
+
+    expect(result).toMatchObject({ statusCode: 400 });
+    const body = JSON.stringify(jsonBody(result));
+    expect(body).toContain('1000 ids cannot finish at 0.01 requests per second');
+    expect(body).toContain('in a run of at most');
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
   });
 

@@ -15,6 +15,7 @@ describe('settings from CDK context', () => {
       schedules: '[{"name":"nightly","expression":"cron(0 2 * * ? *)","start":1,"end":500}]',
       alarmEmail: 'oncall@example.com',
       successRateThreshold: '99',
+      sweepLatenessMinutes: '20',
     });
     expect(props.function).toMatchObject({
       targetUrlTemplate: 'https://status.example.com/{id}',
@@ -28,6 +29,7 @@ describe('settings from CDK context', () => {
     expect(props.alarms).toMatchObject({
       alarmEmail: 'oncall@example.com',
       successRateThreshold: 99,
+      sweepLateness: Duration.minutes(20),
     });
   });
 

@@ -1,6 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
+import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
+import { ConfigError, InvalidRequestError } from '../../lambda/errors.js';
 import {
   formattedStateMachineArn,
   formattedStatesArn,
@@ -50,6 +53,21 @@ function definitionOf(template: Template): Definition {
   return JSON.parse(text) as Definition;
 }
 
+/**
+ * The longest a shard's child execution can take: every attempt that runs the function (the
+ * first and each States.TaskFailed retry) to its timeout, plus every wait of every retrier
+ * (ASL defaults: 1 s, 3 attempts, rate 2; full jitter waits at most the interval).
+ */
+function worstCaseSeconds(retry: readonly Retrier[], timeoutSeconds: number): number {
+  const waits = retry.reduce((sum, r) => {
+    const attempts = r.MaxAttempts ?? 3;
+    for (let k = 0; k < attempts; k++) sum += (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** k;
+    return sum;
+  }, 0);
+  const reruns = retry.find((r) => r.ErrorEquals.includes('States.TaskFailed'))?.MaxAttempts ?? 0;
+  return (1 + reruns) * timeoutSeconds + waits;
+}
+
 describe('the distributed-sweep state machine', () => {
   let template: Template;
   let definition: Definition;
@@ -82,7 +100,9 @@ describe('the distributed-sweep state machine', () => {
         };
       }
     ).LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    // Under /aws/vendedlogs/states/, as AWS advises for vended logs.
     expect(template.findResources('AWS::Logs::LogGroup')[logGroup]?.Properties).toEqual({
+      LogGroupName: '/aws/vendedlogs/states/StatusSweep-DistributedSweeps',
       RetentionInDays: 30,
     });
   });
@@ -99,13 +119,13 @@ describe('the distributed-sweep state machine', () => {
     });
   });
 
-  it('runs the shards in a Distributed Map of Express children, 10 at a time, tolerating failed shards', () => {
+  it('runs the shards in a Distributed Map of Express children, 10 at a time, failing beyond 10 % failed shards', () => {
     expect(state('Shards')).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.plan.shardStarts',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
       MaxConcurrency: 10,
-      ToleratedFailurePercentage: 100,
+      ToleratedFailurePercentage: 10,
       ResultPath: '$.mapResult',
       Next: 'Reduce',
     });
@@ -130,11 +150,15 @@ describe('the distributed-sweep state machine', () => {
     });
   });
 
-  it('sweeps each shard with the sweep function, returning its payload only, retried with backoff', () => {
-    const { ItemProcessor: processor } = state('Shards') as {
+  const shardTask = (machine: Definition): TaskState | undefined => {
+    const { ItemProcessor: processor } = machine.States.Shards as {
       ItemProcessor: { StartAt: string; States: Record<string, TaskState> };
     };
-    const shard = processor.States[processor.StartAt];
+    return processor.States[processor.StartAt];
+  };
+
+  it('sweeps each shard with the sweep function, returning its payload only, retried with backoff', () => {
+    const shard = shardTask(definition);
     expect(shard).toMatchObject({
       Type: 'Task',
       Resource: 'arn:<AWS::Partition>:states:::lambda:invoke',
@@ -152,14 +176,49 @@ describe('the distributed-sweep state machine', () => {
         MaxAttempts: expect.any(Number),
       });
     }
-    expect(retrierFor('States.TaskFailed')).toMatchObject({ IntervalSeconds: 2, MaxAttempts: 2 });
-    // Refused events, bad configuration and timeouts would fail the same way again: no retry.
-    for (const error of ['InvalidRequestError', 'ConfigError', 'Sandbox.Timedout']) {
-      expect(retrierFor(error)).toMatchObject({ MaxAttempts: 0 });
-    }
+    // With the default 120 s timeout, one retry is all five minutes allow.
+    expect(retrierFor('States.TaskFailed')).toMatchObject({ IntervalSeconds: 2, MaxAttempts: 1 });
     // Step Functions matches retriers in order: the specific Lambda errors come before TaskFailed.
     expect(retry.at(-1)?.ErrorEquals).toEqual(['States.TaskFailed']);
   });
+
+  it('never retries refused events, bad configuration or timeouts, whose names come from lambda/', () => {
+    const retry = shardTask(definition)?.Retry ?? [];
+    const permanent = [
+      'InvalidRequestError',
+      'ConfigError',
+      'Sandbox.Timedout',
+      'Lambda.Unknown',
+      'States.Timeout',
+      'Lambda.ClientExecutionTimeoutException',
+    ];
+    for (const error of permanent) {
+      expect(retry.find((r) => r.ErrorEquals.includes(error))).toMatchObject({ MaxAttempts: 0 });
+    }
+    expect(new InvalidRequestError('x').name).toBe('InvalidRequestError');
+    expect(new ConfigError('x').name).toBe('ConfigError');
+    expect(state('Shards').ItemSelector).toMatchObject({ kind: SHARD_KIND });
+    expect((state('Reduce') as unknown as TaskState).Parameters.Payload).toMatchObject({
+      kind: REDUCE_KIND,
+    });
+  });
+
+  it.each([
+    [undefined, 120],
+    [Duration.seconds(60), 60],
+    [Duration.seconds(250), 250],
+  ])(
+    'keeps every attempt of a shard and every retry wait inside the Express limit (timeout %s)',
+    (timeout, seconds) => {
+      const custom = timeout === undefined ? template : synthTemplate({ function: { timeout } });
+      const fn = lambdaFunction(custom, 'Function').properties as { Timeout: number };
+      expect(fn.Timeout).toBe(seconds);
+
+      const worst = worstCaseSeconds(shardTask(definitionOf(custom))?.Retry ?? [], fn.Timeout);
+
+      expect(worst).toBeLessThanOrEqual(EXPRESS_MAX_DURATION_MS / 1000);
+    },
+  );
 
   it('reduces with the runs function, passing the whole run record, the start time and the ResultWriter details', () => {
     const reduce = state('Reduce') as unknown as TaskState;
@@ -197,9 +256,14 @@ describe('the distributed-sweep state machine', () => {
   });
 
   it('refuses a sweep function timeout no Express child execution could wait for', () => {
-    expect(() => synthTemplate({ function: { timeout: Duration.minutes(5) } })).toThrow(
-      /timeout \(300 s\) must be under the 300 s an Express child execution may run/,
+    expect(() => synthTemplate({ function: { timeout: Duration.seconds(290) } })).toThrow(
+      /timeout \(290 s\) plus Lambda's retry waits \(21 s\) must fit the 300 s an Express child execution may run/,
     );
+  });
+
+  it('takes the tolerated failure percentage from props', () => {
+    const custom = synthTemplate({ distributed: { toleratedFailurePercentage: 25 } });
+    expect(definitionOf(custom).States.Shards).toMatchObject({ ToleratedFailurePercentage: 25 });
   });
 
   it('exposes the state machine ARN and the results bucket name as stack outputs', () => {

@@ -1,7 +1,8 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SweepStack } from '../../infra/sweep-stack.js';
 import { MetricName } from '../../lambda/metrics/names.js';
-import { type DashboardBody, dashboardBody, synthTemplate } from './support/synth.js';
+import { type DashboardBody, dashboardBody, synthTemplate, templateApp } from './support/synth.js';
 
 const topicRef = { Ref: Match.stringLikeRegexp('AlarmsTopic') };
 
@@ -9,28 +10,79 @@ describe('the alarms', () => {
   let template: Template;
   beforeAll(() => {
     template = synthTemplate({
-      schedules: [{ name: 'kanto', expression: 'rate(30 minutes)', start: 1, end: 151 }],
+      schedules: [
+        { name: 'kanto', expression: 'rate(30 minutes)', start: 1, end: 151 },
+        { name: 'paused', expression: 'rate(1 hour)', start: 1, end: 2, enabled: false },
+      ],
       alarms: { successRateThreshold: 90, alarmEmail: 'oncall@example.com' },
     });
   });
+  const statesMetric = (name: string) =>
+    Match.objectLike({
+      MetricStat: Match.objectLike({
+        Metric: Match.objectLike({ Namespace: 'AWS/States', MetricName: name }),
+        Stat: 'Sum',
+      }),
+    });
 
-  it('fires when the id success rate stays below the threshold for 3 of 5 periods', () => {
+  it('lets CloudWatch alarms of this account publish to the topic, over SSL only', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':cloudwatch:',
+                      { Ref: 'AWS::Region' },
+                      ':',
+                      { Ref: 'AWS::AccountId' },
+                      ':alarm:*',
+                    ],
+                  ],
+                },
+              },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('fires when, in the latest hour with sweeps, too few ids met their expectation', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 90,
-      DatapointsToAlarm: 3,
-      EvaluationPeriods: 5,
-      TreatMissingData: 'notBreaching',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: '100 * succeeded / requests' }),
+        Match.objectLike({ Expression: '100 * expected / (expected + unexpected)' }),
         Match.objectLike({
-          Id: 'succeeded',
+          Id: 'expected',
           MetricStat: Match.objectLike({
             Metric: {
               Namespace: 'StatusSweep',
-              MetricName: MetricName.succeeded,
+              MetricName: MetricName.expected,
               Dimensions: [{ Name: 'Target', Value: 'pokeapi.co' }],
             },
+            Period: 3600,
             Stat: 'Sum',
           }),
         }),
@@ -39,52 +91,42 @@ describe('the alarms', () => {
     });
   });
 
-  it('fires on any function error', () => {
+  it.each([
+    ['AWS/Lambda', 'Errors', 'FunctionHandler'],
+    ['AWS/Lambda', 'Errors', 'RunsHandler'],
+    ['AWS/Lambda', 'Throttles', 'FunctionHandler'],
+    ['AWS/Lambda', 'Throttles', 'RunsHandler'],
+    ['StatusSweep', MetricName.notAttempted, undefined],
+    ['StatusSweep', MetricName.failedShards, undefined],
+    ['AWS/ApiGateway', '5xx', undefined],
+  ])('fires on any %s %s (%s)', (namespace, metricName, functionId) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
-      MetricName: 'Errors',
+      Namespace: namespace,
+      MetricName: metricName,
+      ...(functionId && {
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp(functionId) } }],
+      }),
       Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
-      AlarmActions: [topicRef],
-    });
-  });
-
-  it('fires when no sweep finished in twice the schedule interval, treating silence as breaching', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      ComparisonOperator: 'LessThanThreshold',
-      Threshold: 1,
-      TreatMissingData: 'breaching',
-      Metrics: [
-        Match.objectLike({
-          MetricStat: {
-            Metric: Match.objectLike({ MetricName: MetricName.sweepDuration }),
-            Period: 3600,
-            Stat: 'SampleCount',
-          },
-        }),
-      ],
-      AlarmActions: [topicRef],
-    });
-  });
-
-  it('fires on any failed execution of the distributed-sweep state machine', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/States',
-      MetricName: 'ExecutionsFailed',
-      Dimensions: [
-        {
-          Name: 'StateMachineArn',
-          Value: { Ref: Match.stringLikeRegexp('^DistributedStateMachine') },
-        },
-      ],
-      Statistic: 'Sum',
-      Period: 300,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
       AlarmActions: [topicRef],
+    });
+  });
+
+  it('fires on distributed executions that failed, timed out or were aborted', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+        }),
+        statesMetric('ExecutionsFailed'),
+        statesMetric('ExecutionsTimedOut'),
+        statesMetric('ExecutionsAborted'),
+      ]),
     });
   });
 
@@ -99,11 +141,60 @@ describe('the alarms', () => {
     });
   });
 
-  it('notifies one SSL-only topic, with the optional email subscribed', () => {
+  it("watches each enabled schedule's own sweeps: missed and failed", () => {
+    const scheduleDimensions = [
+      { Name: 'Schedule', Value: 'kanto' },
+      { Name: 'Target', Value: 'pokeapi.co' },
+    ];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 60,
+      DatapointsToAlarm: 60,
+      TreatMissingData: 'ignore',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'FILL(sweeps, 0)' }),
+        Match.objectLike({
+          MetricStat: {
+            Metric: Match.objectLike({
+              MetricName: MetricName.sweeps,
+              Dimensions: scheduleDimensions,
+            }),
+            Period: 60,
+            Stat: 'Sum',
+          },
+        }),
+      ]),
+      AlarmActions: [topicRef],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+      Metrics: [
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({
+              MetricName: MetricName.verdictFailed,
+              Dimensions: scheduleDimensions,
+            }),
+            Period: 60,
+          }),
+        }),
+      ],
+    });
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain(
+      'paused',
+    );
+  });
+
+  it('notifies one SSL-only topic of every change, with the optional email subscribed', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    // 3 target, 7 service, 2 for the one enabled schedule.
+    expect(alarms).toHaveLength(12);
     for (const alarm of alarms) {
-      expect(alarm.Properties).toMatchObject({ AlarmActions: [{}], OKActions: [{}] });
+      const topic = { Ref: expect.stringMatching(/^AlarmsTopic/) };
+      expect(alarm.Properties).toMatchObject({ AlarmActions: [topic], OKActions: [topic] });
     }
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -111,23 +202,38 @@ describe('the alarms', () => {
       Endpoint: 'oncall@example.com',
       TopicArn: topicRef,
     });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
+  });
+
+  it('warns, and has no missed-sweep alarm, for a schedule no alarm can watch (monthly)', () => {
+    const app = templateApp();
+    const stack = new SweepStack(app, 'Monthly', {
+      schedules: [{ name: 'monthly', expression: 'cron(0 6 1 * ? *)', start: 1, end: 2 }],
     });
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('monthly'),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('FILL(sweeps');
+  });
+
+  it('fails the synth naming a schedule whose cron it cannot read', () => {
+    expect(() =>
+      synthTemplate({
+        schedules: [{ name: 'odd', expression: 'cron(0 6 * *)', start: 1, end: 2 }],
+      }),
+    ).toThrow(/schedule "odd": a cron\(\) expression has 6 fields/);
   });
 });
 
 describe('the dashboard', () => {
   let body: DashboardBody;
   beforeAll(() => {
-    body = dashboardBody(synthTemplate());
+    body = dashboardBody(
+      synthTemplate({
+        schedules: [{ name: 'kanto', expression: 'rate(30 minutes)', start: 1, end: 151 }],
+      }),
+    );
   });
   const widget = (title: string) => {
     const found = body.widgets.find((w) => w.properties.title === title);
@@ -177,17 +283,34 @@ describe('the dashboard', () => {
       MetricName.status4xx,
       MetricName.status5xx,
     ]);
-    expect(names('Errors, retries, not attempted (ids)')).toEqual([
+    expect(names('Errors, retries, not attempted (ids), failed shards')).toEqual([
       MetricName.errors,
       MetricName.retries,
       MetricName.notAttempted,
+      MetricName.failedShards,
     ]);
-    const successRate = JSON.stringify(widget('Success rate (%)'));
-    expect(successRate).toContain('100 * succeeded / requests');
+    const successRate = JSON.stringify(widget('Ids meeting expectation (%)'));
+    expect(successRate).toContain('100 * expected / (expected + unexpected)');
     expect(successRate).toContain(MetricName.successRate);
     for (const line of widget('Sweep duration (ms)')) {
       expect(line).toEqual(expect.arrayContaining(['Target', 'pokeapi.co']));
     }
+  });
+
+  it("graphs verdicts over time, unexpected ids, and each schedule's sweeps", () => {
+    expect(lines('Verdicts (sweeps)').map((l) => [l.name, l.options.stat])).toEqual([
+      [MetricName.verdictOk, 'Sum'],
+      [MetricName.verdictDegraded, 'Sum'],
+      [MetricName.verdictFailed, 'Sum'],
+    ]);
+    expect(lines('Unexpected outcomes (ids)').map((l) => l.name)).toEqual([
+      MetricName.unexpected,
+      MetricName.newlyUnexpected,
+      MetricName.recovered,
+    ]);
+    expect(widget('Sweeps per schedule')).toEqual([
+      expect.arrayContaining([MetricName.sweeps, 'Schedule', 'kanto', 'Target', 'pokeapi.co']),
+    ]);
   });
 
   it('graphs the function, the API and the dead-letter queue', () => {
@@ -216,18 +339,24 @@ describe('the dashboard', () => {
     ]);
   });
 
-  it('graphs distributed-sweep executions started, succeeded and failed', () => {
+  it('graphs distributed-sweep executions started, succeeded, failed, timed out and aborted', () => {
     expect(
       lines('Distributed sweeps (executions)').map((l) => [l.namespace, l.name, l.options.stat]),
     ).toEqual([
       ['AWS/States', 'ExecutionsStarted', 'Sum'],
       ['AWS/States', 'ExecutionsSucceeded', 'Sum'],
       ['AWS/States', 'ExecutionsFailed', 'Sum'],
+      ['AWS/States', 'ExecutionsTimedOut', 'Sum'],
+      ['AWS/States', 'ExecutionsAborted', 'Sum'],
     ]);
   });
 
   it('shows the state of every alarm', () => {
-    const status = body.widgets.find((w) => w.type === 'alarm');
-    expect(status?.properties).toMatchObject({ title: 'Alarms' });
+    const status = body.widgets.find((w) => w.type === 'alarm') as
+      | { properties: { title?: string; alarms?: unknown[] } }
+      | undefined;
+    expect(status?.properties.title).toBe('Alarms');
+    // 3 target, 7 service, 2 for the schedule.
+    expect(status?.properties.alarms).toHaveLength(12);
   });
 });

@@ -7,7 +7,10 @@ import {
   MAX_REQUEST_BYTES,
   MAX_VALUES_PER_DATUM,
 } from '../../lambda/metrics/limits.js';
-import type { publishMetrics as PublishMetrics } from '../../lambda/metrics/publish.js';
+import {
+  MAX_PUBLISH_MS,
+  type publishMetrics as PublishMetrics,
+} from '../../lambda/metrics/publish.js';
 import {
   type CloudWatchEndpoint,
   EndpointBehaviour,
@@ -170,7 +173,7 @@ describe('when CloudWatch fails', () => {
     ['answers 500', EndpointBehaviour.internalError],
     ['throttles', EndpointBehaviour.throttle],
   ])(
-    'writes valid EMF with the same totals when the endpoint %s, after the SDK retries',
+    'writes valid EMF with the same totals when the endpoint %s, after three attempts',
     async (_, behaviour) => {
       const sweep = largeSweep();
       const expected = rounded(datumTotals((await publishOk(sweep)).flatMap((r) => r.metricData)));
@@ -187,7 +190,7 @@ describe('when CloudWatch fails', () => {
     },
   );
 
-  it('gives up at the deadline when the endpoint never answers, and writes EMF', async () => {
+  it('gives up at the deadline when the endpoint never answers, and writes no EMF (the data may have arrived)', async () => {
     endpoint.behaviour = EndpointBehaviour.hang;
 
     const report = await publishMetrics(knownSweep(), {
@@ -197,11 +200,39 @@ describe('when CloudWatch fails', () => {
     });
 
     expect(report).toMatchObject({
-      status: 'fallback',
+      status: 'unconfirmed',
       requests: 0,
+      unconfirmed: 13,
       reason: 'PutMetricData did not finish before the deadline',
     });
-    expect(emfTotals(parseEmf(stdout.join(''))).Requests).toEqual({ sum: 10, samples: 1 });
+    expect(endpoint.requests).toHaveLength(1);
+    expect(stdout.join('')).toBe('');
+  });
+
+  it('ends within its own time limit when the endpoint never answers, however far the deadline', async () => {
+    endpoint.behaviour = EndpointBehaviour.hang;
+    const startedAt = Date.now();
+
+    // An API sweep: the metrics deadline is the gateway's 30 s less the response reserve.
+    const report = await publishMetrics(knownSweep(), {
+      config: configFor('cloudwatch'),
+      deadline: startedAt + 29_500,
+    });
+
+    expect(Date.now() - startedAt).toBeLessThan(MAX_PUBLISH_MS + 1_000);
+    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 13 });
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it('stores the data at most once when the connection resets after the request was read', async () => {
+    endpoint.behaviour = EndpointBehaviour.reset;
+
+    const report = await publishMetrics(knownSweep(), context());
+
+    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 13 });
+    expect(report.reason).toMatch(/ECONNRESET|socket hang up/);
+    expect(endpoint.requests).toHaveLength(1);
+    expect(stdout.join('')).toBe('');
   });
 });
 

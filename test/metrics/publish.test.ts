@@ -3,7 +3,7 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogLine } from '../../lambda/log.js';
-import { sendBatches } from '../../lambda/metrics/cloudwatch.js';
+import { deliveryOf, sendBatches } from '../../lambda/metrics/cloudwatch.js';
 import { MIN_SEND_BUDGET_MS, publishMetrics } from '../../lambda/metrics/publish.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
 import { configFor, ENDED_AT, knownSweep } from './fixtures.js';
@@ -193,5 +193,34 @@ describe('sendBatches', () => {
     expect(result.accepted).toBe(1);
     expect(result.failure?.reason).toBe('PutMetricData failed: InternalServiceFault: boom');
     expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 2);
+  });
+
+  it('sends a request again only when CloudWatch certainly stored nothing', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    cloudWatch.on(PutMetricDataCommand).rejects(refused);
+    const batch = [{ MetricName: 'Requests', Value: 1 }];
+
+    const result = await sendBatches('StatusSweep', [batch], AbortSignal.timeout(20_000));
+
+    expect(result.failure?.delivery).toBe('unsent');
+    expect(result.failure?.reason).toMatch(/^PutMetricData failed after 3 attempts: /);
+    expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 3);
+  });
+});
+
+describe('deliveryOf', () => {
+  it.each([
+    [{ name: 'Throttling', $metadata: { httpStatusCode: 400 } }, 'rejected'],
+    [{ name: 'InternalServiceFault', $metadata: { httpStatusCode: 500 } }, 'rejected'],
+    [{ code: 'ECONNREFUSED' }, 'unsent'],
+    [
+      { name: 'TimeoutError', message: 'the request socket did not establish a connection' },
+      'unsent',
+    ],
+    [{ code: 'ECONNRESET' }, 'unknown'],
+    [{ name: 'TimeoutError', message: 'a request has exceeded the configured 3000 ms' }, 'unknown'],
+    [{ name: 'AbortError' }, 'unknown'],
+  ])('reads %o as %s', (error, delivery) => {
+    expect(deliveryOf(Object.assign(new Error(), error))).toBe(delivery);
   });
 });

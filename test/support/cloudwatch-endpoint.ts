@@ -18,6 +18,8 @@ export const EndpointBehaviour = {
   internalError: 'internalError',
   throttle: 'throttle',
   hang: 'hang',
+  /** Reads and records the request, then resets the connection instead of answering. */
+  reset: 'reset',
 } as const;
 export type EndpointBehaviour = (typeof EndpointBehaviour)[keyof typeof EndpointBehaviour];
 
@@ -132,6 +134,9 @@ async function handle(
       return;
     case EndpointBehaviour.hang:
       return; // close() destroys the socket
+    case EndpointBehaviour.reset:
+      req.socket.resetAndDestroy();
+      return;
   }
 }
 

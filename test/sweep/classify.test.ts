@@ -20,6 +20,10 @@ describe('classifyError', () => {
     [Object.assign(new Error('bad'), { name: 'HTTPParserError' }), 'protocol'],
     [withCode('UND_ERR_RES_CONTENT_LENGTH_MISMATCH'), 'protocol'],
     [new Error('fetch failed', { cause: withCode('ECONNREFUSED') }), 'connection'],
+    [withCode('ERR_HTTP2_SESSION_ERROR'), 'connection'],
+    [Object.assign(withCode('ERR_HTTP2_STREAM_ERROR'), { http2ErrorCode: 7 }), 'connection'],
+    [Object.assign(withCode('ERR_HTTP2_STREAM_ERROR'), { http2ErrorCode: 2 }), 'connection'],
+    [Object.assign(withCode('ERR_HTTP2_STREAM_ERROR'), { http2ErrorCode: 1 }), 'protocol'],
     [new Error('mystery'), 'other'],
     ['not even an error', 'other'],
   ])('classifies %o as %s', (error, kind) => {

@@ -1,133 +1,100 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SweepAggregate } from '../../lambda/sweep/aggregate.js';
-import { closePools } from '../../lambda/sweep/dispatcher.js';
-import { BODY_DRAIN_LIMIT_BYTES } from '../../lambda/sweep/fetcher.js';
-import { parseSpans, partitionsRange } from '../../lambda/sweep/range.js';
+import { closePools, setTestTlsOptions } from '../../lambda/sweep/dispatcher.js';
+import { partitionsRange } from '../../lambda/sweep/range.js';
+import { MIN_RATE_PER_SECOND } from '../../lambda/sweep/rate-limit.js';
 import { sweep } from '../../lambda/sweep/sweep.js';
+import { testCertificates } from '../support/certificates.js';
 import {
-  type Behaviour,
-  behaviours,
-  type Script,
+  countsAddUp,
+  ok,
+  outcomeOf,
+  status,
+  TOUR,
+  TOUR_RANGE,
+  tourScript,
+} from '../support/fault-tour.js';
+import {
+  type FaultUpstream,
   startFaultUpstream,
+  type Transport,
 } from '../support/fault-upstream.js';
 
-const { ok } = behaviours;
-const status = (code: number, headers?: Record<string, string>): Behaviour => ({
-  type: 'status',
-  status: code,
-  ...(headers ? { headers } : {}),
+const TRANSPORTS: readonly Transport[] = ['h1', 'tls', 'h2'];
+/** Each answer takes this long, as a real origin's would: races hide behind instant replies. */
+const TOUR_LATENCY_MS = 20;
+
+interface TourRun {
+  readonly upstream: FaultUpstream;
+  readonly result: SweepAggregate;
+}
+const tours = new Map<Transport, TourRun>();
+
+// The three tours run at once: each waits on its own timeouts and Retry-After.
+beforeAll(async () => {
+  const certs = await testCertificates();
+  setTestTlsOptions({ ca: certs.ca });
+  await Promise.all(
+    TRANSPORTS.map(async (transport) => {
+      const upstream = await startFaultUpstream(tourScript, {
+        transport,
+        tls: certs.valid,
+        latencyMs: TOUR_LATENCY_MS,
+      });
+      const result = await sweep({
+        range: TOUR_RANGE,
+        urlTemplate: upstream.urlTemplate,
+        concurrency: 8,
+        timeoutMs: 1_000,
+        retries: 2,
+      });
+      tours.set(transport, { upstream, result });
+    }),
+  );
 });
-const sequence =
-  (...steps: Behaviour[]) =>
-  (attempt: number): Behaviour =>
-    steps[Math.min(attempt, steps.length) - 1] ?? ok();
+afterAll(async () => {
+  setTestTlsOptions(undefined);
+  await closePools();
+  await Promise.all([...tours.values()].map(({ upstream }) => upstream.close()));
+});
 
-/** Every id's script for the fault tour, with the outcome and attempts it must end with. */
-const TOUR: Record<
-  number,
-  { script: (attempt: number) => Behaviour; outcome: string; attempts: number }
-> = {
-  1: { script: () => ok(), outcome: '200', attempts: 1 },
-  2: { script: () => status(404), outcome: '404', attempts: 1 },
-  3: { script: () => status(500), outcome: '500', attempts: 1 },
-  4: { script: sequence(status(503), ok()), outcome: '200', attempts: 2 },
-  5: { script: sequence(status(429, { 'retry-after': '1' }), ok()), outcome: '200', attempts: 2 },
-  6: {
-    script: sequence(
-      status(429, { 'retry-after': new Date(Date.now() - 60_000).toUTCString() }),
-      ok(),
-    ),
-    outcome: '200',
-    attempts: 2,
-  },
-  7: { script: sequence(status(502), status(504), ok()), outcome: '200', attempts: 3 },
-  8: { script: () => status(503), outcome: '503', attempts: 3 },
-  9: { script: () => ({ type: 'hang' }), outcome: 'timeout', attempts: 3 },
-  10: { script: () => ({ type: 'reset' }), outcome: 'connection', attempts: 3 },
-  11: { script: () => status(301, { location: '/elsewhere' }), outcome: '301', attempts: 1 },
-  12: {
-    script: () => ({ type: 'trickle', chunks: 100, everyMs: 100 }),
-    outcome: 'timeout',
-    attempts: 3,
-  },
-  13: { script: () => ({ type: 'trickle', chunks: 3, everyMs: 10 }), outcome: '200', attempts: 1 },
-  14: {
-    script: () => ({ type: 'huge', bytes: 8 * 1024 * 1024, contentLength: true }),
-    outcome: '200',
-    attempts: 1,
-  },
-  15: {
-    script: () => ({ type: 'huge', bytes: 8 * 1024 * 1024, contentLength: false }),
-    outcome: '200',
-    attempts: 1,
-  },
-  16: {
-    script: () => ({ type: 'huge', bytes: BODY_DRAIN_LIMIT_BYTES / 2, contentLength: true }),
-    outcome: '200',
-    attempts: 1,
-  },
-  17: { script: () => ({ type: 'garbage' }), outcome: 'protocol', attempts: 1 },
-  18: { script: () => ok(), outcome: '200', attempts: 1 },
-};
-const TOUR_RANGE = { start: 1, end: 18 };
-const tourScript: Script = (id, attempt) => TOUR[id]?.script(attempt) ?? status(418);
-
-function outcomeOf(aggregate: SweepAggregate, id: number): string | undefined {
-  return Object.entries(aggregate.ids).find(([, form]) =>
-    parseSpans(form).some(([first, last]) => first <= id && id <= last),
-  )?.[0];
-}
-
-function countsAddUp(aggregate: SweepAggregate): number {
-  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-  return sum(aggregate.statuses) + sum(aggregate.errors) + aggregate.notAttempted;
-}
-
-describe('sweep against a fault-injecting upstream', () => {
-  let upstream: Awaited<ReturnType<typeof startFaultUpstream>>;
-  let result: SweepAggregate;
-
-  beforeAll(async () => {
-    upstream = await startFaultUpstream(tourScript);
-    result = await sweep({
-      range: TOUR_RANGE,
-      urlTemplate: upstream.urlTemplate,
-      concurrency: 8,
-      timeoutMs: 1_000,
-      retries: 2,
-    });
-  });
-  afterAll(async () => {
-    await closePools();
-    await upstream.close();
-  });
+describe.each(TRANSPORTS)('sweep against a fault-injecting upstream over %s', (transport) => {
+  const upstream = () => (tours.get(transport) as TourRun).upstream;
+  const result = () => (tours.get(transport) as TourRun).result;
 
   it.each(Object.entries(TOUR))('ends id %s in its expected outcome', (id, expected) => {
-    expect(outcomeOf(result, Number(id))).toBe(expected.outcome);
-    expect(upstream.attempts(Number(id))).toBe(expected.attempts);
+    expect(outcomeOf(result(), Number(id))).toBe(expected.outcome);
+    const resent = expected.resentOverH1 === true && transport !== 'h2';
+    expect(upstream().attempts(Number(id))).toBe(expected.attempts + (resent ? 1 : 0));
   });
 
   it('counts every id exactly once and partitions the range', () => {
-    expect(result.total).toBe(18);
-    expect(countsAddUp(result)).toBe(18);
-    expect(partitionsRange(Object.values(result.ids), TOUR_RANGE)).toBe(true);
-    expect(result.complete).toBe(true);
-    expect(result.statuses).toEqual({ '200': 10, '301': 1, '404': 1, '500': 1, '503': 1 });
-    expect(result.errors).toMatchObject({ timeout: 2, connection: 1, protocol: 1, aborted: 0 });
+    expect(result().total).toBe(18);
+    expect(countsAddUp(result())).toBe(18);
+    expect(partitionsRange(Object.values(result().ids), TOUR_RANGE)).toBe(true);
+    expect(result().complete).toBe(true);
+    expect(result().statuses).toEqual({ '200': 10, '301': 1, '404': 1, '500': 1, '503': 1 });
+    expect(result().errors).toMatchObject({ timeout: 2, connection: 1, protocol: 1, aborted: 0 });
   });
 
   it('counts attempts and retries as the upstream saw them', () => {
-    const seen = Object.keys(TOUR).reduce((n, id) => n + upstream.attempts(Number(id)), 0);
-    expect(result.attempts).toBe(seen);
-    expect(result.retries).toBe(seen - 18);
+    const seen = Object.keys(TOUR).reduce((n, id) => n + upstream().attempts(Number(id)), 0);
+    expect(result().attempts).toBe(seen);
+    expect(result().resends).toBe(transport === 'h2' ? 0 : 1);
+    expect(result().retries).toBe(seen - 18 - result().resends);
   });
 
   it('records one latency per id that ended with a status', () => {
-    expect(result.latency.count).toBe(14);
+    expect(result().latency.count).toBe(14);
+  });
+
+  it('speaks the protocol of the transport', () => {
+    const versions = new Set(upstream().seen.map((r) => r.httpVersion));
+    expect(versions).toEqual(new Set([transport === 'h2' ? '2.0' : '1.1']));
   });
 
   it('leaves no connection stuck mid-response', async () => {
-    await vi.waitFor(() => expect(upstream.stuckSockets()).toBe(0), { timeout: 10_000 });
+    await vi.waitFor(() => expect(upstream().stuckSockets()).toBe(0), { timeout: 10_000 });
   });
 });
 
@@ -262,6 +229,68 @@ describe('sweep deadline', () => {
   });
 });
 
+describe('sweep timers', () => {
+  it('keeps the slowest rate at concurrency 256: one request, the next 100 s away', async () => {
+    const upstream = await startFaultUpstream(() => ok());
+    try {
+      const result = await sweep({
+        range: { start: 1, end: 50 },
+        urlTemplate: upstream.urlTemplate,
+        concurrency: 256,
+        timeoutMs: 5_000,
+        retries: 0,
+        ratePerSecond: MIN_RATE_PER_SECOND,
+        deadline: Date.now() + 500,
+      });
+      expect(upstream.arrivals).toHaveLength(1);
+      expect(result.notAttempted).toBe(49);
+    } finally {
+      await closePools();
+      await upstream.close();
+    }
+  });
+
+  it('runs to the end when the deadline is beyond what a Node timer holds (24.8 days)', async () => {
+    const upstream = await startFaultUpstream(() => ok());
+    try {
+      const result = await sweep({
+        range: { start: 1, end: 20 },
+        urlTemplate: upstream.urlTemplate,
+        concurrency: 4,
+        timeoutMs: 5_000,
+        retries: 0,
+        deadline: Date.now() + 30 * 24 * 3_600_000,
+      });
+      expect(result.statuses).toEqual({ '200': 20 });
+    } finally {
+      await closePools();
+      await upstream.close();
+    }
+  });
+});
+
+describe('sweep statuses', () => {
+  it.each([600, 999])(
+    'counts a status of %i, outside 100-599, as a protocol error',
+    async (code) => {
+      const upstream = await startFaultUpstream(() => status(code));
+      try {
+        const result = await sweep({
+          range: { start: 1, end: 2 },
+          urlTemplate: upstream.urlTemplate,
+          concurrency: 2,
+          timeoutMs: 5_000,
+          retries: 0,
+        });
+        expect(result.ids).toEqual({ protocol: '1-2' });
+      } finally {
+        await closePools();
+        await upstream.close();
+      }
+    },
+  );
+});
+
 describe('sweep options', () => {
   it.each([
     [{ range: { start: 5, end: 4 } }, /range/],
@@ -269,6 +298,8 @@ describe('sweep options', () => {
     [{ timeoutMs: 0 }, /timeoutMs/],
     [{ retries: -1 }, /retries/],
     [{ ratePerSecond: 0 }, /ratePerSecond/],
+    [{ ratePerSecond: 0.0001 }, /ratePerSecond must be at least 0\.01/],
+    [{ ratePerSecond: 1e-300 }, /ratePerSecond/],
     [{ urlTemplate: 'http://127.0.0.1/no-placeholder' }, /\{id\}/],
   ])('rejects %o as a programmer error', async (override, message) => {
     const options = {

@@ -1,0 +1,39 @@
+import { Duration } from 'aws-cdk-lib';
+import { type Alarm, ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { alarmOnAny, alarmOnLatest } from './alarm-shapes.js';
+import type { SweepMetrics } from './sweep-metrics.js';
+
+/** Every sweep of the target, API and scheduled alike, is judged over hours, not minutes. */
+const TARGET_PERIOD = Duration.hours(1);
+
+/**
+ * Alarms on every sweep of the target (API sweeps included), created in `scope`: too few ids
+ * meeting their expectation, ids not attempted, failed shards.
+ */
+export function targetAlarms(
+  scope: Construct,
+  metrics: SweepMetrics,
+  successRateThreshold: number,
+): Alarm[] {
+  return [
+    alarmOnLatest(scope, 'SuccessRate', {
+      alarmDescription: `In the latest hour with sweeps, fewer than ${successRateThreshold}% of the ids attempted met their expectation.`,
+      metric: metrics.metricIdSuccessRate({ period: TARGET_PERIOD }),
+      threshold: successRateThreshold,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+    }),
+    alarmOnAny(
+      scope,
+      'IncompleteSweeps',
+      metrics.metricNotAttempted({ period: TARGET_PERIOD }),
+      'A sweep in the last hour left ids not attempted (deadline, time budget or failed shards).',
+    ),
+    alarmOnAny(
+      scope,
+      'FailedShards',
+      metrics.metricFailedShards({ period: TARGET_PERIOD }),
+      'A shard of a distributed sweep in the last hour failed after its retries.',
+    ),
+  ];
+}

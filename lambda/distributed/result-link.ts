@@ -1,0 +1,55 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { SweepResponse } from '../response.js';
+import { LAMBDA_MAX_RESPONSE_BYTES } from './limits.js';
+
+/**
+ * How long a link to a full result works. Well inside the lifetime of the runs function's
+ * temporary credentials, which also end a presigned URL.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html
+ */
+export const RESULT_LINK_TTL_SECONDS = 900;
+/** Room in the Lambda response for the HTTP status, headers and the body's JSON escaping. */
+const RESPONSE_ENVELOPE_BYTES = 16_384;
+
+/**
+ * A result too big for a Lambda response: everything but the `ids`, and a time-limited link to
+ * the full result (the same JSON, ids included) in the results bucket.
+ */
+export interface ResultSummary extends Omit<SweepResponse, 'ids'> {
+  readonly ids?: never;
+  /** A presigned S3 GET of the full result. */
+  readonly resultUrl: string;
+  readonly resultUrlExpiresAt: string;
+  /** Size of the full result in bytes. */
+  readonly resultBytes: number;
+}
+
+/** True when `text`, as the body of an HTTP API response, fits a Lambda response. */
+export function fitsResponse(text: string): boolean {
+  // The body travels as a JSON string inside the response object, escaped.
+  return (
+    Buffer.byteLength(JSON.stringify(text)) + RESPONSE_ENVELOPE_BYTES <= LAMBDA_MAX_RESPONSE_BYTES
+  );
+}
+
+/** The summary of a full result kept at s3://bucket/key, with a link to it. */
+export async function summaryWithLink(
+  result: SweepResponse,
+  bytes: number,
+  where: { readonly client: S3Client; readonly bucket: string; readonly key: string },
+  now: number = Date.now(),
+): Promise<ResultSummary> {
+  const { ids: _ids, ...summary } = result;
+  const resultUrl = await getSignedUrl(
+    where.client,
+    new GetObjectCommand({ Bucket: where.bucket, Key: where.key }),
+    { expiresIn: RESULT_LINK_TTL_SECONDS },
+  );
+  return {
+    ...summary,
+    resultUrl,
+    resultUrlExpiresAt: new Date(now + RESULT_LINK_TTL_SECONDS * 1000).toISOString(),
+    resultBytes: bytes,
+  };
+}

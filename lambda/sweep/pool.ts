@@ -1,0 +1,65 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { buildConnector, Pool } from 'undici';
+import build from 'undici/lib/core/connect.js';
+import PoolModule, { type LibPool } from 'undici/lib/dispatcher/pool.js';
+
+/**
+ * The one file that reaches into undici's internals (biome.json fences the rest of the code
+ * off): a Pool from its own module keeps fetch, WebSocket and the rest of undici out of the
+ * bundle. The type holds only what the engine calls (undici-pool.d.ts says why).
+ */
+export type EnginePool = LibPool;
+
+export interface EnginePoolOptions
+  extends Pick<
+    Pool.Options,
+    'connections' | 'pipelining' | 'connectTimeout' | 'headersTimeout' | 'bodyTimeout'
+  > {
+  /** TLS options for the connector (tests trust their CA through it). */
+  readonly tls?: buildConnector.BuildOptions;
+}
+
+/** The codes of a connection closed or reset under a request: the keep-alive race's symptoms. */
+const CLOSED_CODES: ReadonlySet<unknown> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** Errors raised by sockets that had already carried a response: see failedOnReusedConnection. */
+const reusedSocketErrors = new WeakSet<object>();
+
+/**
+ * A Pool for `origin` whose connector remembers, for each socket error, whether the socket had
+ * already carried a response, so that failedOnReusedConnection() can tell the keep-alive race
+ * from a server that refuses the request itself.
+ */
+export function createPool(origin: string, options: EnginePoolOptions): EnginePool {
+  const { tls, connectTimeout, ...poolOptions } = options;
+  const connector = build({ ...tls, timeout: connectTimeout });
+  const connect: buildConnector.connector = (connectOptions, callback) =>
+    connector(connectOptions, (...args) => {
+      const socket = args[1];
+      if (socket) socket.prependListener('error', (e: Error) => noteReuse(socket, e));
+      callback(...args);
+    });
+  return new PoolModule(origin, { ...poolOptions, connect });
+}
+
+/**
+ * True when `error` ended an HTTP/1.1 connection that had already delivered response bytes: the
+ * server closed a kept-alive connection as the request went out (the keep-alive race). bytesRead
+ * counts application bytes only (decrypted, for TLS), and with pipelining 1 an attempt that got no
+ * response yet can only find bytes there from an earlier exchange.
+ */
+export function failedOnReusedConnection(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, socket } = error as { code?: unknown; socket?: { bytesRead?: unknown } };
+  if (!CLOSED_CODES.has(code)) return false; // e.g. a parser error over bytes it did read
+  // undici's SocketError ("other side closed") carries the socket's counters itself.
+  const bytesRead = socket?.bytesRead;
+  return reusedSocketErrors.has(error) || (typeof bytesRead === 'number' && bytesRead > 0);
+}
+
+function noteReuse(socket: Socket | TLSSocket, error: Error): void {
+  // An h2 socket reads SETTINGS before any response, so its counters say nothing of reuse.
+  const h2 = 'alpnProtocol' in socket && socket.alpnProtocol === 'h2';
+  if (!h2 && socket.bytesRead > 0) reusedSocketErrors.add(error);
+}

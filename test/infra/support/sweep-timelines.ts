@@ -1,0 +1,57 @@
+import { DEFAULT_METRICS_NAMESPACE } from '../../../lambda/config.js';
+import { MetricName, SCHEDULE_DIMENSION, TARGET_DIMENSION } from '../../../lambda/metrics/names.js';
+import { type Datum, metricKey } from './metric-model.js';
+
+/** One sweep as the function reports it: when its metrics are timestamped, and its verdict. */
+export interface SweepEvent {
+  readonly time: number;
+  readonly failed: boolean;
+}
+
+/**
+ * Sweeps fired every `interval` seconds from `first`, each publishing `lateness(k)` seconds after
+ * its firing (Scheduler's precision plus the sweep's duration), `failed(k)` deciding its verdict.
+ */
+export function scheduledSweeps(plan: {
+  readonly first: number;
+  readonly interval: number;
+  readonly count: number;
+  readonly lateness?: (k: number) => number;
+  readonly failed?: (k: number) => boolean;
+}): SweepEvent[] {
+  return Array.from({ length: plan.count }, (_, k) => ({
+    time: plan.first + k * plan.interval + (plan.lateness?.(k) ?? 0),
+    failed: plan.failed?.(k) ?? false,
+  }));
+}
+
+/**
+ * The datums the sweeps publish (names.ts): every sweep with dimension Target; a scheduled sweep
+ * also with {Target, Schedule}; `schedule` undefined for API sweeps.
+ */
+export function sweepDatums(
+  target: string,
+  schedule: string | undefined,
+  sweeps: readonly SweepEvent[],
+): Datum[] {
+  const dimensions: Array<Record<string, string>> = [
+    { [TARGET_DIMENSION]: target },
+    ...(schedule === undefined
+      ? []
+      : [{ [TARGET_DIMENSION]: target, [SCHEDULE_DIMENSION]: schedule }]),
+  ];
+  return sweeps.flatMap((sweep) =>
+    dimensions.flatMap((dims) => [
+      {
+        key: metricKey(DEFAULT_METRICS_NAMESPACE, MetricName.sweeps, dims),
+        time: sweep.time,
+        value: 1,
+      },
+      {
+        key: metricKey(DEFAULT_METRICS_NAMESPACE, MetricName.verdictFailed, dims),
+        time: sweep.time,
+        value: sweep.failed ? 1 : 0,
+      },
+    ]),
+  );
+}

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { constants } from 'node:http2';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ok } from '../support/fault-tour.js';
+import { startFaultUpstream } from '../support/fault-upstream.js';
+import { useLoopbackEngine } from '../support/loopback-engine.js';
+
+const engine = useLoopbackEngine();
+const CHILD = fileURLToPath(new URL('../support/sweep-child.ts', import.meta.url));
+/** Far more than the child's sweep needs, far less than a socket left open would hold it. */
+const EXIT_WITHIN_MS = 15_000;
+
+describe('a process that swept', () => {
+  it('exits after closePools() though an HTTP/2 server sent GOAWAY and never closed the socket', async () => {
+    const goaway = { type: 'goaway', code: constants.NGHTTP2_NO_ERROR, answered: true } as const;
+    const upstream = engine.closeAfter(
+      await startFaultUpstream((id) => (id === 3 ? goaway : ok()), {
+        transport: 'h2',
+        tls: engine.certs().valid,
+        latencyMs: 20,
+      }),
+    );
+    const env = { ...withoutAws(process.env), SWEEP_URL_TEMPLATE: upstream.urlTemplate };
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      env: { ...env, SWEEP_CA: engine.certs().ca, SWEEP_IDS: '10' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_WITHIN_MS);
+
+    const [code, signal] = await once(child, 'exit');
+    clearTimeout(timer);
+
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(JSON.parse(stdout)).toMatchObject({ statuses: { '200': 10 } });
+    expect(upstream.openSockets()).toBeGreaterThan(0); // the server kept its side open
+  });
+});
+
+function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { sweep } from '../../lambda/sweep/sweep.js';
+import { ok, status } from '../support/fault-tour.js';
+import { type Script, startFaultUpstream } from '../support/fault-upstream.js';
+import { useLoopbackEngine } from '../support/loopback-engine.js';
+
+const engine = useLoopbackEngine();
+
+/**
+ * nginx's limit_req as a script: a bucket of `burst` requests refilled at `perSecond`; a request
+ * that finds it empty gets a 429, with `retryAfter` seconds when given (nginx sends none).
+ */
+function rateLimited(perSecond: number, burst: number, retryAfter?: string): Script {
+  let tokens = burst;
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
+    last = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return ok();
+    }
+    return status(429, retryAfter === undefined ? undefined : { 'retry-after': retryAfter });
+  };
+}
+
+describe('sweep against a rate-limited origin at concurrency 256', () => {
+  it.each([
+    ['a Retry-After of 1 s', '1'],
+    ['no Retry-After (a burst of 429s)', undefined],
+  ])('pauses every new request on 429s with %s, and most ids end 200', async (_, retryAfter) => {
+    const upstream = engine.closeAfter(
+      await startFaultUpstream(rateLimited(400, 100, retryAfter), { latencyMs: 20 }),
+    );
+
+    const result = await sweep({
+      range: { start: 1, end: 600 },
+      urlTemplate: upstream.urlTemplate,
+      concurrency: 256,
+      timeoutMs: 5_000,
+      retries: 2,
+      deadline: Date.now() + 20_000,
+    });
+
+    console.info(
+      `rate limit 400/s burst 100, ${retryAfter ? `Retry-After ${retryAfter}` : 'no Retry-After'}, 600 ids at 256: ${JSON.stringify(result.statuses)}, ${result.throttlePauses} pauses, ${result.attempts} attempts, ${result.endedAt - result.startedAt} ms`,
+    );
+    expect(result.statuses['200'] ?? 0).toBeGreaterThan(600 * 0.75);
+    expect(result.throttlePauses).toBeGreaterThan(0);
+  });
+});
