@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CloudWatchClient,
@@ -123,5 +124,15 @@ function describeFailure(cause: unknown, signal: AbortSignal, attempts: number):
   if (signal.aborted) return 'PutMetricData did not finish before the deadline';
   const error = cause instanceof Error ? cause : new Error(String(cause));
   const after = attempts === 1 ? '' : ` after ${attempts} attempts`;
-  return `PutMetricData failed${after}: ${error.name}: ${error.message}`;
+  return `PutMetricData failed${after}: ${unparsedAnswer(error) ?? `${error.name}: ${error.message}`}`;
+}
+
+/**
+ * An answer that is not AWS JSON (a 413 or 502 from a front end, say) reaches us as the SDK's
+ * SyntaxError from parsing it: name the HTTP status instead, which is what happened.
+ */
+function unparsedAnswer(error: Error): string | undefined {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (error.name !== 'SyntaxError' || status === undefined) return undefined;
+  return `CloudWatch answered HTTP ${status} ${STATUS_CODES[status] ?? ''} with a body that is not AWS JSON`.trimEnd();
 }

@@ -169,6 +169,21 @@ describe('PutMetricData through the real SDK client', () => {
 });
 
 describe('when CloudWatch fails', () => {
+  it('names the HTTP status of an answer that is not AWS JSON (a 413), not a JSON syntax error', async () => {
+    endpoint.behaviour = EndpointBehaviour.tooLarge;
+
+    const result = await sendBatches(
+      'StatusSweep',
+      [[{ MetricName: 'Sweeps', Value: 1 }]],
+      AbortSignal.timeout(10_000),
+    );
+
+    expect(result.failure?.reason).toBe(
+      'PutMetricData failed: CloudWatch answered HTTP 413 Payload Too Large with a body that is not AWS JSON',
+    );
+    expect(result.failure?.delivery).toBe('rejected');
+  });
+
   it.each([
     ['answers 500', EndpointBehaviour.internalError],
     ['throttles', EndpointBehaviour.throttle],

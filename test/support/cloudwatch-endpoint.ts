@@ -20,6 +20,8 @@ export const EndpointBehaviour = {
   hang: 'hang',
   /** Reads and records the request, then resets the connection instead of answering. */
   reset: 'reset',
+  /** 413 with a plain-text body, as CloudWatch's front end answers a request over its size limit. */
+  tooLarge: 'tooLarge',
 } as const;
 export type EndpointBehaviour = (typeof EndpointBehaviour)[keyof typeof EndpointBehaviour];
 
@@ -136,6 +138,10 @@ async function handle(
       return; // close() destroys the socket
     case EndpointBehaviour.reset:
       req.socket.resetAndDestroy();
+      return;
+    case EndpointBehaviour.tooLarge:
+      res.writeHead(413, { 'content-type': 'text/plain' });
+      res.end('Request Entity Too Large');
       return;
   }
 }
