@@ -51,7 +51,10 @@ export interface SweepStackProps extends StackProps {
   /** Recurring sweeps. @default - none */
   readonly schedules?: readonly SweepScheduleSpec[];
   /** Success-rate threshold, how late a scheduled sweep may be, email. */
-  readonly alarms?: Pick<SweepAlarmsProps, 'successRateThreshold' | 'sweepLateness' | 'alarmEmail'>;
+  readonly alarms?: Pick<
+    SweepAlarmsProps,
+    'successRateThreshold' | 'sweepLateness' | 'alarmEmail' | 'newlyUnexpectedThreshold'
+  >;
 }
 
 /**
