@@ -11,6 +11,7 @@ import { requestParser } from '../lambda/request.js';
 import type { SweepResponse } from '../lambda/response.js';
 import { SWEEPS_PATH } from '../lambda/routes.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
+import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
 import { toHttpApiEvent } from './http-api-event.js';
 import { lambdaContext } from './lambda-context.js';
 import { runDistributedLocally } from './local-runs.js';
@@ -18,9 +19,10 @@ import { formatSummary } from './summary.js';
 import { resolveTarget } from './target.js';
 
 const USAGE = `usage: npm start -- [--start N] [--end N] [--concurrency N] [--timeout MS] [--retries N]
-                    [--target URL_WITH_{id}] [--json]
+                    [--target URL_WITH_{id}] [--json] [--baseline PREV.json] [--save OUT.json]
   Sweeps ids start..end (default 1..100). Without --target (or TARGET_URL_TEMPLATE) it starts
-  the built-in demo upstream on loopback and sweeps that.`;
+  the built-in demo upstream on loopback and sweeps that. --baseline compares with an earlier
+  --json output (what changed comes first); --save writes this sweep's, for the next run.`;
 /** Sweeps shorter than this finish before a progress line would help. */
 const PROGRESS_AFTER_MS = 1_000;
 const EXIT_USAGE = 2;
@@ -33,6 +35,8 @@ const FLAGS = {
   retries: { type: 'string' },
   target: { type: 'string' },
   json: { type: 'boolean', default: false },
+  baseline: { type: 'string' },
+  save: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -56,6 +60,18 @@ async function main(argv: readonly string[]): Promise<number> {
       const via = flags.target === undefined ? '' : ' (--target sets TARGET_URL_TEMPLATE)';
       return usageError(`${(error as Error).message}${via}`);
     }
+    let baseline: Awaited<ReturnType<typeof loadBaseline>>;
+    try {
+      baseline = await loadBaseline(flags.baseline);
+    } catch (error) {
+      return usageError((error as Error).message);
+    }
+    /** The response with its changes since --baseline, saved where --save says. */
+    const conclude = async (response: SweepResponse) => {
+      const compared = compareWithBaseline(response, baseline);
+      await saveResponse(flags.save, compared);
+      return compared;
+    };
     const progress = progressLine(!flags.json && process.stderr.isTTY === true);
     let latency: HistogramSnapshot | undefined;
     const { http } = createHandlers(config, {
@@ -68,7 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!flags.json) process.stderr.write(`sweeping ${target.description}\n`);
     const fields = requestBody(flags);
     if (exceedsOneInvocation(fields, config.maxIds)) {
-      return await sweepDistributed(fields, config, flags.json, progress);
+      return await sweepDistributed(fields, config, flags.json, progress, conclude);
     }
     const body = JSON.stringify(fields);
     const event = toHttpApiEvent({
@@ -80,13 +96,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const result = await http(event, lambdaContext());
     progress.clear();
     if (result.statusCode !== 200) return requestError(result);
-    if (flags.json) {
-      process.stdout.write(`${result.body}\n`);
-    } else {
-      process.stdout.write(
-        formatSummary(JSON.parse(String(result.body)) as SweepResponse, latency),
-      );
-    }
+    const response = await conclude(JSON.parse(String(result.body)) as SweepResponse);
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(response)}\n` : formatSummary(response, latency),
+    );
     return 0;
   } finally {
     await target.close();
@@ -153,6 +166,7 @@ async function sweepDistributed(
   config: Config,
   json: boolean,
   progress: ReturnType<typeof progressLine>,
+  conclude: (response: SweepResponse) => Promise<SweepResponse>,
 ): Promise<number> {
   let request: SweepRequest;
   try {
@@ -181,7 +195,8 @@ async function sweepDistributed(
   });
   if (!response) return EXIT_USAGE;
   progress.clear();
-  process.stdout.write(json ? `${JSON.stringify(response)}\n` : formatSummary(response, latency));
+  const compared = await conclude(response);
+  process.stdout.write(json ? `${JSON.stringify(compared)}\n` : formatSummary(compared, latency));
   return 0;
 }
 

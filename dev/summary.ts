@@ -1,6 +1,7 @@
 import type { SweepResponse } from '../lambda/response.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { LatencyHistogram } from '../lambda/sweep/histogram.js';
+import { formatChanges, hasChanges } from './baseline.js';
 
 const HISTOGRAM_BINS = 8;
 const BAR_WIDTH = 32;
@@ -10,7 +11,10 @@ const IDS_WIDTH = 48;
 export function formatSummary(response: SweepResponse, latency?: HistogramSnapshot): string {
   const { range, latencyMs } = response;
   const done = response.complete ? 'complete' : 'INCOMPLETE (deadline reached)';
+  const { changes } = response;
+  // What changed is the news: it comes first when there is any.
   const lines = [
+    ...(changes && hasChanges(changes) ? [...formatChanges(changes, row), ''] : []),
     `ids ${range.start}-${range.end} (${response.total}) · ${done} in ${seconds(response.durationMs)}`,
     ...outcomeLines('statuses', response.statuses, response.ids),
     ...outcomeLines('errors', nonZero(response.errors), response.ids),
@@ -47,6 +51,7 @@ export function formatSummary(response: SweepResponse, latency?: HistogramSnapsh
       response.metrics.status + (response.metrics.reason ? ` (${response.metrics.reason})` : ''),
     ),
   );
+  if (changes && !hasChanges(changes)) lines.push(...formatChanges(changes, row));
   return `${lines.join('\n')}\n`;
 }
 
