@@ -12,6 +12,7 @@ import {
 import { countIds } from '../lambda/baseline/diff.js';
 import { defaultUnexpected } from '../lambda/baseline/expected.js';
 import type { SweepResponse } from '../lambda/response.js';
+import { parseSpans } from '../lambda/sweep/range.js';
 
 /** The baseline a `--baseline` file holds; throws a message fit for a usage error. */
 export async function loadBaseline(path: string | undefined): Promise<Baseline | undefined> {
@@ -35,7 +36,8 @@ export function compareWithBaseline(
   baseline: Baseline | undefined,
 ): SweepResponse {
   if (baseline === undefined) return response;
-  return { ...response, changes: changesSince(response, baseline, defaultUnexpected) };
+  const current = { ...response, unexpected: parseSpans(response.unexpectedIds) };
+  return { ...response, changes: changesSince(current, baseline, defaultUnexpected) };
 }
 
 /** Writes the response where `--save` says, as `--json` prints it. */

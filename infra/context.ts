@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import * as v from 'valibot';
+import type { ExpectRule } from '../lambda/verdict/expectations.js';
 import type { SweepStackProps } from './sweep-stack.js';
 
 /**
@@ -27,6 +28,9 @@ export const CONTEXT_KEYS = [
   'mapMaxConcurrency',
   'maxDistributedIds',
   'resultsRetentionDays',
+  'expect',
+  'verdictFailedBelowPercent',
+  'verdictMaxP95Ms',
 ] as const;
 
 const int = v.pipe(
@@ -36,6 +40,19 @@ const int = v.pipe(
   v.minValue(0),
 );
 const optionalInt = v.optional(int);
+const optionalNumber = v.optional(
+  v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number))]),
+);
+/**
+ * Expectation rules, as JSON or a JSON string: passed on as they are, since the function checks
+ * them at synth (EXPECT through its config; a schedule's through its request parser, by name).
+ */
+const expectRules = v.optional(
+  v.pipe(
+    v.union([v.array(v.unknown()), v.pipe(v.string(), v.parseJson())]),
+    v.custom<readonly ExpectRule[]>(Array.isArray, 'must be a JSON array of rules'),
+  ),
+);
 
 const Schedule = v.strictObject({
   name: v.string(),
@@ -53,6 +70,7 @@ const Schedule = v.strictObject({
     }),
   ),
   enabled: v.optional(v.boolean()),
+  expect: expectRules,
 });
 
 const Context = v.object({
@@ -77,6 +95,9 @@ const Context = v.object({
   mapMaxConcurrency: optionalInt,
   maxDistributedIds: optionalInt,
   resultsRetentionDays: optionalInt,
+  expect: expectRules,
+  verdictFailedBelowPercent: optionalNumber,
+  verdictMaxP95Ms: optionalInt,
 });
 
 /** Reads the stack's settings from context; throws naming each bad key and the value received. */
@@ -101,6 +122,10 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
       memorySize: c.memorySize,
       timeout: c.timeoutSeconds === undefined ? undefined : Duration.seconds(c.timeoutSeconds),
       reservedConcurrency: c.reservedConcurrency,
+      expect: c.expect,
+      verdictFailedBelowPercent: c.verdictFailedBelowPercent,
+      verdictMaxP95:
+        c.verdictMaxP95Ms === undefined ? undefined : Duration.millis(c.verdictMaxP95Ms),
     },
     api: {
       throttlingRateLimit: c.throttlingRateLimit,

@@ -7,11 +7,7 @@ import { SweepAlarms, type SweepAlarmsProps } from './constructs/sweep-alarms.js
 import { SweepApi, type SweepApiProps } from './constructs/sweep-api.js';
 import { SweepDashboard } from './constructs/sweep-dashboard.js';
 import { SweepFunction, type SweepFunctionProps } from './constructs/sweep-function.js';
-import {
-  type SweepScheduleSpec,
-  SweepSchedules,
-  validateSchedule,
-} from './constructs/sweep-schedules.js';
+import { type SweepScheduleSpec, SweepSchedules } from './constructs/sweep-schedules.js';
 import { SweepStateMachine } from './constructs/sweep-state-machine.js';
 
 /** Sweeps of ranges above `maxIds`: a Step Functions Distributed Map of shards. */
@@ -80,8 +76,6 @@ export class SweepStack extends Stack {
       this,
       distributed.stateMachineName ?? StateMachineArns.defaultName(this),
     );
-    // Checked before the function is told their names: a bad schedule fails naming itself.
-    (props.schedules ?? []).forEach(validateSchedule);
     const results = new ResultsBucket(this, 'Results', { retention: distributed.resultsRetention });
     const sweep = new SweepFunction(this, 'Function', {
       ...props.function,
@@ -117,6 +111,7 @@ export class SweepStack extends Stack {
     });
     const schedules = new SweepSchedules(this, 'Schedules', {
       handler: sweep.function,
+      requests: sweep.requests,
       schedules: props.schedules ?? [],
       deadLetterQueue: sweep.deadLetterQueue,
     });

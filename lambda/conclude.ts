@@ -1,5 +1,5 @@
 import type { Changes } from './baseline/baseline.js';
-import { defaultUnexpected } from './baseline/expected.js';
+import { unexpectedBy } from './baseline/expected.js';
 import { type BaselineReport, createBaselines } from './baseline/keep.js';
 import { lazyS3Store } from './baseline/store.js';
 import type { Config } from './config.js';
@@ -17,19 +17,25 @@ import {
 import { Trigger } from './options.js';
 import type { SweepResponse } from './response.js';
 import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
+import { parseSpans } from './sweep/range.js';
+import { compileExpectations, type ExpectRule } from './verdict/expectations.js';
+import { judge, type SweepVerdict } from './verdict/verdict.js';
 
-/** Who a sweep was for: its id and who started it. */
+/** Who a sweep was for: its id, who started it and what they expect of each id. */
 export interface SweepIdentity {
   readonly sweepId: string;
   readonly trigger: Trigger;
   readonly schedule?: string;
   /** A schedule whose baseline the sweep is compared with, read-only. */
   readonly compareWith?: string;
+  /** The request's or schedule's rules; the deployment's EXPECT when absent. */
+  readonly expect?: readonly ExpectRule[];
 }
 
 /**
  * The end of every sweep, single or distributed, in one place: the aggregate to the hooks, its
- * metrics published once within what is left, the response in the public contract, one log line.
+ * verdict against the expectations, its metrics published once within what is left, the response
+ * in the public contract, one log line.
  */
 export interface Concluder {
   /** A single sweep's end; `times` are its invocation's (the metrics publish fits within them). */
@@ -57,23 +63,36 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
   const store =
     hooks.baselines ??
     (config.resultsBucket === undefined ? undefined : lazyS3Store(config.resultsBucket));
-  const baselines = createBaselines(store, defaultUnexpected, log);
+  const baselines = createBaselines(store, log);
+  const deployed = compileExpectations(config.expect);
   const conclude: Concluder['conclude'] = async (aggregate, who, times, requestId) => {
     hooks.onAggregate?.(aggregate);
+    const expectations = who.expect === undefined ? deployed : compileExpectations(who.expect);
+    const verdict = judge(aggregate, expectations, config.verdict);
     const deadline = metricsDeadline(times);
     // The read leaves the metrics publish its minimum; a schedule compares with its own baseline.
     const comparison = await baselines.compare(
-      aggregate,
+      { range: aggregate.range, ids: aggregate.ids, unexpected: parseSpans(verdict.unexpectedIds) },
       who.schedule ?? who.compareWith,
       deadline - MIN_SEND_BUDGET_MS - EMF_RESERVE_MS,
+      unexpectedBy(expectations),
     );
-    const metrics = await publishMetrics(aggregate, {
+    const metrics = await publishMetrics(aggregate, verdict, {
       config,
       deadline,
       log,
+      // A schedule's sweeps also feed its per-schedule metrics; API sweeps never do.
+      schedule: who.trigger === Trigger.schedule ? who.schedule : undefined,
       changes: comparison.changes,
     });
-    const response = toResponse(aggregate, who, config.targetName, metrics, comparison.changes);
+    const response = toResponse(
+      aggregate,
+      verdict,
+      who,
+      config.targetName,
+      metrics,
+      comparison.changes,
+    );
     const baseline =
       who.schedule === undefined
         ? comparison.report
@@ -94,9 +113,10 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
   };
 }
 
-/** Pure: the response for an aggregate. */
+/** Pure: the response for an aggregate and its verdict. */
 export function toResponse(
   aggregate: SweepAggregate,
+  verdict: SweepVerdict,
   who: SweepIdentity,
   target: string,
   metrics: MetricsReport,
@@ -108,6 +128,11 @@ export function toResponse(
     target,
     range: { start: aggregate.range.start, end: aggregate.range.end },
     total: aggregate.total,
+    verdict: verdict.verdict,
+    expected: verdict.expected,
+    unexpected: verdict.unexpected,
+    unexpectedIds: verdict.unexpectedIds,
+    verdictReasons: verdict.verdictReasons,
     complete: aggregate.complete,
     statuses: aggregate.statuses,
     errors: aggregate.errors,
@@ -144,6 +169,9 @@ function summaryLine(
     target: response.target,
     range: response.range,
     total: response.total,
+    verdict: response.verdict,
+    expected: response.expected,
+    unexpected: response.unexpected,
     complete: response.complete,
     statuses: response.statuses,
     errors,

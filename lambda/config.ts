@@ -2,6 +2,8 @@ import * as v from 'valibot';
 import { ConfigError } from './errors.js';
 import { ID_PLACEHOLDER } from './sweep/target.js';
 import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
+import { DEFAULT_EXPECT, type ExpectRule, ExpectRulesSchema } from './verdict/expectations.js';
+import type { VerdictThresholds } from './verdict/verdict.js';
 
 /*
  * Every default and limit of a deployment, written once: the function applies them to its
@@ -27,6 +29,8 @@ export const DEFAULT_MAX_DISTRIBUTED_IDS = 1_000_000;
 /** The function's memory and timeout when a deployment does not choose: infra/ and dev/ alike. */
 export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 120_000;
+/** A sweep fails when fewer attempted ids met their expectation (VERDICT_FAILED_BELOW_PERCENT). */
+export const DEFAULT_VERDICT_FAILED_BELOW_PERCENT = 95;
 
 /**
  * The most shards one distributed sweep may have: the Step Functions intrinsic States.ArrayRange,
@@ -82,10 +86,11 @@ export interface Config {
   readonly resultsBucket?: string;
   /** The schedules deployed with the function: the names `compareWith` may take. */
   readonly scheduleNames: readonly string[];
+  /** What each id should answer unless a request or schedule says otherwise (EXPECT). */
+  readonly expect: readonly ExpectRule[];
+  /** When a sweep is failed or degraded (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
+  readonly verdict: VerdictThresholds;
 }
-
-/** Schedule names as EventBridge Scheduler allows them. */
-export const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
 
 const integer = (min: number, max: number) => {
   const message = mustBe(`an integer from ${min} to ${max}`);
@@ -99,6 +104,16 @@ const integer = (min: number, max: number) => {
     v.maxValue(max, message),
   );
 };
+const percentMessage = mustBe('a number from 0 to 100');
+const percentSetting = (fallback: number) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.trim(),
+    v.regex(/^\d+(\.\d+)?$/, percentMessage),
+    v.transform(Number),
+    v.number(),
+    v.maxValue(100, percentMessage),
+  );
 const intSetting = (fallback: number, min: number, max: number) =>
   v.pipe(v.optional(v.string(), String(fallback)), integer(min, max));
 
@@ -164,14 +179,16 @@ const EnvSchema = v.object({
   RESULTS_BUCKET: v.optional(
     v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, mustBe('an S3 bucket name'))),
   ),
+  // Set by infra/ from the schedules, each checked at synth by this function's request parser.
   SCHEDULE_NAMES: v.pipe(
     v.optional(v.string(), ''),
     v.transform((s) => s.split(',').filter((name) => name !== '')),
-    v.check(
-      (names) => names.every((name) => SCHEDULE_NAME.test(name)),
-      mustBe('schedule names (1-64 of A-Z a-z 0-9 _ . -) separated by commas'),
-    ),
   ),
+  EXPECT: v.optional(
+    v.pipe(v.string(), v.parseJson(undefined, mustBe('JSON rules')), ExpectRulesSchema),
+  ),
+  VERDICT_FAILED_BELOW_PERCENT: percentSetting(DEFAULT_VERDICT_FAILED_BELOW_PERCENT),
+  VERDICT_MAX_P95_MS: v.optional(integer(1, 900_000)),
 });
 
 /** Reads and validates the configuration; throws ConfigError naming each bad setting. */
@@ -213,6 +230,11 @@ export function loadConfig(
     maxDistributedIds,
     resultsBucket: e.RESULTS_BUCKET,
     scheduleNames: e.SCHEDULE_NAMES,
+    expect: e.EXPECT ?? DEFAULT_EXPECT,
+    verdict: {
+      failedBelowPercent: e.VERDICT_FAILED_BELOW_PERCENT,
+      ...(e.VERDICT_MAX_P95_MS !== undefined && { maxP95Ms: e.VERDICT_MAX_P95_MS }),
+    },
   };
 }
 

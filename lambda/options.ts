@@ -1,4 +1,5 @@
 import type { IdRange } from './sweep/range.js';
+import type { ExpectRule } from './verdict/expectations.js';
 
 /**
  * The words every floor above the engine shares: who started a sweep, and the options it runs
@@ -41,4 +42,6 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly schedule?: string;
   /** A deployed schedule whose baseline this sweep is compared with, read-only. */
   readonly compareWith?: string;
+  /** What each id should answer; the deployment's EXPECT when absent. */
+  readonly expect?: readonly ExpectRule[];
 }

@@ -1,8 +1,9 @@
 import * as v from 'valibot';
-import { type Config, SCHEDULE_NAME } from './config.js';
+import type { Config } from './config.js';
 import { InvalidRequestError } from './errors.js';
 import { type SweepRequest, Trigger } from './options.js';
 import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
+import { type ExpectRule, ExpectRulesSchema } from './verdict/expectations.js';
 
 /** The documented field limits; MAX_IDS and MAX_CONCURRENCY come from config. */
 export const RequestLimits = {
@@ -14,7 +15,7 @@ export const RequestLimits = {
   /** Lambda's longest timeout: a larger budget could never be used. */
   timeBudgetMs: { min: 100, max: 900_000 },
   /** Schedule names as EventBridge Scheduler allows them. */
-  schedule: SCHEDULE_NAME,
+  schedule: /^[0-9A-Za-z_.-]{1,64}$/,
 } as const;
 
 /** An integer field whose every failure reads "must be an integer from 1 to 256, got 0". */
@@ -74,6 +75,8 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
       ),
     ),
     timeBudgetMs: v.optional(intField(L.timeBudgetMs.min, L.timeBudgetMs.max)),
+    // Rules choose no URL: a caller's own expectations open no SSRF hole.
+    expect: v.optional(ExpectRulesSchema),
     // Only schedules name themselves: on the API, `schedule` is an unknown field.
     schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
     compareWith: compareWithField(config.scheduleNames),
@@ -182,9 +185,11 @@ function toRequest(
     timeBudgetMs?: number;
     schedule?: string;
     compareWith?: string;
+    expect?: ExpectRule[];
   },
 ): SweepRequest {
-  const { start, end, ratePerSecond, timeBudgetMs, schedule, compareWith, ...options } = fields;
+  const { start, end, ratePerSecond, timeBudgetMs, schedule, compareWith, expect, ...options } =
+    fields;
   return {
     trigger,
     range: { start, end },
@@ -193,6 +198,7 @@ function toRequest(
     ...(timeBudgetMs !== undefined && { timeBudgetMs }),
     ...(schedule !== undefined && { schedule }),
     ...(compareWith !== undefined && { compareWith }),
+    ...(expect !== undefined && { expect }),
   };
 }
 
@@ -200,7 +206,8 @@ const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
  * Query parameters arrive as strings (repeated ones joined with commas by API Gateway): numeric
- * ones become numbers, anything else stays a string for the schema to reject by name.
+ * ones become numbers, `expect` is read as JSON when it parses, anything else stays a string for
+ * the schema to reject by name.
  */
 function queryToFields(query: unknown): unknown {
   if (query === undefined || query === null) return {};
@@ -208,7 +215,21 @@ function queryToFields(query: unknown): unknown {
   return Object.fromEntries(
     Object.entries(query).map(([key, value]) => [
       key,
-      typeof value === 'string' && NUMBER.test(value) ? Number(value) : value,
+      typeof value !== 'string'
+        ? value
+        : key === 'expect'
+          ? jsonOrText(value)
+          : NUMBER.test(value)
+            ? Number(value)
+            : value,
     ]),
   );
+}
+
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -5,6 +5,7 @@ import type { FailedShard } from './sweep/aggregate.js';
 import type { LatencySummary } from './sweep/histogram.js';
 import type { ErrorKind } from './sweep/outcome.js';
 import type { IdRange } from './sweep/range.js';
+import type { Verdict } from './verdict/verdict.js';
 
 /** The public contract: what an API caller gets as JSON and a schedule or invoke returns. */
 export interface SweepResponse {
@@ -14,6 +15,16 @@ export interface SweepResponse {
   readonly target: string;
   readonly range: IdRange;
   readonly total: number;
+  /** ok, degraded or failed: the rules are in README's contract section (verdict/verdict.ts). */
+  readonly verdict: Verdict;
+  /** Attempted ids whose outcome met their expectation (the request's, schedule's or EXPECT). */
+  readonly expected: number;
+  /** Attempted ids whose outcome did not; expected + unexpected = total − notAttempted. */
+  readonly unexpected: number;
+  /** The unexpected ids in compact form ("1-97,99"); "" when none. */
+  readonly unexpectedIds: string;
+  /** Why the verdict is not ok, one sentence per rule broken; empty when ok. */
+  readonly verdictReasons: readonly string[];
   readonly complete: boolean;
   readonly statuses: Readonly<Record<string, number>>;
   /** Every error kind, zero included. */

@@ -60,6 +60,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       trigger: request.trigger,
       schedule: request.schedule,
       compareWith: request.compareWith,
+      expect: request.expect,
     };
     return concluder.conclude(aggregate, who, times, invocation.awsRequestId);
   };

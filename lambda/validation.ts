@@ -34,7 +34,7 @@ export function problemsOf(issues: readonly v.BaseIssue<unknown>[], into: Proble
 }
 
 /** One line for a message: `start is required; end must be an integer …, got -1`. */
-export function describeProblems(problems: Readonly<Problems>): string {
+export function describeProblems(problems: Readonly<Record<string, readonly string[]>>): string {
   return Object.entries(problems)
     .map(([field, messages]) =>
       field === ROOT_FIELD ? messages.join(', ') : `${field} ${messages.join(', ')}`,

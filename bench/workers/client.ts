@@ -8,6 +8,8 @@ import { Pool, request } from 'undici';
 import { loadConfig } from '../../lambda/config.js';
 import { publishMetrics } from '../../lambda/metrics/publish.js';
 import { sweep } from '../../lambda/sweep/index.js';
+import { compileExpectations } from '../../lambda/verdict/expectations.js';
+import { judge } from '../../lambda/verdict/verdict.js';
 import { serveJobs } from '../lib/procs.js';
 
 export type ClientKind = 'engine' | 'undici' | 'fetch' | 'http';
@@ -140,7 +142,11 @@ async function runPublish(job: Extract<ClientJob, { kind: 'publish' }>): Promise
   }) as typeof process.stdout.write;
   const started = performance.now();
   try {
-    const report = await publishMetrics(aggregate, { config, deadline: Date.now() + 30_000 });
+    const verdict = judge(aggregate, compileExpectations(config.expect), config.verdict);
+    const report = await publishMetrics(aggregate, verdict, {
+      config,
+      deadline: Date.now() + 30_000,
+    });
     const publishMs = performance.now() - started;
     const { status, requests, datums } = report;
     return { sweepMs, publishMs, status, requests, datums, emfBytes, emfLines };

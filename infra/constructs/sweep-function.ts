@@ -15,11 +15,14 @@ import {
   DEFAULT_RESPONSE_MARGIN_MS,
   DEFAULT_SHARD_MAX_CONCURRENCY,
   DEFAULT_TARGET_URL_TEMPLATE,
+  DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
   defaultMaxDistributedIds,
   defaultTargetName,
   loadConfig,
   MetricsMode,
 } from '../../lambda/config.js';
+import { type RequestParser, requestParser } from '../../lambda/request.js';
+import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import type { ResultsBucket } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
@@ -78,6 +81,15 @@ export interface SweepFunctionProps {
   readonly baselines?: ResultsBucket;
   /** The schedules' names: the only values `compareWith` accepts. @default - none */
   readonly scheduleNames?: readonly string[];
+  /**
+   * What each id should answer (EXPECT), unless a request or schedule brings its own rules.
+   * @default - a final 2xx or 3xx for every id
+   */
+  readonly expect?: readonly ExpectRule[];
+  /** A sweep fails below this percentage of attempted ids meeting their expectation. @default - 95 % */
+  readonly verdictFailedBelowPercent?: number;
+  /** A sweep is degraded above this p95 latency. @default - no latency bound */
+  readonly verdictMaxP95?: Duration;
 }
 
 /**
@@ -94,6 +106,8 @@ export class SweepFunction extends Construct {
   readonly metrics: SweepMetrics;
   /** The environment the function runs with (validated at synth like at cold start). */
   readonly environment: Readonly<Record<string, string>>;
+  /** The function's own request parser, built from that environment: schedules are checked by it. */
+  readonly requests: RequestParser;
   /** Shards running at once: the Distributed Map must use the same number. */
   readonly shardMaxConcurrency: number;
   /** The function's timeout: one shard never runs longer. */
@@ -126,6 +140,13 @@ export class SweepFunction extends Construct {
       MAX_DISTRIBUTED_IDS: String(props.maxDistributedIds ?? defaultMaxDistributedIds(shardSize)),
       ...(props.baselines && { RESULTS_BUCKET: props.baselines.bucket.bucketName }),
       SCHEDULE_NAMES: (props.scheduleNames ?? []).join(','),
+      ...(props.expect && { EXPECT: JSON.stringify(props.expect) }),
+      VERDICT_FAILED_BELOW_PERCENT: String(
+        props.verdictFailedBelowPercent ?? DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
+      ),
+      ...(props.verdictMaxP95 && {
+        VERDICT_MAX_P95_MS: String(props.verdictMaxP95.toMilliseconds()),
+      }),
     };
     // The function's own validation, run at synth: a bad setting fails here, not at cold start.
     // Deploy-time values (the formatted state machine ARN) are left to the function.
@@ -135,6 +156,8 @@ export class SweepFunction extends Construct {
       ),
     );
     this.metrics = new SweepMetrics(config.metricsNamespace, config.targetName);
+    // The ARN is a token at synth: the state machine's presence says whether runs are possible.
+    this.requests = requestParser(config, { distributed: props.stateMachine !== undefined });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

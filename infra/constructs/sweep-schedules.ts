@@ -17,7 +17,11 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { InvalidRequestError } from '../../lambda/errors.js';
 import type { SweepRequestOptions } from '../../lambda/options.js';
+import type { RequestParser } from '../../lambda/request.js';
+import { describeProblems } from '../../lambda/validation.js';
+import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 
 /** One recurring sweep. */
 export interface SweepScheduleSpec {
@@ -33,12 +37,19 @@ export interface SweepScheduleSpec {
   readonly end: number;
   /** Concurrency, timeouts, retries… for this sweep. @default - the handler's defaults */
   readonly options?: Partial<SweepRequestOptions>;
+  /** What each id should answer, sent as the request's `expect`. @default - the function's EXPECT */
+  readonly expect?: readonly ExpectRule[];
   /** @default - true */
   readonly enabled?: boolean;
 }
 
 export interface SweepSchedulesProps {
   readonly handler: IFunction;
+  /**
+   * The function's own request parser: each schedule's input is checked by it at synth (range,
+   * limits, every option, expect), so a bad schedule fails synth instead of every run.
+   */
+  readonly requests: RequestParser;
   readonly schedules: readonly SweepScheduleSpec[];
   /** Where invocations Scheduler could not deliver are sent. */
   readonly deadLetterQueue: IQueue;
@@ -52,7 +63,6 @@ export interface SweepSchedulesProps {
   readonly maxEventAge?: Duration;
 }
 
-const SCHEDULE_NAME = /^[0-9A-Za-z._-]{1,64}$/;
 const RATE = /^rate\((\d+) (minutes?|hours?|days?)\)$/;
 const CRON = /^cron\(.+\)$/;
 /** Recurring schedules only: a one-time `at()` sweep would leave a missed-sweep alarm firing. */
@@ -70,7 +80,7 @@ export class SweepSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: SweepSchedulesProps) {
     super(scope, id);
-    props.schedules.forEach(validateSchedule);
+    for (const spec of props.schedules) validate(spec, props.requests);
     // The group holds only these schedules: nothing to keep once the stack is gone.
     this.group = new ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
     this.role = new Role(this, 'InvokeRole', {
@@ -116,22 +126,29 @@ export class SweepSchedules extends Construct {
 
 /** The event the function receives: the sweep request as-is, plus the schedule's name. */
 export function scheduleInput(spec: SweepScheduleSpec): Record<string, unknown> {
-  return { start: spec.start, end: spec.end, ...spec.options, schedule: spec.name };
+  return {
+    start: spec.start,
+    end: spec.end,
+    ...spec.options,
+    ...(spec.expect !== undefined && { expect: spec.expect }),
+    schedule: spec.name,
+  };
 }
 
-/** Throws naming the schedule and each problem with it. */
-export function validateSchedule(spec: SweepScheduleSpec): void {
+/** The expression here; the input through the function's own parser, as each run would. */
+function validate(spec: SweepScheduleSpec, requests: RequestParser): void {
   const problems: string[] = [];
-  if (!SCHEDULE_NAME.test(spec.name)) problems.push('name must be 1-64 of A-Z a-z 0-9 . - _');
   if (!RECURRING(spec.expression)) {
     problems.push(
       `expression must be "rate(N minutes|hours|days)" or "cron(...)", got ${JSON.stringify(spec.expression)}`,
     );
   }
-  if (!Number.isSafeInteger(spec.start) || !Number.isSafeInteger(spec.end)) {
-    problems.push(`start and end must be integers, got ${spec.start} and ${spec.end}`);
-  } else if (spec.start < 0 || spec.start > spec.end) {
-    problems.push(`start and end must satisfy 0 <= start <= end, got ${spec.start}-${spec.end}`);
+  try {
+    requests.fromEvent(scheduleInput(spec));
+  } catch (error) {
+    if (!(error instanceof InvalidRequestError)) throw error;
+    const { details } = error;
+    problems.push(Object.keys(details).length > 0 ? describeProblems(details) : error.message);
   }
   if (problems.length > 0) {
     throw new Error(`schedule ${JSON.stringify(spec.name)}: ${problems.join('; ')}`);

@@ -55,9 +55,12 @@ export function parseBaseline(value: unknown): Baseline {
   return baseline;
 }
 
-/** Pure: the changes from `baseline` to the current sweep, each judged by `unexpected`. */
+/**
+ * Pure: the changes from `baseline` to the current sweep (judged by its verdict). A baseline that
+ * reports its `unexpectedIds` is judged by its own rules, one that does not by `unexpected`.
+ */
 export function changesSince(
-  current: Pick<JudgedSweep, 'range' | 'ids'>,
+  current: JudgedSweep,
   baseline: Baseline,
   unexpected: UnexpectedSpans,
 ): Changes {
@@ -71,6 +74,6 @@ export function changesSince(
   };
   return {
     baseline: { sweepId: baseline.sweepId, endedAt: baseline.endedAt ?? null },
-    ...diffSweeps({ ...current, unexpected: unexpected(current.ids) }, before),
+    ...diffSweeps(current, before),
   };
 }

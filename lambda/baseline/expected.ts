@@ -1,9 +1,11 @@
 import { ErrorKind, NOT_ATTEMPTED } from '../sweep/outcome.js';
-import { parseSpans, type Span, SpanBuilder } from '../sweep/range.js';
+import { parseSpans, type Span } from '../sweep/range.js';
+import { DEFAULT_EXPECTATIONS, type Expectations } from '../verdict/expectations.js';
+import { countExpectations } from '../verdict/match.js';
 
 /**
  * Which ids of a sweep did not meet their expectation: the attempted ids the verdict calls
- * unexpected, ascending and disjoint. The diff asks this of each sweep, range-wise.
+ * unexpected, ascending and disjoint. The diff asks this of a baseline that does not say.
  */
 export type UnexpectedSpans = (ids: Readonly<Record<string, string>>) => Span[];
 
@@ -13,22 +15,10 @@ export type UnexpectedSpans = (ids: Readonly<Record<string, string>>) => Span[];
  */
 export const NO_OUTCOME_KEYS: ReadonlySet<string> = new Set([NOT_ATTEMPTED, ErrorKind.aborted]);
 
-/** True when the outcome key is a final 2xx or 3xx status: the default expectation. */
-export function isAnswered(key: string): boolean {
-  return /^[23]\d\d$/.test(key);
+/** The unexpected ids under `expectations`, range-wise: the verdict's own matcher. */
+export function unexpectedBy(expectations: Expectations): UnexpectedSpans {
+  return (ids) => parseSpans(countExpectations(ids, expectations).unexpectedIds);
 }
 
-/**
- * The default expectation (a final 2xx or 3xx meets it, anything else attempted does not), until
- * the verdict's per-range rules replace it behind the same type.
- */
-export const defaultUnexpected: UnexpectedSpans = (ids) => {
-  const spans: Span[] = [];
-  for (const [key, form] of Object.entries(ids)) {
-    if (!isAnswered(key) && key !== NOT_ATTEMPTED) spans.push(...parseSpans(form));
-  }
-  spans.sort((x, y) => x[0] - y[0]);
-  const builder = new SpanBuilder();
-  for (const [first, last] of spans) builder.add(first, last);
-  return builder.spans();
-};
+/** The default expectation's (a final 2xx or 3xx meets it). */
+export const defaultUnexpected: UnexpectedSpans = unexpectedBy(DEFAULT_EXPECTATIONS);

@@ -33,11 +33,15 @@ export interface Comparison {
 
 /** Reads, compares and keeps schedules' baselines; never throws, never outlives its deadline. */
 export interface Baselines {
-  /** Reads `schedule`'s baseline by `by` (epoch ms) and diffs the sweep against it. */
+  /**
+   * Reads `schedule`'s baseline by `by` (epoch ms) and diffs the sweep against it; a baseline
+   * without its own `unexpectedIds` is judged by `unexpected` (the sweep's expectations).
+   */
   compare(
-    current: Pick<JudgedSweep, 'range' | 'ids'>,
+    current: JudgedSweep,
     schedule: string | undefined,
     by: number,
+    unexpected: UnexpectedSpans,
   ): Promise<Comparison>;
   /**
    * Makes a schedule's own sweep its baseline by `by`, with a conditional write; an incomplete
@@ -51,17 +55,13 @@ export interface Baselines {
   ): Promise<BaselineReport>;
 }
 
-/** Built once with the store (none: nothing is compared or kept) and the expectation. */
-export function createBaselines(
-  store: BaselineStore | undefined,
-  unexpected: UnexpectedSpans,
-  log: LogWriter,
-): Baselines {
+/** Built once with the store (none: nothing is compared or kept). */
+export function createBaselines(store: BaselineStore | undefined, log: LogWriter): Baselines {
   const warn = (message: string, schedule: string, error: unknown) =>
     log({ level: 'WARN', message, schedule, error: errorFields(error) });
 
   return {
-    async compare(current, schedule, by) {
+    async compare(current, schedule, by, unexpected) {
       if (schedule === undefined) return { changes: null };
       if (store === undefined) {
         return { changes: null, report: { schedule, read: 'skipped', reason: 'no store' } };

@@ -3,6 +3,7 @@ import { InvalidEventError } from '../errors.js';
 import { type SweepRequestOptions, Trigger } from '../options.js';
 import type { IdRange } from '../sweep/range.js';
 import { describeProblems, problemsOf } from '../validation.js';
+import { type ExpectRule, ExpectRulesSchema } from '../verdict/expectations.js';
 
 /**
  * What the sweep function, the state machine (infra/) and the runs function say to each other.
@@ -19,6 +20,8 @@ export interface RunRecord {
   readonly range: IdRange;
   /** Ids per shard, as planned: the reduce names failed shards by it. */
   readonly shardSize?: number;
+  /** The request's expectations, for the reduce step's verdict; EXPECT when absent. */
+  readonly expect?: readonly ExpectRule[];
 }
 
 /** The execution input: the Plan state lists shard starts with States.ArrayRange from it. */
@@ -77,6 +80,7 @@ const ReduceEventSchema = v.strictObject({
     compareWith: v.optional(v.string()),
     range: RangeSchema,
     shardSize: v.optional(count(1)),
+    expect: v.optional(ExpectRulesSchema),
   }),
   /** $$.Execution.StartTime: ISO 8601. */
   startedAt: v.pipe(v.string(), v.isoTimestamp()),

@@ -45,6 +45,7 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
       ...(request.compareWith !== undefined && { compareWith: request.compareWith }),
       range,
       shardSize: plan.shardSize,
+      ...(request.expect !== undefined && { expect: request.expect }),
     },
     range,
     shardSize: plan.shardSize,

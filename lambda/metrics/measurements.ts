@@ -1,5 +1,6 @@
 import type { SweepAggregate } from '../sweep/aggregate.js';
 import { LatencyHistogram, type WeightedValue } from '../sweep/histogram.js';
+import { type SweepVerdict, Verdict } from '../verdict/verdict.js';
 import { MetricName } from './names.js';
 
 /** CloudWatch StandardUnit names, which EMF uses too. */
@@ -23,17 +24,17 @@ export type Measurement =
  * The counts a sweep's metrics report. Definitions (documented in the README):
  * - requests: ids that were attempted (every id but the not-attempted ones); HTTP requests sent
  *   are requests + retries.
- * - succeeded: ids whose final answer was 2xx or 3xx (redirects are recorded, not followed, and
- *   count as answered), the way uptime checkers judge "up".
- * - failed: requests − succeeded: final 4xx (a 404 included), 5xx, any other status, and errors.
+ * - expected: attempted ids whose outcome met their expectation (EXPECT, the schedule's or the
+ *   request's rules; by default a final 2xx or 3xx).
+ * - unexpected: requests − expected: a status the rule does not accept, or an error.
  * - errors: ids that ended without an HTTP status (timeout, connection, dns, tls, protocol,
  *   aborted at the deadline, other).
- * - successRate: 100 × succeeded / requests, only when requests > 0.
+ * - successRate: 100 × expected / requests, only when requests > 0.
  */
 export interface SweepCounts {
   readonly requests: number;
-  readonly succeeded: number;
-  readonly failed: number;
+  readonly expected: number;
+  readonly unexpected: number;
   readonly status2xx: number;
   readonly status3xx: number;
   readonly status4xx: number;
@@ -44,8 +45,8 @@ export interface SweepCounts {
   readonly successRate: number | null;
 }
 
-/** Pure: the counts of an aggregate. */
-export function sweepCounts(aggregate: SweepAggregate): SweepCounts {
+/** Pure: the counts of an aggregate and its verdict. */
+export function sweepCounts(aggregate: SweepAggregate, verdict: SweepVerdict): SweepCounts {
   const byClass = [0, 0, 0, 0, 0, 0];
   for (const [status, n] of Object.entries(aggregate.statuses)) {
     const cls = Math.floor(Number(status) / 100);
@@ -54,11 +55,11 @@ export function sweepCounts(aggregate: SweepAggregate): SweepCounts {
   const [, , status2xx = 0, status3xx = 0, status4xx = 0, status5xx = 0] = byClass;
   const errors = Object.values(aggregate.errors).reduce((sum, n) => sum + n, 0);
   const requests = aggregate.total - aggregate.notAttempted;
-  const succeeded = status2xx + status3xx;
+  const { expected, unexpected } = verdict;
   return {
     requests,
-    succeeded,
-    failed: requests - succeeded,
+    expected,
+    unexpected,
     status2xx,
     status3xx,
     status4xx,
@@ -66,23 +67,26 @@ export function sweepCounts(aggregate: SweepAggregate): SweepCounts {
     errors,
     retries: aggregate.retries,
     notAttempted: aggregate.notAttempted,
-    successRate: requests > 0 ? (100 * succeeded) / requests : null,
+    successRate: requests > 0 ? (100 * expected) / requests : null,
   };
 }
 
 /**
  * Pure: every metric of a sweep. A value CloudWatch would reject (NaN, ±Infinity, negative) is
  * left out rather than sent; RequestLatency is left out when no id got a response and
- * SuccessRate when nothing was attempted.
+ * SuccessRate when nothing was attempted. One of VerdictOk/VerdictDegraded/VerdictFailed is 1,
+ * the two others 0, and Sweeps is 1, so that sums over a period count sweeps by verdict.
  */
-export function measure(aggregate: SweepAggregate): Measurement[] {
-  const c = sweepCounts(aggregate);
+export function measure(aggregate: SweepAggregate, verdict: SweepVerdict): Measurement[] {
+  const c = sweepCounts(aggregate, verdict);
+  const is = (v: Verdict) => (verdict.verdict === v ? 1 : 0);
   const { count, milliseconds, percent } = MetricUnit;
   const scalars: Array<[MetricName, MetricUnit, number | null]> = [
     [MetricName.sweepDuration, milliseconds, aggregate.endedAt - aggregate.startedAt],
+    [MetricName.sweeps, count, 1],
     [MetricName.requests, count, c.requests],
-    [MetricName.succeeded, count, c.succeeded],
-    [MetricName.failed, count, c.failed],
+    [MetricName.expected, count, c.expected],
+    [MetricName.unexpected, count, c.unexpected],
     [MetricName.status2xx, count, c.status2xx],
     [MetricName.status3xx, count, c.status3xx],
     [MetricName.status4xx, count, c.status4xx],
@@ -91,6 +95,9 @@ export function measure(aggregate: SweepAggregate): Measurement[] {
     [MetricName.retries, count, c.retries],
     [MetricName.notAttempted, count, c.notAttempted],
     [MetricName.successRate, percent, c.successRate],
+    [MetricName.verdictOk, count, is(Verdict.ok)],
+    [MetricName.verdictDegraded, count, is(Verdict.degraded)],
+    [MetricName.verdictFailed, count, is(Verdict.failed)],
     // Distributed sweeps only: a single sweep has no shards to fail.
     [MetricName.failedShards, count, aggregate.failedShards?.length ?? null],
   ];

@@ -16,9 +16,6 @@ export const MetricName = {
   requestLatency: 'RequestLatency',
   /** Ids attempted (every id but the not-attempted ones). */
   requests: 'Requests',
-  /** Replaced by `expected`/`unexpected` once verdicts land; kept until then. */
-  succeeded: 'Succeeded',
-  failed: 'Failed',
   /** Attempted ids whose outcome met their expectation (the EXPECT rules). */
   expected: 'Expected',
   /** Attempted ids whose outcome did not meet their expectation. */

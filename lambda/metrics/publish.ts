@@ -2,13 +2,14 @@ import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { type Config, MetricsMode } from '../config.js';
 import { type LogLine, type LogWriter, writeLog } from '../log.js';
 import type { SweepAggregate } from '../sweep/aggregate.js';
+import type { SweepVerdict } from '../verdict/verdict.js';
 import { type ChangeCounts, changeMeasurements } from './changes.js';
 import { sendBatches } from './cloudwatch.js';
 import { batchDatums, fromDatums, toDatums } from './datums.js';
 import { type EmfOptions, writeEmf } from './emf.js';
 import { formatLocalSummary } from './local.js';
 import { measure } from './measurements.js';
-import { TARGET_DIMENSION } from './names.js';
+import { PER_SCHEDULE_METRICS, SCHEDULE_DIMENSION, TARGET_DIMENSION } from './names.js';
 
 /** What happened to a sweep's metrics: the response's `metrics` field. */
 export interface MetricsReport {
@@ -36,9 +37,17 @@ export interface PublishContext {
   readonly deadline: number;
   /** Where a fallback's cause is logged. @default - the function's log writer (stdout) */
   readonly log?: LogWriter;
+  /**
+   * The schedule that started the sweep: PER_SCHEDULE_METRICS are also published with
+   * {Target, Schedule}. @default - Target only
+   */
+  readonly schedule?: string;
   /** What changed since the baseline: NewlyUnexpected and Recovered. @default - none published */
   readonly changes?: ChangeCounts | null;
 }
+
+/** EMF settings but the dimensions, which each datum carries. */
+type EmfBase = Omit<EmfOptions, 'dimensions'>;
 
 /**
  * Below this budget PutMetricData is not tried: a round trip in-region takes tens of ms, a cold
@@ -57,10 +66,11 @@ export const MAX_PUBLISH_MS = 5_000;
 /** Publishes a sweep's metrics as config.metricsMode says; never throws, never fails a sweep. */
 export async function publishMetrics(
   aggregate: SweepAggregate,
+  verdict: SweepVerdict,
   context: PublishContext,
 ): Promise<MetricsReport> {
   try {
-    return await publish(aggregate, context);
+    return await publish(aggregate, verdict, context);
   } catch (cause) {
     // Our own bug: say so and lose the metrics rather than the sweep.
     const reason = `metrics were not published: ${describe(cause)}`;
@@ -69,27 +79,35 @@ export async function publishMetrics(
   }
 }
 
-async function publish(aggregate: SweepAggregate, context: PublishContext): Promise<MetricsReport> {
-  const { config } = context;
+async function publish(
+  aggregate: SweepAggregate,
+  verdict: SweepVerdict,
+  context: PublishContext,
+): Promise<MetricsReport> {
+  const { config, schedule } = context;
   if (config.metricsMode === MetricsMode.off) return { status: 'off', requests: 0, datums: 0 };
-  const measurements = [...measure(aggregate), ...changeMeasurements(context.changes)];
-  const datums = toDatums(measurements, {
-    dimensions: [{ Name: TARGET_DIMENSION, Value: config.targetName }],
-    timestamp: aggregate.endedAt,
-    storageResolution: config.metricsStorageResolution,
-  });
-  const emf: EmfOptions = {
-    namespace: config.metricsNamespace,
-    dimensions: { [TARGET_DIMENSION]: config.targetName },
+  const measurements = [...measure(aggregate, verdict), ...changeMeasurements(context.changes)];
+  const target = { Name: TARGET_DIMENSION, Value: config.targetName };
+  const common = {
     timestamp: aggregate.endedAt,
     storageResolution: config.metricsStorageResolution,
   };
+  const datums = [
+    ...toDatums(measurements, { dimensions: [target], ...common }),
+    ...(schedule === undefined
+      ? []
+      : toDatums(
+          measurements.filter((m) => PER_SCHEDULE_METRICS.includes(m.name)),
+          { dimensions: [target, { Name: SCHEDULE_DIMENSION, Value: schedule }], ...common },
+        )),
+  ];
+  const emf: EmfBase = { namespace: config.metricsNamespace, ...common };
   switch (config.metricsMode) {
     case MetricsMode.local:
-      process.stderr.write(formatLocalSummary(aggregate, config));
+      process.stderr.write(formatLocalSummary(aggregate, verdict, config));
       return { status: 'local', requests: 0, datums: datums.length };
     case MetricsMode.emf:
-      writeEmf(measurements, emf, toStdout);
+      writeEmfDatums(datums, emf);
       return { status: 'published', requests: 0, datums: datums.length };
     case MetricsMode.cloudwatch:
       return publishToCloudWatch(datums, emf, context);
@@ -98,7 +116,7 @@ async function publish(aggregate: SweepAggregate, context: PublishContext): Prom
 
 async function publishToCloudWatch(
   datums: readonly MetricDatum[],
-  emf: EmfOptions,
+  emf: EmfBase,
   context: PublishContext,
 ): Promise<MetricsReport> {
   const budget = Math.min(MAX_PUBLISH_MS, context.deadline - Date.now() - EMF_RESERVE_MS);
@@ -139,14 +157,30 @@ function fallback(
   accepted: number,
   reason: string,
   cause: unknown,
-  emf: EmfOptions,
+  emf: EmfBase,
   context: PublishContext,
 ): MetricsReport {
-  writeEmf(fromDatums(rest), emf, toStdout);
+  writeEmfDatums(rest, emf);
   (context.log ?? writeLog)(
     causeLine(`CloudWatch metrics fell back to EMF on stdout: ${reason}`, cause, accepted),
   );
   return { status: 'fallback', requests: accepted, datums: all.length, reason };
+}
+
+/** Datums as EMF on stdout, one group of documents per dimension set (Target; Target+Schedule). */
+function writeEmfDatums(datums: readonly MetricDatum[], base: EmfBase): void {
+  const groups = new Map<string, MetricDatum[]>();
+  for (const datum of datums) {
+    const key = JSON.stringify(datum.Dimensions ?? []);
+    const group = groups.get(key) ?? [];
+    if (group.length === 0) groups.set(key, group);
+    group.push(datum);
+  }
+  for (const [key, group] of groups) {
+    const dimensions = JSON.parse(key) as Array<{ Name: string; Value: string }>;
+    const byName = Object.fromEntries(dimensions.map((d) => [d.Name, d.Value]));
+    writeEmf(fromDatums(group), { ...base, dimensions: byName }, toStdout);
+  }
 }
 
 function toStdout(line: string): void {

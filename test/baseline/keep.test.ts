@@ -5,7 +5,7 @@ import type { BaselineStore } from '../../lambda/baseline/store.js';
 import type { LogLine } from '../../lambda/log.js';
 import type { SweepResponse } from '../../lambda/response.js';
 
-const current = { range: { start: 1, end: 3 }, ids: { '200': '1-3' } };
+const current = { range: { start: 1, end: 3 }, ids: { '200': '1-3' }, unexpected: [] };
 const response = { sweepId: 'now', complete: true } as SweepResponse;
 
 /** A store whose calls never settle: an S3 that stopped answering. */
@@ -17,10 +17,15 @@ const hanging: BaselineStore = {
 describe('reading and keeping baselines', () => {
   it('gives up on a store that does not answer by the deadline, and says so', async () => {
     const logs: LogLine[] = [];
-    const baselines = createBaselines(hanging, defaultUnexpected, (line) => logs.push(line));
+    const baselines = createBaselines(hanging, (line) => logs.push(line));
     const startedAt = Date.now();
 
-    const comparison = await baselines.compare(current, 'nightly', startedAt + 400);
+    const comparison = await baselines.compare(
+      current,
+      'nightly',
+      startedAt + 400,
+      defaultUnexpected,
+    );
 
     expect(Date.now() - startedAt).toBeLessThan(5_000);
     expect(comparison.changes).toBeNull();
@@ -29,12 +34,13 @@ describe('reading and keeping baselines', () => {
   });
 
   it('does not try with less than the minimum budget left', async () => {
-    const baselines = createBaselines(hanging, defaultUnexpected, () => undefined);
+    const baselines = createBaselines(hanging, () => undefined);
 
     const comparison = await baselines.compare(
       current,
       'nightly',
       Date.now() + MIN_BASELINE_BUDGET_MS / 2,
+      defaultUnexpected,
     );
 
     expect(comparison.report).toMatchObject({ read: 'skipped' });
@@ -49,10 +55,10 @@ describe('reading and keeping baselines', () => {
         return 'written';
       },
     };
-    const baselines = createBaselines(store, defaultUnexpected, () => undefined);
+    const baselines = createBaselines(store, () => undefined);
     const by = Date.now() + 5_000;
 
-    const comparison = await baselines.compare(current, 'nightly', by);
+    const comparison = await baselines.compare(current, 'nightly', by, defaultUnexpected);
     const report = await baselines.keep('nightly', response, comparison, by);
 
     expect(comparison.changes).toBeNull();
@@ -71,10 +77,10 @@ describe('reading and keeping baselines', () => {
         return 'written';
       },
     };
-    const baselines = createBaselines(store, defaultUnexpected, () => undefined);
+    const baselines = createBaselines(store, () => undefined);
     const by = Date.now() + 5_000;
 
-    const comparison = await baselines.compare(current, 'nightly', by);
+    const comparison = await baselines.compare(current, 'nightly', by, defaultUnexpected);
     await baselines.keep('nightly', { ...response, complete: false }, comparison, by);
 
     expect(comparison.changes?.notCompared.count).toBe(3);

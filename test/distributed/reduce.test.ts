@@ -6,6 +6,7 @@ import { planShards, shardCount } from '../../lambda/distributed/shards.js';
 import { measure } from '../../lambda/metrics/measurements.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { type IdRange, partitionsRange, rangeSize } from '../../lambda/sweep/range.js';
+import { judged } from '../metrics/fixtures.js';
 import { aggregateOf, type Settled, settledArb } from '../support/outcomes.js';
 
 const CLOCK = { startedAt: 10_000, endedAt: 20_000 };
@@ -107,7 +108,11 @@ describe('reduceShards', () => {
       { range: { start: 11, end: 20 }, ids: 10 },
       { range: { start: 21, end: 30 }, ids: 10 },
     ]);
-    expect(measure(reduced)).toContainEqual({ name: 'FailedShards', unit: 'Count', value: 2 });
+    expect(measure(...judged(reduced))).toContainEqual({
+      name: 'FailedShards',
+      unit: 'Count',
+      value: 2,
+    });
     expect(reduced.complete).toBe(false);
     expect(partitionsRange(Object.values(reduced.ids), range)).toBe(true);
   });

@@ -53,6 +53,27 @@ describe('settings from CDK context', () => {
     expect(fromContext({ schedules }).schedules).toEqual(schedules);
   });
 
+  it('parses the expectations (JSON, or a JSON string from -c) and the verdict thresholds', () => {
+    const rules = [
+      { ids: '1-1025', statuses: ['2xx'] },
+      { ids: '1026-', statuses: [404] },
+    ];
+
+    const props = fromContext({
+      expect: JSON.stringify(rules),
+      verdictFailedBelowPercent: '99.5',
+      verdictMaxP95Ms: '2000',
+      schedules: [{ name: 'kanto', expression: 'rate(1 hour)', start: 1, end: 151, expect: rules }],
+    });
+
+    expect(props.function).toMatchObject({
+      expect: rules,
+      verdictFailedBelowPercent: 99.5,
+      verdictMaxP95: Duration.millis(2000),
+    });
+    expect(props.schedules?.[0]?.expect).toEqual(rules);
+  });
+
   it('leaves every setting to its construct default when the context is empty', () => {
     const props = fromContext({});
     expect(props.schedules).toBeUndefined();
@@ -69,6 +90,7 @@ describe('settings from CDK context', () => {
       { schedules: '[{"name":"x","expression":"rate(1 hour)","start":1,"end":2,"every":3}]' },
       /every/,
     ],
+    [{ expect: '{"statuses":[200]}' }, /expect: must be a JSON array of rules/],
   ])('refuses %j, naming the key', (context, message) => {
     expect(() => fromContext(context)).toThrow(message);
   });

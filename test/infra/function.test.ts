@@ -54,9 +54,49 @@ describe('the sweep function', () => {
           SHARD_SIZE: '10000',
           SHARD_MAX_CONCURRENCY: '10',
           MAX_DISTRIBUTED_IDS: '1000000',
+          VERDICT_FAILED_BELOW_PERCENT: '95',
         },
       },
     });
+    const variables = (
+      lambdaFunction(template, 'Function').properties as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+    // No EXPECT: the function's default (2xx or 3xx); no latency bound.
+    expect(Object.keys(variables)).not.toContain('EXPECT');
+    expect(Object.keys(variables)).not.toContain('VERDICT_MAX_P95_MS');
+  });
+
+  it('passes the expectations and verdict thresholds to the environment', () => {
+    const rules = [
+      { ids: '1-1025', statuses: ['2xx'] },
+      { ids: '1026-', statuses: [404] },
+    ];
+
+    const custom = synthTemplate({
+      function: {
+        expect: rules,
+        verdictFailedBelowPercent: 99,
+        verdictMaxP95: Duration.seconds(2),
+      },
+    });
+
+    expect(lambdaFunction(custom, 'Function').properties).toMatchObject({
+      Environment: {
+        Variables: {
+          EXPECT: JSON.stringify(rules),
+          VERDICT_FAILED_BELOW_PERCENT: '99',
+          VERDICT_MAX_P95_MS: '2000',
+        },
+      },
+    });
+  });
+
+  it('refuses at synth expectations the function would refuse at cold start, naming the field', () => {
+    expect(() =>
+      synthTemplate({ function: { expect: [{ ids: '9-1', statuses: [200] }] } }),
+    ).toThrow(/EXPECT\.0\.ids must be ascending ids in compact form/);
   });
 
   it('passes the distributed settings through: shard size, shard concurrency, largest range', () => {

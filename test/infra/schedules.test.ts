@@ -99,11 +99,60 @@ describe('the schedules', () => {
     expect(alarms.map((a) => a.Properties.TreatMissingData)).not.toContain('breaching');
   });
 
+  it("sends the schedule's expectations as the request's expect", () => {
+    const expectations = [
+      { ids: '1-1025', statuses: ['2xx'] },
+      { ids: '1026-', statuses: [404] },
+    ];
+
+    const withRules = synthTemplate({ schedules: [{ ...johto, expect: expectations }] });
+
+    withRules.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'johto',
+      Target: Match.objectLike({
+        Input: JSON.stringify({ start: 152, end: 251, expect: expectations, schedule: 'johto' }),
+      }),
+    });
+  });
+
+  it('accepts a range above MAX_IDS up to MAX_DISTRIBUTED_IDS: it runs as a distributed sweep', () => {
+    const big = { ...kanto, start: 1, end: 1_000_000 };
+
+    expect(() => synthTemplate({ schedules: [big] })).not.toThrow();
+  });
+
   it.each([
-    [{ ...kanto, name: 'kanto region' }, /name must be 1-64 of/],
-    [{ ...kanto, expression: 'at(2030-01-01T00:00:00)' }, /expression must be "rate/],
-    [{ ...kanto, start: 10, end: 1 }, /0 <= start <= end, got 10-1/],
-  ])('refuses a schedule it cannot run: %j', (spec, message) => {
-    expect(() => synthTemplate({ schedules: [spec] })).toThrow(message);
+    [
+      { ...kanto, name: 'kanto region' },
+      'schedule must be 1-64 of A-Z a-z 0-9 _ . -, got "kanto region"',
+    ],
+    [{ ...kanto, expression: 'at(2030-01-01T00:00:00)' }, 'expression must be "rate'],
+    [{ ...kanto, start: 10, end: 1 }, 'schedule "kanto": end must be at least start (10), got 1'],
+    [
+      { ...kanto, options: { timeoutMs: 50 } },
+      'schedule "kanto": timeoutMs must be an integer from 100 to 30000, got 50',
+    ],
+    [
+      { ...kanto, start: 1, end: 1_000_001 },
+      'schedule "kanto": end must leave at most 1000000 ids from start to end (MAX_DISTRIBUTED_IDS)',
+    ],
+    [
+      { ...kanto, expect: [{ ids: '1026-', statuses: [404, 'ok'] }] },
+      'schedule "kanto": expect.0.statuses.1 must be a status from 100 to 599 or "1xx"…"5xx", got "ok"',
+    ],
+    [
+      { ...kanto, options: { concurrency: 0, retries: 9 } },
+      'schedule "kanto": concurrency must be an integer from 1 to 256, got 0; retries must be an integer from 0 to 5, got 9',
+    ],
+  ])('fails synth for a schedule every run of which would fail: %j', (spec, message) => {
+    expect(() => synthTemplate({ schedules: [spec as SweepScheduleSpec] })).toThrow(message);
+  });
+
+  it("checks a schedule against the deployment's own limits (MAX_CONCURRENCY)", () => {
+    const spec = { ...kanto, options: { concurrency: 100 } };
+
+    expect(() => synthTemplate({ function: { maxConcurrency: 64 }, schedules: [spec] })).toThrow(
+      'schedule "kanto": concurrency must be an integer from 1 to 64, got 100',
+    );
   });
 });

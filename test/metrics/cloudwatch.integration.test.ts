@@ -19,7 +19,14 @@ import {
   startCloudWatchEndpoint,
 } from '../support/cloudwatch-endpoint.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
-import { configFor, ENDED_AT, KNOWN_LATENCIES, knownSweep, largeSweep } from './fixtures.js';
+import {
+  configFor,
+  ENDED_AT,
+  judged,
+  KNOWN_LATENCIES,
+  knownSweep,
+  largeSweep,
+} from './fixtures.js';
 
 /**
  * The real SDK client against a loopback CloudWatch. The client is created when publish.ts is
@@ -66,7 +73,7 @@ const context = (mode = 'cloudwatch' as const) => ({
 
 describe('PutMetricData through the real SDK client', () => {
   it('reaches the endpoint named by AWS_ENDPOINT_URL_CLOUDWATCH in AWS JSON 1.0, signed', async () => {
-    await publishMetrics(knownSweep(), context());
+    await publishMetrics(...judged(knownSweep()), context());
 
     expect(endpoint.requests).toHaveLength(1);
     const [request] = endpoint.requests;
@@ -77,9 +84,9 @@ describe('PutMetricData through the real SDK client', () => {
   });
 
   it('sends the exact datums of a known sweep, latency counts summing to the ids that got a response', async () => {
-    const report = await publishMetrics(knownSweep(), context());
+    const report = await publishMetrics(...judged(knownSweep()), context());
 
-    expect(report).toEqual({ status: 'published', requests: 1, datums: 13 });
+    expect(report).toEqual({ status: 'published', requests: 1, datums: 17 });
     const [request] = endpoint.requests;
     expect(request?.namespace).toBe('StatusSweep');
     const common = {
@@ -96,9 +103,10 @@ describe('PutMetricData through the real SDK client', () => {
     const data = request?.metricData ?? [];
     expect(data.filter((d) => d.MetricName !== 'RequestLatency')).toEqual([
       scalar('SweepDuration', 'Milliseconds', 1234),
+      scalar('Sweeps', 'Count', 1),
       scalar('Requests', 'Count', 10),
-      scalar('Succeeded', 'Count', 7),
-      scalar('Failed', 'Count', 3),
+      scalar('Expected', 'Count', 7),
+      scalar('Unexpected', 'Count', 3),
       scalar('Status2xx', 'Count', 6),
       scalar('Status3xx', 'Count', 1),
       scalar('Status4xx', 'Count', 1),
@@ -107,6 +115,9 @@ describe('PutMetricData through the real SDK client', () => {
       scalar('Retries', 'Count', 2),
       scalar('NotAttempted', 'Count', 2),
       scalar('SuccessRate', 'Percent', 70),
+      scalar('VerdictOk', 'Count', 0),
+      scalar('VerdictDegraded', 'Count', 0),
+      scalar('VerdictFailed', 'Count', 1),
     ]);
     const latency = data.filter((d) => d.MetricName === 'RequestLatency');
     expect(latency).toHaveLength(1);
@@ -124,7 +135,7 @@ describe('PutMetricData through the real SDK client', () => {
   it('publishes a 10,000-id sweep within the limits, gzipped, with every latency sample', async () => {
     const sweep = largeSweep();
 
-    const report = await publishMetrics(sweep, context());
+    const report = await publishMetrics(...judged(sweep), context());
 
     expect(report.status).toBe('published');
     expect(endpoint.requests).toHaveLength(report.requests);
@@ -195,7 +206,7 @@ describe('when CloudWatch fails', () => {
       endpoint.requests.length = 0;
       endpoint.behaviour = behaviour;
 
-      const report = await publishMetrics(sweep, context());
+      const report = await publishMetrics(...judged(sweep), context());
 
       expect(report.status).toBe('fallback');
       expect(report.requests).toBe(0);
@@ -208,7 +219,7 @@ describe('when CloudWatch fails', () => {
   it('gives up at the deadline when the endpoint never answers, and writes no EMF (the data may have arrived)', async () => {
     endpoint.behaviour = EndpointBehaviour.hang;
 
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('cloudwatch'),
       deadline: Date.now() + 1_500,
       log: quiet,
@@ -217,7 +228,7 @@ describe('when CloudWatch fails', () => {
     expect(report).toMatchObject({
       status: 'unconfirmed',
       requests: 0,
-      unconfirmed: 13,
+      unconfirmed: 17,
       reason: 'PutMetricData did not finish before the deadline',
     });
     expect(endpoint.requests).toHaveLength(1);
@@ -229,22 +240,22 @@ describe('when CloudWatch fails', () => {
     const startedAt = Date.now();
 
     // An API sweep: the metrics deadline is the gateway's 30 s less the response reserve.
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('cloudwatch'),
       deadline: startedAt + 29_500,
     });
 
     expect(Date.now() - startedAt).toBeLessThan(MAX_PUBLISH_MS + 1_000);
-    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 13 });
+    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 17 });
     expect(endpoint.requests).toHaveLength(1);
   });
 
   it('stores the data at most once when the connection resets after the request was read', async () => {
     endpoint.behaviour = EndpointBehaviour.reset;
 
-    const report = await publishMetrics(knownSweep(), context());
+    const report = await publishMetrics(...judged(knownSweep()), context());
 
-    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 13 });
+    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 17 });
     expect(report.reason).toMatch(/ECONNRESET|socket hang up/);
     expect(endpoint.requests).toHaveLength(1);
     expect(stdout.join('')).toBe('');
@@ -255,6 +266,6 @@ async function publishOk(
   sweep: ReturnType<typeof largeSweep>,
 ): Promise<CloudWatchEndpoint['requests']> {
   endpoint.behaviour = EndpointBehaviour.accept;
-  await publishMetrics(sweep, context());
+  await publishMetrics(...judged(sweep), context());
   return [...endpoint.requests];
 }

@@ -7,7 +7,7 @@ import {
   REQUEST_BYTES_BUDGET,
 } from '../../lambda/metrics/limits.js';
 import { measure } from '../../lambda/metrics/measurements.js';
-import { ENDED_AT, knownSweep, largeSweep } from './fixtures.js';
+import { ENDED_AT, judged, knownSweep, largeSweep } from './fixtures.js';
 
 const options = {
   dimensions: [{ Name: 'Target', Value: 'demo.test' }],
@@ -17,7 +17,7 @@ const options = {
 
 describe('toDatums', () => {
   it('stamps every datum with the sweep end, the Target dimension and the storage resolution', () => {
-    const datums = toDatums(measure(knownSweep()), options);
+    const datums = toDatums(measure(...judged(knownSweep())), options);
 
     for (const d of datums) {
       expect(d.Timestamp).toEqual(new Date(ENDED_AT));
@@ -29,7 +29,7 @@ describe('toDatums', () => {
   it('splits a wide latency distribution into datums of at most 150 values, keeping every count', () => {
     const sweep = largeSweep();
 
-    const latency = toDatums(measure(sweep), options).filter(
+    const latency = toDatums(measure(...judged(sweep)), options).filter(
       (d) => d.MetricName === 'RequestLatency',
     );
 
@@ -46,7 +46,9 @@ describe('toDatums', () => {
   it('refuses more than 30 dimensions', () => {
     const dimensions = Array.from({ length: 31 }, (_, i) => ({ Name: `d${i}`, Value: 'v' }));
 
-    expect(() => toDatums(measure(knownSweep()), { ...options, dimensions })).toThrow(RangeError);
+    expect(() => toDatums(measure(...judged(knownSweep())), { ...options, dimensions })).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -91,7 +93,7 @@ describe('batchDatums', () => {
   });
 
   it('sends a 10,000-id sweep in one request: its metrics are a few dozen datums', () => {
-    const datums = toDatums(measure(largeSweep()), options);
+    const datums = toDatums(measure(...judged(largeSweep())), options);
 
     expect(batchDatums(datums)).toHaveLength(1);
   });
@@ -99,7 +101,7 @@ describe('batchDatums', () => {
 
 describe('fromDatums', () => {
   it('turns datums back into the measurements they came from', () => {
-    const measurements = measure(largeSweep());
+    const measurements = measure(...judged(largeSweep()));
 
     expect(fromDatums(toDatums(measurements, options))).toEqual(measurements);
   });

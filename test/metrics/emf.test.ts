@@ -4,7 +4,7 @@ import { emfDocuments, writeEmf } from '../../lambda/metrics/emf.js';
 import { EMF_MAX_METRICS_PER_DOCUMENT } from '../../lambda/metrics/limits.js';
 import { type Measurement, measure } from '../../lambda/metrics/measurements.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
-import { ENDED_AT, knownSweep, largeSweep } from './fixtures.js';
+import { ENDED_AT, judged, knownSweep, largeSweep } from './fixtures.js';
 
 const options = {
   namespace: 'StatusSweep',
@@ -23,7 +23,7 @@ function emfOf(measurements: readonly Measurement[]): string {
 
 describe('EMF', () => {
   it('writes a known sweep as one document with every metric, the Target dimension and the sweep end', () => {
-    const docs = parseEmf(emfOf(measure(knownSweep())));
+    const docs = parseEmf(emfOf(measure(...judged(knownSweep()))));
 
     expect(docs).toHaveLength(1);
     const [doc] = docs;
@@ -41,12 +41,12 @@ describe('EMF', () => {
         },
       ],
     });
-    expect(doc).toMatchObject({ Target: 'demo.test', Requests: 10, Succeeded: 7, SuccessRate: 70 });
+    expect(doc).toMatchObject({ Target: 'demo.test', Requests: 10, Expected: 7, SuccessRate: 70 });
     expect(doc?.RequestLatency).toHaveLength(9);
   });
 
   it('repeats latency values by their counts, 100 to a document, with the same totals as PutMetricData', () => {
-    const measurements = measure(largeSweep());
+    const measurements = measure(...judged(largeSweep()));
 
     const docs = parseEmf(emfOf(measurements));
 

@@ -1,6 +1,12 @@
-import { type Config, loadConfig } from '../../lambda/config.js';
+import {
+  type Config,
+  DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
+  loadConfig,
+} from '../../lambda/config.js';
 import { type SweepAggregate, summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
+import { DEFAULT_EXPECTATIONS } from '../../lambda/verdict/expectations.js';
+import { judge, type SweepVerdict } from '../../lambda/verdict/verdict.js';
 
 /** The sweep's end in the fixtures: 2023-11-14T22:13:20Z. */
 export const ENDED_AT = 1_700_000_000_000;
@@ -70,4 +76,17 @@ function mulberry32(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/**
+ * An aggregate with its verdict under the default expectations (2xx or 3xx) and thresholds, as
+ * arguments: `measure(...judged(knownSweep()))`.
+ */
+export function judged(aggregate: SweepAggregate): [SweepAggregate, SweepVerdict] {
+  return [
+    aggregate,
+    judge(aggregate, DEFAULT_EXPECTATIONS, {
+      failedBelowPercent: DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
+    }),
+  ];
 }

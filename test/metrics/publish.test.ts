@@ -4,9 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogLine } from '../../lambda/log.js';
 import { deliveryOf, sendBatches } from '../../lambda/metrics/cloudwatch.js';
+import { MetricName, PER_SCHEDULE_METRICS } from '../../lambda/metrics/names.js';
 import { MIN_SEND_BUDGET_MS, publishMetrics } from '../../lambda/metrics/publish.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
-import { configFor, ENDED_AT, knownSweep } from './fixtures.js';
+import { configFor, ENDED_AT, judged, knownSweep } from './fixtures.js';
 
 const cloudWatch = mockClient(CloudWatchClient);
 const later = () => Date.now() + 20_000;
@@ -32,12 +33,12 @@ describe('publishMetrics in cloudwatch mode', () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
     const output = captureOutput();
 
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('cloudwatch'),
       deadline: later(),
     });
 
-    expect(report).toEqual({ status: 'published', requests: 1, datums: 13 });
+    expect(report).toEqual({ status: 'published', requests: 1, datums: 17 });
     expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
     expect(cloudWatch).toHaveReceivedCommandWith(PutMetricDataCommand, {
       Namespace: 'StatusSweep',
@@ -63,11 +64,72 @@ describe('publishMetrics in cloudwatch mode', () => {
       METRICS_STORAGE_RESOLUTION: '1',
     });
 
-    await publishMetrics(knownSweep(), { config, deadline: later() });
+    await publishMetrics(...judged(knownSweep()), { config, deadline: later() });
 
     const input = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input;
     expect(input?.Namespace).toBe('Team/Sweeps');
     expect(input?.MetricData?.every((d) => d.StorageResolution === 1)).toBe(true);
+  });
+
+  it('also publishes the per-schedule metrics with {Target, Schedule} for a scheduled sweep, in the same request', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+
+    const report = await publishMetrics(...judged(knownSweep()), {
+      config: configFor('cloudwatch'),
+      deadline: later(),
+      schedule: 'kanto',
+    });
+
+    const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
+    const perSchedule = data.filter((d) => d.Dimensions?.length === 2);
+    expect(perSchedule.map((d) => d.MetricName).sort()).toEqual(
+      PER_SCHEDULE_METRICS.filter((name) => name !== MetricName.newlyUnexpected).sort(),
+    );
+    for (const datum of perSchedule) {
+      expect(datum.Dimensions).toEqual([
+        { Name: 'Target', Value: 'demo.test' },
+        { Name: 'Schedule', Value: 'kanto' },
+      ]);
+    }
+    expect(perSchedule.find((d) => d.MetricName === 'VerdictFailed')?.Value).toBe(1);
+    expect(perSchedule.find((d) => d.MetricName === 'Sweeps')?.Value).toBe(1);
+    expect(report).toEqual({ status: 'published', requests: 1, datums: 17 + perSchedule.length });
+  });
+
+  it('publishes no per-schedule metric for a sweep no schedule started', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+
+    await publishMetrics(...judged(knownSweep()), {
+      config: configFor('cloudwatch'),
+      deadline: later(),
+    });
+
+    const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
+    expect(data.every((d) => d.Dimensions?.length === 1)).toBe(true);
+  });
+
+  it('keeps the Schedule dimension on the per-schedule metrics when they fall back to EMF', async () => {
+    // Refused with an answer: certainly not stored, so everything goes to EMF.
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400, attempts: 3 },
+    });
+    cloudWatch.on(PutMetricDataCommand).rejects(throttled);
+    const output = captureOutput();
+
+    await publishMetrics(...judged(knownSweep()), {
+      config: configFor('cloudwatch'),
+      deadline: later(),
+      log: () => undefined,
+      schedule: 'kanto',
+    });
+
+    const docs = parseEmf(output.stdout());
+    const scheduled = docs.filter((d) => d.Schedule === 'kanto');
+    expect(scheduled).toHaveLength(1);
+    expect(scheduled[0]?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['Target', 'Schedule']]);
+    expect(scheduled[0]).toMatchObject({ Target: 'demo.test', Sweeps: 1, Unexpected: 3 });
+    expect(docs.filter((d) => d.Schedule === undefined)).toHaveLength(1);
   });
 
   it('falls back to EMF on stdout with the same totals when PutMetricData fails, and logs the cause', async () => {
@@ -79,7 +141,7 @@ describe('publishMetrics in cloudwatch mode', () => {
     const output = captureOutput();
     const logs: LogLine[] = [];
 
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('cloudwatch'),
       deadline: later(),
       log: (line) => logs.push(line),
@@ -88,7 +150,7 @@ describe('publishMetrics in cloudwatch mode', () => {
     expect(report).toEqual({
       status: 'fallback',
       requests: 0,
-      datums: 13,
+      datums: 17,
       reason: 'PutMetricData failed after 3 attempts: Throttling: Rate exceeded',
     });
     const sent = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
@@ -103,7 +165,7 @@ describe('publishMetrics in cloudwatch mode', () => {
   it('goes straight to EMF without calling CloudWatch when too little time is left', async () => {
     const output = captureOutput();
 
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('cloudwatch'),
       deadline: Date.now() + MIN_SEND_BUDGET_MS / 2,
       log: () => undefined,
@@ -122,7 +184,7 @@ describe('publishMetrics in cloudwatch mode', () => {
       latency: { ...knownSweep().latency, relativeAccuracy: 0.02 },
     };
 
-    const report = await publishMetrics(broken, {
+    const report = await publishMetrics(...judged(broken), {
       config: configFor('cloudwatch'),
       deadline: later(),
       log: (line) => logs.push(line),
@@ -138,7 +200,7 @@ describe('publishMetrics in the other modes', () => {
   it('sends nothing and writes nothing when off', async () => {
     const output = captureOutput();
 
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('off'),
       deadline: later(),
     });
@@ -151,12 +213,12 @@ describe('publishMetrics in the other modes', () => {
   it('writes EMF to stdout and calls no API in emf mode', async () => {
     const output = captureOutput();
 
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('emf'),
       deadline: later(),
     });
 
-    expect(report).toEqual({ status: 'published', requests: 0, datums: 13 });
+    expect(report).toEqual({ status: 'published', requests: 0, datums: 17 });
     expect(cloudWatch).not.toHaveReceivedAnyCommand();
     expect(emfTotals(parseEmf(output.stdout())).Requests).toEqual({ sum: 10, samples: 1 });
   });
@@ -164,14 +226,14 @@ describe('publishMetrics in the other modes', () => {
   it('prints a readable summary on stderr, keeping stdout for the CLI, in local mode', async () => {
     const output = captureOutput();
 
-    const report = await publishMetrics(knownSweep(), {
+    const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('local'),
       deadline: later(),
     });
 
-    expect(report).toEqual({ status: 'local', requests: 0, datums: 13 });
+    expect(report).toEqual({ status: 'local', requests: 0, datums: 17 });
     expect(output.stdout()).toBe('');
-    expect(output.stderr()).toContain('Succeeded 7');
+    expect(output.stderr()).toContain('Expected 7');
     expect(cloudWatch).not.toHaveReceivedAnyCommand();
   });
 });

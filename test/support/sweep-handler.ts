@@ -53,7 +53,10 @@ export function swept(outcome: SweepOutcome): SweepResponse {
   return outcome;
 }
 
-/** The contract's invariant: every id is counted once and its ranges partition the range. */
+/**
+ * The contract's invariants: every id is counted once, its ranges partition the range, and every
+ * attempted id is either expected or unexpected.
+ */
 export function expectAccountedFor(response: SweepResponse): void {
   const sum = (r: Readonly<Record<string, number>>) => Object.values(r).reduce((a, b) => a + b, 0);
   expect(sum(response.statuses) + sum(response.errors) + response.notAttempted).toBe(
@@ -61,4 +64,5 @@ export function expectAccountedFor(response: SweepResponse): void {
   );
   expect(response.total).toBe(response.range.end - response.range.start + 1);
   expect(partitionsRange(Object.values(response.ids), response.range)).toBe(true);
+  expect(response.expected + response.unexpected).toBe(response.total - response.notAttempted);
 }

@@ -38,7 +38,9 @@ describe('a process that swept', () => {
 
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(JSON.parse(stdout)).toMatchObject({ statuses: { '200': 10 } });
-    expect(upstream.openSockets()).toBeGreaterThan(0); // the server kept its side open
+    // Whether the server still counts the socket open here races with the child's exit closing
+    // it, so that is not asserted: the server itself never closes (fault-upstream closes only on
+    // close()), which is the case under test.
   });
 });
 

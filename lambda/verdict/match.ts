@@ -1,0 +1,116 @@
+import { NOT_ATTEMPTED } from '../sweep/outcome.js';
+import { formatSpans, parseSpans, type Span, SpanBuilder } from '../sweep/range.js';
+import { acceptsByDefault, type Expectations, LAST_ID } from './expectations.js';
+
+/** How the attempted ids of a sweep measured up to their expectations. */
+export interface ExpectationCount {
+  /** Attempted ids whose outcome met their expectation. */
+  readonly expected: number;
+  /** Attempted ids whose outcome did not (errors always, a status the rule does not accept). */
+  readonly unexpected: number;
+  /** The unexpected ids in compact form ("1-97,99"); "" when there are none. */
+  readonly unexpectedIds: string;
+}
+
+/** A run of ids decided by one rule. */
+type Segment = readonly [first: number, last: number, accepts: (status: number) => boolean];
+
+/**
+ * Pure: counts an aggregate's `ids` (outcome → compact ranges) against the rules by intersecting
+ * ranges, never id by id, so a 1,000,000-id sweep costs what its ranges and rules cost. Ids never
+ * attempted are left out; an error never meets an expectation (no status was learnt).
+ */
+export function countExpectations(
+  ids: Readonly<Record<string, string>>,
+  expectations: Expectations,
+): ExpectationCount {
+  const segments = cover(expectations);
+  const unexpectedSpans: Span[] = [];
+  let expected = 0;
+  let unexpected = 0;
+  for (const [key, form] of Object.entries(ids)) {
+    if (key === NOT_ATTEMPTED) continue;
+    const spans = parseSpans(form);
+    const status = Number(key);
+    if (!Number.isInteger(status)) {
+      for (const span of spans) {
+        unexpected += span[1] - span[0] + 1;
+        unexpectedSpans.push(span);
+      }
+      continue;
+    }
+    let s = 0;
+    for (const [first, last] of spans) {
+      // Segments cover every id and ascend, as do a key's spans: one pass over both.
+      while ((segments[s] as Segment)[1] < first) s++;
+      for (let t = s; ; t++) {
+        const [segFirst, segLast, accepts] = segments[t] as Segment;
+        const a = Math.max(first, segFirst);
+        const b = Math.min(last, segLast);
+        if (accepts(status)) expected += b - a + 1;
+        else {
+          unexpected += b - a + 1;
+          unexpectedSpans.push([a, b]);
+        }
+        if (segLast >= last) break;
+      }
+    }
+  }
+  unexpectedSpans.sort((x, y) => x[0] - y[0]);
+  const builder = new SpanBuilder();
+  for (const [first, last] of unexpectedSpans) builder.add(first, last);
+  return { expected, unexpected, unexpectedIds: formatSpans(builder.spans()) };
+}
+
+/**
+ * Every id from 0 up, as ascending segments each decided by its first covering rule; ids no rule
+ * names are held to the default expectation (2xx or 3xx).
+ */
+function cover(expectations: Expectations): Segment[] {
+  const claimed: Segment[] = [];
+  let taken: Span[] = [];
+  for (const rule of expectations.rules) {
+    for (const span of subtract(rule.spans, taken)) claimed.push([span[0], span[1], rule.accepts]);
+    taken = union(taken, rule.spans);
+  }
+  claimed.sort((x, y) => x[0] - y[0]);
+  const segments: Segment[] = [];
+  let next = 0;
+  for (const segment of claimed) {
+    if (segment[0] > next) segments.push([next, segment[0] - 1, acceptsByDefault]);
+    segments.push(segment);
+    next = segment[1] + 1;
+  }
+  if (next <= LAST_ID) segments.push([next, LAST_ID, acceptsByDefault]);
+  return segments;
+}
+
+/** `spans` minus `taken`, both ascending and disjoint. */
+function subtract(spans: readonly Span[], taken: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  let t = 0;
+  for (const [first, last] of spans) {
+    let from = first;
+    while (t < taken.length && (taken[t] as Span)[1] < from) t++;
+    for (let u = t; u < taken.length && from <= last; u++) {
+      const [takenFirst, takenLast] = taken[u] as Span;
+      if (takenFirst > last) break;
+      if (takenFirst > from) out.push([from, takenFirst - 1]);
+      from = takenLast + 1;
+    }
+    if (from <= last) out.push([from, last]);
+  }
+  return out;
+}
+
+/** The union of two ascending disjoint span lists, coalesced. */
+function union(a: readonly Span[], b: readonly Span[]): Span[] {
+  const all = [...a, ...b].sort((x, y) => x[0] - y[0]);
+  const out: Array<[number, number]> = [];
+  for (const [first, last] of all) {
+    const prev = out.at(-1);
+    if (prev && first <= prev[1] + 1) prev[1] = Math.max(prev[1], last);
+    else out.push([first, last]);
+  }
+  return out;
+}
