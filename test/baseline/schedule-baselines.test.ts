@@ -112,7 +112,7 @@ describe("a schedule's baseline", () => {
     });
   });
 
-  it('publishes NewlyUnexpected and Recovered with the sweep metrics', async () => {
+  it('publishes NewlyUnexpected and Recovered, NewlyUnexpected per schedule too', async () => {
     const writes: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => writes.push(String(chunk)) > 0);
     const h = handlers(folderStore(dir), { METRICS_MODE: 'emf' });
@@ -122,9 +122,15 @@ describe("a schedule's baseline", () => {
 
     await scheduled(h);
 
-    const totals = emfTotals(parseEmf(writes.join('')));
-    expect(totals[MetricName.newlyUnexpected]).toEqual({ sum: 3, samples: 1 });
-    expect(totals[MetricName.recovered]).toEqual({ sum: 2, samples: 1 });
+    const docs = parseEmf(writes.join(''));
+    const perSchedule = docs.filter((doc) => doc.Schedule === SCHEDULE);
+    // Target alone: both; with {Target, Schedule} too: NewlyUnexpected (its alarm reads it there).
+    expect(emfTotals(docs.filter((doc) => doc.Schedule === undefined))).toMatchObject({
+      [MetricName.newlyUnexpected]: { sum: 3, samples: 1 },
+      [MetricName.recovered]: { sum: 2, samples: 1 },
+    });
+    expect(emfTotals(perSchedule)[MetricName.newlyUnexpected]).toEqual({ sum: 3, samples: 1 });
+    expect(emfTotals(perSchedule)[MetricName.recovered]).toBeUndefined();
   });
 
   it('compares an incomplete sweep but keeps the complete baseline', async () => {
