@@ -24,8 +24,12 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'node_modules', '.bin');
 const RUNNER = join(import.meta.dirname, 'support', 'invoke-asset.mjs');
 const SCHEDULE = { name: 'artifact', expression: 'rate(1 day)', start: 1, end: 20 };
-/** The sweep function's bundle size target, for its cold start (the S3 client lives in the runs function). */
-const SWEEP_BUNDLE_BUDGET = 900_000;
+/**
+ * The sweep function's bundle size target, for its cold start (the S3 client lives in the runs
+ * function). Measured 931 KB: keepNames costs ~5 % (error class names survive minifying, for
+ * readable logs) and the Secrets Manager client under Powertools Parameters ~19 KB.
+ */
+const SWEEP_BUNDLE_BUDGET = 960_000;
 /** Ids 1..15 exist upstream; the rest answer 404. */
 const LAST_EXISTING_ID = 15;
 
