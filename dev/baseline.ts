@@ -31,10 +31,10 @@ export async function loadBaseline(path: string | undefined): Promise<Baseline |
 }
 
 /** The response with its changes since `baseline` (untouched without one). */
-export function compareWithBaseline(
-  response: SweepResponse,
+export function compareWithBaseline<R extends SweepResponse>(
+  response: R,
   baseline: Baseline | undefined,
-): SweepResponse {
+): R {
   if (baseline === undefined) return response;
   const current = { ...response, unexpected: parseSpans(response.unexpectedIds) };
   return { ...response, changes: changesSince(current, baseline, defaultUnexpected) };

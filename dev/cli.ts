@@ -1,228 +1,230 @@
 /**
- * `npm start`: one sweep through the deployed handler (same middy stack, an HTTP API event built
- * from the flags), printed for people, or as the raw response with --json.
+ * `npx status-sweep` / `npm start`: one sweep through the deployed handler in this process,
+ * printed for people (or as JSON, JUnit or Markdown), with an exit code CI can use.
  */
-import { parseArgs } from 'node:util';
-import { type Config, loadConfig } from '../lambda/config.js';
-import { InvalidRequestError } from '../lambda/errors.js';
-import { createHandlers } from '../lambda/handler.js';
-import type { SweepRequest } from '../lambda/options.js';
-import { requestParser } from '../lambda/request.js';
-import type { SweepResponse } from '../lambda/response.js';
-import { SWEEPS_PATH } from '../lambda/routes.js';
+import {
+  type Config,
+  DEFAULT_FUNCTION_TIMEOUT_MS,
+  loadConfig,
+  MetricsMode,
+} from '../lambda/config.js';
+import { API_SWEEP_LIMIT_MS } from '../lambda/deadline.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
-import { toHttpApiEvent } from './http-api-event.js';
-import { lambdaContext } from './lambda-context.js';
-import { runDistributedLocally } from './local-runs.js';
-import { formatSummary } from './summary.js';
-import { resolveTarget } from './target.js';
+import {
+  type CliOptions,
+  DEFAULT_END,
+  DEFAULT_START,
+  DEMO_CONCURRENCY,
+  ExitCode,
+  Format,
+  helpText,
+  parseCli,
+  USAGE_LINE,
+  UsageError,
+} from './cli-flags.js';
+import { sweepLocally, Via, viaFor } from './local-sweep.js';
+import { idRecorder } from './per-id.js';
+import { progressLine, wantsProgress } from './progress.js';
+import { formatJunit, formatMarkdown } from './reports.js';
+import { claimStdout } from './stdout.js';
+import { formatSummary, type SummaryExtras } from './summary.js';
+import { type LocalTarget, resolveTarget } from './target.js';
+import type { CliResponse } from './verdict.js';
 
-const USAGE = `usage: npm start -- [--start N] [--end N] [--concurrency N] [--timeout MS] [--retries N]
-                    [--target URL_WITH_{id}] [--json] [--baseline PREV.json] [--save OUT.json]
-  Sweeps ids start..end (default 1..100). Without --target (or TARGET_URL_TEMPLATE) it starts
-  the built-in demo upstream on loopback and sweeps that. --baseline compares with an earlier
-  --json output (what changed comes first); --save writes this sweep's, for the next run.`;
-/** Sweeps shorter than this finish before a progress line would help. */
-const PROGRESS_AFTER_MS = 1_000;
-const EXIT_USAGE = 2;
+/** The Lambda runtime's Node major (nodejs24.x): older ones get a warning. */
+const RUNTIME_NODE_MAJOR = 24;
 
-const FLAGS = {
-  start: { type: 'string' },
-  end: { type: 'string' },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
-  retries: { type: 'string' },
-  target: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  baseline: { type: 'string' },
-  save: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
+type Env = Readonly<Record<string, string | undefined>>;
+const say = (text: string) => process.stderr.write(`${text}\n`);
 
-async function main(argv: readonly string[]): Promise<number> {
-  let flags: ReturnType<typeof parseFlags>;
+/** Runs the CLI; resolves to its exit code. */
+async function main(argv: readonly string[], env: Env = process.env): Promise<number> {
+  let cli: CliOptions;
   try {
-    flags = parseFlags(argv);
+    cli = parseCli(argv);
   } catch (error) {
-    return usageError((error as Error).message);
+    if (error instanceof UsageError) return usageError(error.message);
+    throw error;
   }
-  if (flags.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
+  if (cli.flags.help) {
+    process.stdout.write(helpText());
+    return ExitCode.ok;
   }
-  const target = await resolveTarget(flags.target, process.env);
+  warnOnOldNode();
+  const writeResult = claimStdout();
+  const target = await resolveTarget(cli.flags.target, env);
   try {
-    let config: ReturnType<typeof loadConfig>;
+    let config: Config;
     try {
-      config = loadConfig({ ...process.env, TARGET_URL_TEMPLATE: target.urlTemplate });
+      const metrics = cli.metrics ?? env.METRICS_MODE ?? MetricsMode.local;
+      config = loadConfig({
+        ...env,
+        TARGET_URL_TEMPLATE: target.urlTemplate,
+        METRICS_MODE: metrics,
+      });
     } catch (error) {
-      const via = flags.target === undefined ? '' : ' (--target sets TARGET_URL_TEMPLATE)';
+      const via = cli.flags.target === undefined ? '' : ' (--target sets TARGET_URL_TEMPLATE)';
       return usageError(`${(error as Error).message}${via}`);
     }
-    let baseline: Awaited<ReturnType<typeof loadBaseline>>;
-    try {
-      baseline = await loadBaseline(flags.baseline);
-    } catch (error) {
-      return usageError((error as Error).message);
-    }
-    /** The response with its changes since --baseline, saved where --save says. */
-    const conclude = async (response: SweepResponse) => {
-      const compared = compareWithBaseline(response, baseline);
-      await saveResponse(flags.save, compared);
-      return compared;
-    };
-    const progress = progressLine(!flags.json && process.stderr.isTTY === true);
-    let latency: HistogramSnapshot | undefined;
-    const { http } = createHandlers(config, {
-      log: () => undefined, // the summary below replaces the log line
-      onProgress: progress.update,
-      onAggregate: (aggregate) => {
-        latency = aggregate.latency;
-      },
-    });
-    if (!flags.json) process.stderr.write(`sweeping ${target.description}\n`);
-    const fields = requestBody(flags);
-    if (exceedsOneInvocation(fields, config.maxIds)) {
-      return await sweepDistributed(fields, config, flags.json, progress, conclude);
-    }
-    const body = JSON.stringify(fields);
-    const event = toHttpApiEvent({
-      method: 'POST',
-      url: SWEEPS_PATH,
-      headers: { 'content-type': 'application/json', 'user-agent': 'status-sweep-cli' },
-      body: Buffer.from(body),
-    });
-    const result = await http(event, lambdaContext());
-    progress.clear();
-    if (result.statusCode !== 200) return requestError(result);
-    const response = await conclude(JSON.parse(String(result.body)) as SweepResponse);
-    process.stdout.write(
-      flags.json ? `${JSON.stringify(response)}\n` : formatSummary(response, latency),
-    );
-    return 0;
+    return await sweepAndReport(cli, config, target, writeResult, env);
   } finally {
     await target.close();
   }
 }
 
-function parseFlags(argv: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: FLAGS,
-    strict: true,
-    allowPositionals: true,
+async function sweepAndReport(
+  cli: CliOptions,
+  config: Config,
+  target: LocalTarget,
+  writeResult: (text: string) => void,
+  env: Env,
+): Promise<number> {
+  const human = cli.format === Format.human;
+  let baseline: Awaited<ReturnType<typeof loadBaseline>>;
+  try {
+    baseline = await loadBaseline(cli.flags.baseline);
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const fields = requestFields(cli, target);
+  const via = viaFor(fields, config, cli.flags.api === true);
+  if (human) {
+    say(
+      `sweeping ids ${fields.start}-${fields.end} at concurrency ${fields.concurrency ?? 'default'} (${via === Via.invoke ? 'direct invoke' : via === Via.api ? 'HTTP API event' : 'local distributed run'}) on ${target.description}`,
+    );
+  }
+  const progress = progressLine(human && wantsProgress(process.stderr, env));
+  const recorder = idRecorder(cli.flags.out);
+  const interrupt = ctrlC(via);
+  let latency: HistogramSnapshot | undefined;
+  const result = await sweepLocally(fields, config, via, {
+    log: () => undefined, // the summary replaces the log line
+    onProgress: progress.update,
+    onAggregate: (aggregate) => {
+      latency = aggregate.latency;
+      progress.clear(); // before the local metrics block
+    },
+    onSettle: recorder.onSettle,
+    signal: interrupt.signal,
+    onPlan: ({ shards, shardSize, atOnce, runMs }) => {
+      if (human) {
+        say(
+          `distributed: ${shards} shards of up to ${shardSize} ids, ${atOnce} at a time, ~${Math.ceil(runMs / 1000)} s at 0.4 s per request (the local executor standing in for the Step Functions Distributed Map)`,
+        );
+      }
+    },
+  }).finally(() => {
+    progress.clear();
+    interrupt.dispose();
   });
-  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
-  return values;
+  if (result.kind === 'invalid') return printInvalid(result.message, result.details);
+  if (result.kind === 'failed') {
+    say(`status-sweep: the sweep failed: ${result.message}`);
+    return ExitCode.failed;
+  }
+  const response: CliResponse = compareWithBaseline(result.response, baseline);
+  await saveResponse(cli.flags.save, response);
+  await recorder.finish(response);
+  const extras: SummaryExtras = {
+    latency,
+    slowest: recorder.slowest(),
+    stoppedBy: interrupt.signal.aborted ? 'Ctrl-C' : stoppedBy(cli, via),
+  };
+  if (human && response.metrics.status === MetricsMode.local) say('');
+  writeResult(render(cli, response, extras));
+  if (interrupt.signal.aborted) return ExitCode.interrupted;
+  const { verdict } = response;
+  const fails = verdict === 'failed' || (verdict === 'degraded' && cli.failOn === 'degraded');
+  return fails ? ExitCode.failed : ExitCode.ok;
+}
+
+function render(cli: CliOptions, response: CliResponse, extras: SummaryExtras): string {
+  switch (cli.format) {
+    case Format.json:
+      return `${JSON.stringify(response)}\n`;
+    case Format.junit:
+      return formatJunit(response, cli.expect);
+    case Format.markdown:
+      return formatMarkdown(response);
+    default:
+      return formatSummary(response, extras);
+  }
 }
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** Numbers where the flag holds one; anything else goes through as text for the handler to reject. */
-function requestBody(flags: ReturnType<typeof parseFlags>): Record<string, unknown> {
+/** The request, in the handler's field names; numbers where the flag holds one, else text. */
+function requestFields(cli: CliOptions, target: LocalTarget): Record<string, unknown> {
+  const { flags } = cli;
   const value = (text: string | undefined) =>
     text === undefined ? undefined : NUMBER.test(text) ? Number(text) : text;
-  return {
-    start: value(flags.start ?? '1'),
-    end: value(flags.end ?? '100'),
-    concurrency: value(flags.concurrency),
+  const fields = {
+    start: value(flags.start ?? String(DEFAULT_START)),
+    end: value(flags.end ?? String(DEFAULT_END)),
+    concurrency: value(flags.concurrency) ?? (target.demo ? DEMO_CONCURRENCY : undefined),
     timeoutMs: value(flags.timeout),
     retries: value(flags.retries),
+    ratePerSecond: value(flags.rate),
+    timeBudgetMs: value(flags['time-budget']),
+    expect: cli.expect,
   };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
-/** The handler's 4xx, in the flags' words: `--timeout must be …`. */
-function requestError(result: { statusCode?: number; body?: string }): number {
-  const { error } = JSON.parse(String(result.body)) as {
-    error: { message: string; details?: Record<string, readonly string[]> };
-  };
-  printInvalid(error.message, error.details);
-  return (result.statusCode ?? 500) < 500 ? EXIT_USAGE : 1;
+/** What bounded a sweep that did not finish, in words. */
+function stoppedBy(cli: CliOptions, via: Via): string {
+  const budget = Number(cli.flags['time-budget']);
+  const api = via === Via.api;
+  if (budget > 0 && (!api || budget < API_SWEEP_LIMIT_MS))
+    return `the --time-budget of ${budget} ms`;
+  if (api) return `API Gateway's limit (${API_SWEEP_LIMIT_MS / 1000} s for an API sweep)`;
+  return `the function's ${DEFAULT_FUNCTION_TIMEOUT_MS / 1000} s timeout`;
 }
 
+/**
+ * Ctrl-C aborts the sweep through its signal: what finished is summarised, then exit 130. A
+ * second Ctrl-C, or one during a local distributed run (its shards take no signal), exits at once.
+ */
+function ctrlC(via: Via): { readonly signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted || via === Via.distributed) process.exit(ExitCode.interrupted);
+    say('\ninterrupted: summarising what finished (Ctrl-C again to quit now)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/** The handler's refusal in the flags' words: `--timeout must be …`. */
 function printInvalid(
   message: string,
   fieldProblems: Readonly<Record<string, readonly string[]>> = {},
-): void {
-  const flagOf: Record<string, string> = { timeoutMs: 'timeout' };
+): number {
+  const flagOf: Record<string, string> = {
+    timeoutMs: 'timeout',
+    ratePerSecond: 'rate',
+    timeBudgetMs: 'time-budget',
+  };
   const details = Object.entries(fieldProblems).map(
     ([field, problems]) => `  --${flagOf[field] ?? field} ${problems.join(', ')}`,
   );
-  process.stderr.write(
-    `status-sweep: ${details.length > 0 ? `invalid flags\n${details.join('\n')}` : message}\n`,
-  );
-}
-
-/** More ids than one invocation sweeps: a deployed API would hand them to Step Functions. */
-function exceedsOneInvocation(fields: Record<string, unknown>, maxIds: number): boolean {
-  const { start, end } = fields;
-  return typeof start === 'number' && typeof end === 'number' && end - start + 1 > maxIds;
-}
-
-/** A range above MAX_IDS through the local executor: same shards, same merge as in AWS. */
-async function sweepDistributed(
-  fields: Record<string, unknown>,
-  config: Config,
-  json: boolean,
-  progress: ReturnType<typeof progressLine>,
-  conclude: (response: SweepResponse) => Promise<SweepResponse>,
-): Promise<number> {
-  let request: SweepRequest;
-  try {
-    request = requestParser(config, { distributed: true }).fromEvent(fields);
-  } catch (error) {
-    if (!(error instanceof InvalidRequestError)) throw error;
-    printInvalid(error.message, error.details);
-    return EXIT_USAGE;
-  }
-  let latency: HistogramSnapshot | undefined;
-  const response = await runDistributedLocally(request, config, {
-    onPlan: ({ shards, shardSize, atOnce, runMs }) => {
-      if (json) return;
-      process.stderr.write(
-        `distributed: ${shards} shards of up to ${shardSize} ids, ${atOnce} at a time, ~${Math.ceil(runMs / 1000)} s at 0.4 s per request (the local executor standing in for the Step Functions Distributed Map)\n`,
-      );
-    },
-    onProgress: progress.update,
-    onAggregate: (aggregate) => {
-      latency = aggregate.latency;
-    },
-  }).catch((error: unknown) => {
-    if (!(error instanceof InvalidRequestError)) throw error;
-    printInvalid(error.message, error.details);
-    return undefined;
-  });
-  if (!response) return EXIT_USAGE;
-  progress.clear();
-  const compared = await conclude(response);
-  process.stdout.write(json ? `${JSON.stringify(compared)}\n` : formatSummary(compared, latency));
-  return 0;
+  say(`status-sweep: ${details.length > 0 ? `invalid flags\n${details.join('\n')}` : message}`);
+  return ExitCode.usage;
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`status-sweep: ${message}\n${USAGE}\n`);
-  return EXIT_USAGE;
+  say(`status-sweep: ${message}\n${USAGE_LINE}`);
+  return ExitCode.usage;
 }
 
-/** A one-line progress display on a TTY, shown only once a sweep has run for a second. */
-function progressLine(enabled: boolean) {
-  const startedAt = Date.now();
-  let shown = false;
-  return {
-    update: (settled: number, total: number) => {
-      const elapsed = Date.now() - startedAt;
-      if (!enabled || elapsed < PROGRESS_AFTER_MS) return;
-      shown = true;
-      const pct = Math.floor((settled / total) * 100);
-      process.stderr.write(
-        `\r\x1b[2K  ${settled}/${total} ids (${pct}%) · ${(elapsed / 1000).toFixed(1)} s`,
-      );
-    },
-    clear: () => {
-      if (shown) process.stderr.write('\r\x1b[2K');
-    },
-  };
+function warnOnOldNode(): void {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= RUNTIME_NODE_MAJOR) return;
+  say(
+    `status-sweep: warning: running on Node ${process.versions.node}; the Lambda runtime is Node ${RUNTIME_NODE_MAJOR}. Run \`npm ci\` (without --ignore-scripts) and use \`npx status-sweep\` or \`npm start\`, which run the Node ${RUNTIME_NODE_MAJOR} it installs (README, Troubleshooting).`,
+  );
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -27,8 +27,10 @@ const TEXTUAL = /^(application\/([a-z0-9.+-]+\+)?json|text\/|application\/x-www-
 export function toHttpApiEvent(request: LocalHttpRequest): APIGatewayProxyEventV2 {
   const [rawPath = '/', rawQueryString = ''] = request.url.split(/\?(.*)/s);
   const query = new URLSearchParams(rawQueryString);
-  const queryStringParameters: Record<string, string> = {};
-  for (const key of new Set(query.keys())) queryStringParameters[key] = query.getAll(key).join(',');
+  // fromEntries defines own keys, as JSON.parse does for Lambda: "__proto__" stays a parameter.
+  const queryStringParameters: Record<string, string> = Object.fromEntries(
+    [...new Set(query.keys())].map((key) => [key, query.getAll(key).join(',')]),
+  );
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(request.headers)) {

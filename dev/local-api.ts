@@ -48,14 +48,21 @@ export async function startLocalApi(options: {
 async function serve(handler: LocalHandler, req: IncomingMessage, res: ServerResponse) {
   const body = await readBody(req);
   if (body === undefined) return writeJson(res, 413, { message: 'Request Entity Too Large' });
-  const event = toHttpApiEvent({
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    headers: req.headers,
-    body,
-    sourceIp: req.socket.remoteAddress,
-    host: req.headers.host,
-  });
+  let event: ReturnType<typeof toHttpApiEvent>;
+  try {
+    event = toHttpApiEvent({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+      sourceIp: req.socket.remoteAddress,
+      host: req.headers.host,
+    });
+  } catch (error) {
+    // A path that is not valid percent-encoding never reaches a function behind API Gateway.
+    if (!(error instanceof URIError)) throw error;
+    return writeJson(res, 400, { message: `the path is not valid percent-encoding: ${req.url}` });
+  }
   let result: unknown;
   try {
     result = await handler(event, lambdaContext());

@@ -20,7 +20,10 @@ import { rangeSize } from '../lambda/sweep/range.js';
 import { urlTemplateParts } from '../lambda/sweep/target.js';
 import { lambdaContext } from './lambda-context.js';
 
-export interface LocalRunHooks extends Pick<SweepHooks, 'onAggregate' | 'onProgress'> {
+export interface LocalRunHooks
+  extends Pick<SweepHooks, 'onAggregate' | 'onProgress' | 'onSettle' | 'signal'> {
+  /** The run's id (a local API answers 202 with it before the run ends). @default - a new UUID */
+  readonly sweepId?: string;
   /** Told the plan before the first shard starts. */
   readonly onPlan?: (plan: RunPlan) => void;
   /** Where log lines go (shard lines included); dropped by default. */
@@ -41,7 +44,7 @@ export async function runDistributedLocally(
 ): Promise<SweepResponse> {
   const log = hooks.log ?? (() => undefined);
   const plan = planFor(request, config, DEFAULT_FUNCTION_TIMEOUT_MS);
-  const input = runInput(request, randomUUID(), plan);
+  const input = runInput(request, hooks.sweepId ?? randomUUID(), plan);
   const starts = planShards(input.range, input.shardSize).map((shard) => shard.start);
   hooks.onPlan?.(plan);
   const { origin } = urlTemplateParts(config.targetUrlTemplate);
@@ -59,6 +62,8 @@ export async function runDistributedLocally(
       const { shard } = createHandlers(config, {
         log,
         pool,
+        onSettle: hooks.onSettle,
+        signal: hooks.signal,
         onProgress: (shardSettled) => {
           settled += shardSettled - (settledByShard.get(shardStart) ?? 0);
           settledByShard.set(shardStart, shardSettled);

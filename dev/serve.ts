@@ -1,27 +1,28 @@
 /**
  * `npm run serve`: the handler behind a local HTTP endpoint with the deployed routes
- * (POST /sweeps, GET /sweeps), as API Gateway's HTTP API would call it. POST /invoke stands in
- * for `aws lambda invoke` (a schedule's input): schedules' baselines are kept in a local folder.
+ * (POST /sweeps, GET /sweeps, and GET /sweeps/{id} for local distributed runs), as API
+ * Gateway's HTTP API would call it. POST /invoke stands in for `aws lambda invoke` (a schedule's
+ * input): schedules' baselines are kept in a local folder (--baselines).
  */
 import { parseArgs } from 'node:util';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { loadConfig } from '../lambda/config.js';
+import { type Config, loadConfig, MetricsMode } from '../lambda/config.js';
 import { createHandlers } from '../lambda/handler.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
-import { startLocalApi } from './local-api.js';
+import { type LocalApi, startLocalApi } from './local-api.js';
+import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
+import { withLocalRuns } from './local-runs-api.js';
 import { resolveTarget } from './target.js';
 
-const USAGE = `usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}]
+const USAGE = `usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}] [--metrics local|cloudwatch|emf|off]
                         [--baselines ${DEFAULT_BASELINES_DIR}]
   SCHEDULE_NAMES=a,b names the schedules whose baselines "compareWith" may read.`;
-/** The local stand-in for `aws lambda invoke`: the body is the function's event. */
-const INVOKE_PATH = '/invoke';
 
 async function main(): Promise<void> {
   let values: {
     port?: string;
     host?: string;
     target?: string;
+    metrics?: string;
     baselines?: string;
     help?: boolean;
   };
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '3000' },
         host: { type: 'string', default: '127.0.0.1' },
         target: { type: 'string' },
+        metrics: { type: 'string' },
         baselines: { type: 'string', default: DEFAULT_BASELINES_DIR },
         help: { type: 'boolean', short: 'h' },
       },
@@ -48,27 +50,41 @@ async function main(): Promise<void> {
     fail(`--port must be 0..65535, got "${values.port}"`);
 
   const target = await resolveTarget(values.target, process.env);
-  let handler: ReturnType<typeof createHandlers>['dispatch'];
+  let config: Config;
   try {
-    const { dispatch, invoke } = createHandlers(
-      loadConfig({ ...process.env, TARGET_URL_TEMPLATE: target.urlTemplate }),
-      { baselines: folderStore(values.baselines ?? DEFAULT_BASELINES_DIR) },
-    );
-    handler = (async (event: APIGatewayProxyEventV2, context: Context) =>
-      event.rawPath === INVOKE_PATH && event.requestContext.http.method === 'POST'
-        ? invoke(JSON.parse(bodyText(event)), context)
-        : dispatch(event, context)) as typeof handler;
+    // Local runs never publish to the shell's AWS account unless asked to.
+    const metrics = values.metrics ?? process.env.METRICS_MODE ?? MetricsMode.local;
+    config = loadConfig({
+      ...process.env,
+      TARGET_URL_TEMPLATE: target.urlTemplate,
+      METRICS_MODE: metrics,
+    });
   } catch (error) {
     await target.close();
     fail((error as Error).message);
   }
-  const api = await startLocalApi({ handler, port, host: values.host });
+  const baselines = values.baselines ?? DEFAULT_BASELINES_DIR;
+  const { dispatch, invoke } = createHandlers(config, { baselines: folderStore(baselines) });
+  const handler = withLocalInvoke(withLocalRuns(dispatch, config), invoke);
+  let api: LocalApi;
+  try {
+    api = await startLocalApi({ handler, port, host: values.host });
+  } catch (error) {
+    await target.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    const why = code === 'EADDRINUSE' ? 'is in use' : 'needs privileges';
+    console.error(
+      `status-sweep: port ${port} on ${values.host} ${why}; choose another with --port N (0 picks a free one)`,
+    );
+    process.exit(1);
+  }
   console.error(`status-sweep listening on ${api.url}, sweeping ${target.description}`);
   console.error(
     `try: curl -X POST ${api.url}/sweeps -H 'content-type: application/json' -d '{"start":1,"end":100}'`,
   );
   console.error(
-    `a schedule's sweep: curl -X POST ${api.url}${INVOKE_PATH} -d '{"start":1,"end":100,"schedule":"nightly"}' (baselines in ${values.baselines})`,
+    `a schedule's sweep: curl -X POST ${api.url}${INVOKE_PATH} -H 'content-type: application/json' -d '{"start":1,"end":100,"schedule":"nightly"}' (baselines in ${baselines})`,
   );
   const stop = async () => {
     await api.close();
@@ -77,12 +93,6 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-}
-
-/** The event's body as text, however the local API encoded it. */
-function bodyText(event: APIGatewayProxyEventV2): string {
-  const body = event.body ?? '{}';
-  return event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
 }
 
 function fail(message: string): never {

@@ -1,23 +1,44 @@
-import type { SweepResponse } from '../lambda/response.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { LatencyHistogram } from '../lambda/sweep/histogram.js';
 import { formatChanges, hasChanges } from './baseline.js';
+import type { CliResponse } from './verdict.js';
 
 const HISTOGRAM_BINS = 8;
 const BAR_WIDTH = 32;
 const IDS_WIDTH = 48;
 
-/** The human summary of `npm start`: counts, latency with a histogram, duration and speed-up. */
-export function formatSummary(response: SweepResponse, latency?: HistogramSnapshot): string {
+const MAX_SAMPLES = 5;
+
+/** What the CLI knows beyond the response. */
+export interface SummaryExtras {
+  /** The latency histogram of the aggregate, for the bars. */
+  readonly latency?: HistogramSnapshot;
+  /** The slowest ids that got a status, slowest first. */
+  readonly slowest?: readonly { readonly id: number; readonly latencyMs: number }[];
+  /** What ended an incomplete sweep, in words: "the 28 s API limit", "Ctrl-C". */
+  readonly stoppedBy?: string;
+}
+
+/**
+ * The human summary of `npm start`: the verdict first, then counts, latency with a histogram,
+ * the slowest ids, error samples, duration and speed-up.
+ */
+export function formatSummary(response: CliResponse, extras: SummaryExtras = {}): string {
   const { range, latencyMs } = response;
-  const done = response.complete ? 'complete' : 'INCOMPLETE (deadline reached)';
+  const { latency, slowest = [] } = extras;
+  const done = response.complete
+    ? 'complete'
+    : `INCOMPLETE (stopped by ${extras.stoppedBy ?? 'the deadline'})`;
+  const unexpectedIds = response.unexpected > 0 ? `: ${ids(response.unexpectedIds)}` : '';
   const { changes } = response;
-  // What changed is the news: it comes first when there is any.
   const lines = [
+    // What changed since --baseline is the news: it comes first when there is any.
     ...(changes && hasChanges(changes) ? [...formatChanges(changes, row), ''] : []),
+    `${response.verdict.toUpperCase()} · ${response.expected} expected, ${response.unexpected} unexpected${unexpectedIds}`,
     `ids ${range.start}-${range.end} (${response.total}) · ${done} in ${seconds(response.durationMs)}`,
     ...outcomeLines('statuses', response.statuses, response.ids),
     ...outcomeLines('errors', nonZero(response.errors), response.ids),
+    ...errorSamples(response.errorSamples),
   ];
   if (response.notAttempted > 0) {
     lines.push(row('not tried', `${response.notAttempted}  ${ids(response.ids.notAttempted)}`));
@@ -34,6 +55,10 @@ export function formatSummary(response: SweepResponse, latency?: HistogramSnapsh
       ),
       ...(latency ? histogram(latency) : []),
     );
+    if (slowest.length > 0) {
+      const list = slowest.map(({ id, latencyMs: ms }) => `${id} (${Math.round(ms)} ms)`);
+      lines.push(row('slowest', list.join(' · ')));
+    }
     const answered = Object.values(response.statuses).reduce((a, b) => a + b, 0);
     const oneByOneMs = mean * answered;
     if (response.durationMs > 0) {
@@ -45,14 +70,44 @@ export function formatSummary(response: SweepResponse, latency?: HistogramSnapsh
       );
     }
   }
-  lines.push(
-    row(
-      'metrics',
-      response.metrics.status + (response.metrics.reason ? ` (${response.metrics.reason})` : ''),
-    ),
-  );
+  lines.push(row('metrics', metricsLine(response.metrics)));
   if (changes && !hasChanges(changes)) lines.push(...formatChanges(changes, row));
   return `${lines.join('\n')}\n`;
+}
+
+function metricsLine(metrics: CliResponse['metrics']): string {
+  if (metrics.status === 'local') {
+    return 'local: the block above, not sent (--metrics cloudwatch publishes them)';
+  }
+  return metrics.status + (metrics.reason ? ` (${metrics.reason})` : '');
+}
+
+/**
+ * The error text behind the counts, when the response carries samples: an object of kind →
+ * sample(s), or a list; each sample a string or an object with id/message fields.
+ */
+function errorSamples(samples: unknown): string[] {
+  if (samples === undefined || samples === null) return [];
+  const entries: [string, unknown][] = Array.isArray(samples)
+    ? samples.map((sample) => ['', sample])
+    : Object.entries(samples as Record<string, unknown>).flatMap(([kind, value]) =>
+        Array.isArray(value)
+          ? value.map((item): [string, unknown] => [kind, item])
+          : [[kind, value]],
+      );
+  return entries.slice(0, MAX_SAMPLES).map(([kind, sample], i) => {
+    const text = typeof sample === 'string' ? sample : sampleText(sample);
+    return row(i === 0 ? 'samples' : '', `${kind ? `${kind}: ` : ''}${text}`);
+  });
+}
+
+function sampleText(sample: unknown): string {
+  const s = sample as { id?: unknown; kind?: unknown; message?: unknown; error?: unknown };
+  const what = s.message ?? s.error;
+  if (what === undefined) return JSON.stringify(sample);
+  return [s.kind, s.id === undefined ? undefined : `id ${s.id}`, what]
+    .filter((part) => part !== undefined)
+    .join(' · ');
 }
 
 function outcomeLines(

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import * as v from 'valibot';
+import { SWEEP_METHODS } from '../lambda/sweep/index.js';
 import type { ExpectRule } from '../lambda/verdict/expectations.js';
 import type { SweepStackProps } from './sweep-stack.js';
 
@@ -11,6 +12,8 @@ import type { SweepStackProps } from './sweep-stack.js';
 export const CONTEXT_KEYS = [
   'targetUrlTemplate',
   'targetName',
+  'targetMethod',
+  'targetHeadersSecret',
   'maxIds',
   'maxConcurrency',
   'metricsNamespace',
@@ -76,6 +79,8 @@ const Schedule = v.strictObject({
 const Context = v.object({
   targetUrlTemplate: v.optional(v.string()),
   targetName: v.optional(v.string()),
+  targetMethod: v.optional(v.picklist(SWEEP_METHODS)),
+  targetHeadersSecret: v.optional(v.string()),
   maxIds: optionalInt,
   maxConcurrency: optionalInt,
   metricsNamespace: v.optional(v.string()),
@@ -116,6 +121,8 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
     function: {
       targetUrlTemplate: c.targetUrlTemplate,
       targetName: c.targetName,
+      targetMethod: c.targetMethod,
+      targetHeadersSecret: c.targetHeadersSecret,
       maxIds: c.maxIds,
       maxConcurrency: c.maxConcurrency,
       metricsNamespace: c.metricsNamespace,

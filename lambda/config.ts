@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ConfigError } from './errors.js';
+import { SWEEP_METHODS, type SweepMethod } from './sweep/index.js';
 import { ID_PLACEHOLDER } from './sweep/target.js';
 import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
 import { DEFAULT_EXPECT, type ExpectRule, ExpectRulesSchema } from './verdict/expectations.js';
@@ -31,6 +32,10 @@ export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 120_000;
 /** A sweep fails when fewer attempted ids met their expectation (VERDICT_FAILED_BELOW_PERCENT). */
 export const DEFAULT_VERDICT_FAILED_BELOW_PERCENT = 95;
+/** The method every request uses (TARGET_METHOD). */
+export const DEFAULT_TARGET_METHOD: SweepMethod = 'GET';
+/** How long warm functions keep the headers secret before reading it again: a rotation's delay. */
+export const DEFAULT_TARGET_HEADERS_MAX_AGE_SECONDS = 300;
 
 /**
  * The most shards one distributed sweep may have: the Step Functions intrinsic States.ArrayRange,
@@ -64,6 +69,15 @@ export interface Config {
   readonly targetUrlTemplate: string;
   /** The `Target` metrics dimension. */
   readonly targetName: string;
+  /** GET or HEAD, for every request of every sweep. */
+  readonly targetMethod: SweepMethod;
+  /**
+   * The Secrets Manager secret (name or ARN) holding a JSON object of request headers, e.g. an
+   * API key; no headers beyond the engine's defaults when absent. Its value is never logged.
+   */
+  readonly targetHeadersSecret?: string;
+  /** Seconds a read of the headers secret is reused. */
+  readonly targetHeadersMaxAgeSeconds: number;
   /** The most ids one invocation sweeps. */
   readonly maxIds: number;
   /** The most requests in flight a caller may ask for. */
@@ -140,6 +154,20 @@ const EnvSchema = v.object({
       v.maxLength(255, mustBe('at most 255 characters (a CloudWatch dimension value)')),
     ),
   ),
+  TARGET_METHOD: v.optional(
+    v.picklist(SWEEP_METHODS, mustBe(SWEEP_METHODS.join(' or '))),
+    DEFAULT_TARGET_METHOD,
+  ),
+  TARGET_HEADERS_SECRET: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/,
+        mustBe('a Secrets Manager secret name or ARN'),
+      ),
+    ),
+  ),
+  TARGET_HEADERS_MAX_AGE_SECONDS: intSetting(DEFAULT_TARGET_HEADERS_MAX_AGE_SECONDS, 1, 86_400),
   MAX_IDS: intSetting(DEFAULT_MAX_IDS, 1, 1_000_000),
   MAX_CONCURRENCY: intSetting(DEFAULT_MAX_CONCURRENCY, 1, 1_000),
   METRICS_NAMESPACE: v.pipe(
@@ -218,6 +246,9 @@ export function loadConfig(
   return {
     targetUrlTemplate: e.TARGET_URL_TEMPLATE,
     targetName: e.TARGET_NAME ?? defaultTargetName(e.TARGET_URL_TEMPLATE),
+    targetMethod: e.TARGET_METHOD,
+    targetHeadersSecret: e.TARGET_HEADERS_SECRET,
+    targetHeadersMaxAgeSeconds: e.TARGET_HEADERS_MAX_AGE_SECONDS,
     maxIds: e.MAX_IDS,
     maxConcurrency: e.MAX_CONCURRENCY,
     metricsNamespace: e.METRICS_NAMESPACE,

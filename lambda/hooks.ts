@@ -1,6 +1,6 @@
 import type { BaselineStore } from './baseline/store.js';
 import type { LogWriter } from './log.js';
-import type { EnginePool, SweepAggregate } from './sweep/index.js';
+import type { EnginePool, SettledId, SweepAggregate } from './sweep/index.js';
 
 /**
  * What the process hosting the handler may hear of a sweep; the deployed function uses the
@@ -15,6 +15,10 @@ export interface SweepHooks {
   readonly onProgress?: (settled: number, total: number) => void;
   /** Where schedules' baselines are kept. @default - the results bucket when RESULTS_BUCKET is set */
   readonly baselines?: BaselineStore;
+  /** Each id as it settles (the local CLI's per-id file and slowest ids). */
+  readonly onSettle?: (settled: SettledId) => void;
+  /** Aborting it ends every sweep as its deadline would (the local CLI on Ctrl-C). */
+  readonly signal?: AbortSignal;
   /** A connection pool of the host's for every sweep (the local executor gives each shard its own). */
   readonly pool?: EnginePool;
 }

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { Config } from './config.js';
 import { InvalidRequestError } from './errors.js';
 import { type SweepRequest, Trigger } from './options.js';
+import { MIN_RATE_PER_SECOND } from './sweep/index.js';
 import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
 import { type ExpectRule, ExpectRulesSchema } from './verdict/expectations.js';
 
@@ -12,6 +13,8 @@ export const RequestLimits = {
   retries: { min: 0, max: 5, default: 2 },
   /** A sanity cap: far above what one function's sockets can sustain. */
   maxRatePerSecond: 100_000,
+  /** The engine's floor: one request per 100 s (a run checks each shard's share in plan.ts). */
+  minRatePerSecond: MIN_RATE_PER_SECOND,
   /** Lambda's longest timeout: a larger budget could never be used. */
   timeBudgetMs: { min: 100, max: 900_000 },
   /** Schedule names as EventBridge Scheduler allows them. */
@@ -70,7 +73,7 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
     ratePerSecond: v.optional(
       v.pipe(
         v.number(mustBe('a number of requests per second')),
-        v.gtValue(0, mustBe('more than 0')),
+        v.minValue(L.minRatePerSecond, mustBe(`at least ${L.minRatePerSecond} (one per 100 s)`)),
         v.maxValue(L.maxRatePerSecond, mustBe(`at most ${L.maxRatePerSecond}`)),
       ),
     ),
@@ -161,7 +164,8 @@ function validate<S extends v.GenericSchema>(
       `invalid request: the request must be a JSON object, got ${kind}`,
     );
   }
-  const details: Problems = {};
+  // No prototype: `details["__proto__"] = …` must add the field, not replace the prototype.
+  const details: Problems = Object.create(null);
   // Own keys, including "__proto__" and "constructor" that a schema library skips.
   for (const key of Object.keys(input)) {
     if (!knownFields.has(key)) details[key] = ['is not a known field'];
@@ -207,7 +211,8 @@ const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 /**
  * Query parameters arrive as strings (repeated ones joined with commas by API Gateway): numeric
  * ones become numbers, `expect` is read as JSON when it parses, anything else stays a string for
- * the schema to reject by name.
+ * the schema to reject by name. A number too large for a double (`1e400`) stays the text the
+ * caller wrote, not Infinity (JSON's null).
  */
 function queryToFields(query: unknown): unknown {
   if (query === undefined || query === null) return {};
@@ -219,7 +224,7 @@ function queryToFields(query: unknown): unknown {
         ? value
         : key === 'expect'
           ? jsonOrText(value)
-          : NUMBER.test(value)
+          : NUMBER.test(value) && Number.isFinite(Number(value))
             ? Number(value)
             : value,
     ]),

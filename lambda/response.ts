@@ -2,6 +2,7 @@ import type { Changes } from './baseline/baseline.js';
 import type { MetricsReport } from './metrics/publish.js';
 import type { Trigger } from './options.js';
 import type { FailedShard } from './sweep/aggregate.js';
+import type { ErrorSamples } from './sweep/error-samples.js';
 import type { LatencySummary } from './sweep/histogram.js';
 import type { ErrorKind } from './sweep/outcome.js';
 import type { IdRange } from './sweep/range.js';
@@ -29,6 +30,11 @@ export interface SweepResponse {
   readonly statuses: Readonly<Record<string, number>>;
   /** Every error kind, zero included. */
   readonly errors: Readonly<Record<ErrorKind, number>>;
+  /**
+   * Per error kind that ended ids, up to three distinct messages (`read ECONNRESET`); never a
+   * stack, a URL or a header value. Empty when no id ended in an error.
+   */
+  readonly errorSamples: ErrorSamples;
   readonly notAttempted: number;
   readonly ids: Readonly<Record<string, string>>;
   /** Of the ids that ended with an HTTP status; null when none did. */

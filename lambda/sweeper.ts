@@ -12,6 +12,7 @@ import type { SweepResponse } from './response.js';
 import type { SweepAggregate } from './sweep/aggregate.js';
 import type { IdRange } from './sweep/range.js';
 import { sweep } from './sweep/sweep.js';
+import { targetHeadersFrom } from './target-headers.js';
 
 /** What a request gets: a finished sweep, or a distributed sweep (a run) started. */
 export type SweepOutcome = SweepResponse | RunAccepted;
@@ -36,18 +37,23 @@ export interface Sweeper {
 export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const log = hooks.log ?? writeLog;
   const concluder = createConcluder(config, hooks);
+  const targetHeaders = targetHeadersFrom(config);
 
-  /** The engine on `range` with `options`, within the deadline. */
-  const sweepRange = (range: IdRange, options: SweepRequestOptions, deadline?: number) =>
+  /** The engine on `range` with `options`, within the deadline, shaped as deployed. */
+  const sweepRange = async (range: IdRange, options: SweepRequestOptions, deadline?: number) =>
     sweep({
       range,
       urlTemplate: config.targetUrlTemplate,
+      method: config.targetMethod,
+      headers: await targetHeaders(),
       concurrency: options.concurrency,
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       ratePerSecond: options.ratePerSecond,
       deadline,
       onProgress: hooks.onProgress,
+      onSettle: hooks.onSettle,
+      signal: hooks.signal,
       pool: hooks.pool,
     });
 

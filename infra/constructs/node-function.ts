@@ -20,6 +20,20 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __sweepCreateRequire } from 'node:module'; const require = __sweepCreateRequire(import.meta.url);";
 
+/**
+ * How every function is bundled (esbuild through NodejsFunction): minified ESM for Node 24 with
+ * class names kept, so error records name `InvalidRequestError`, not a minified `br`. Exported so
+ * a test builds the same bundle.
+ */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  keepNames: true,
+} as const;
+
 /** What differs between this project's functions; everything else is shared. */
 export interface NodeFunctionOptions
   extends Omit<
@@ -46,7 +60,7 @@ export interface NodeFunctionParts {
 
 /**
  * A Node 24 arm64 function bundled locally by esbuild (never Docker) as minified ESM with source
- * maps and the AWS SDK inside, logging JSON to a log group of its own, traced with X-Ray. Creates
+ * maps, class names and the AWS SDK inside, logging JSON to a log group of its own, traced with X-Ray. Creates
  * `LogGroup`, `Role` and `Handler` in `scope`: the construct ids every function here keeps.
  */
 export function nodeFunction(scope: Construct, options: NodeFunctionOptions): NodeFunctionParts {
@@ -74,11 +88,8 @@ export function nodeFunction(scope: Construct, options: NodeFunctionOptions): No
     tracing: Tracing.ACTIVE,
     bundling: {
       forceDockerBundling: false,
-      format: OutputFormat.ESM,
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      minify: true,
+      ...BUNDLING,
+      mainFields: [...BUNDLING.mainFields],
       sourceMap: true,
       // Stack traces need the mappings, not a copy of every source file (4 MB → ~1 MB).
       sourcesContent: false,

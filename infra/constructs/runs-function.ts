@@ -41,7 +41,7 @@ export class RunsFunction extends Construct {
     super(scope, id);
     const { resultsBucket, stateMachine } = props;
     this.environment = {
-      ...props.environment,
+      ...withoutRequestShape(props.environment),
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       RESULTS_BUCKET: resultsBucket.bucketName,
     };
@@ -96,4 +96,19 @@ export class RunsFunction extends Construct {
       'Map Run ids are generated at run time; the grant covers Map Runs of the one state machine.',
     );
   }
+}
+
+/** The runs function never fetches the target: it gets no request shape, nor a grant to read it. */
+const REQUEST_SHAPE_SETTINGS: ReadonlySet<string> = new Set([
+  'TARGET_METHOD',
+  'TARGET_HEADERS_SECRET',
+  'TARGET_HEADERS_MAX_AGE_SECONDS',
+]);
+
+function withoutRequestShape(
+  environment: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).filter(([name]) => !REQUEST_SHAPE_SETTINGS.has(name)),
+  );
 }

@@ -3,6 +3,7 @@ import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -14,6 +15,7 @@ import {
   DEFAULT_METRICS_STORAGE_RESOLUTION,
   DEFAULT_RESPONSE_MARGIN_MS,
   DEFAULT_SHARD_MAX_CONCURRENCY,
+  DEFAULT_TARGET_METHOD,
   DEFAULT_TARGET_URL_TEMPLATE,
   DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
   defaultMaxDistributedIds,
@@ -22,6 +24,7 @@ import {
   MetricsMode,
 } from '../../lambda/config.js';
 import { type RequestParser, requestParser } from '../../lambda/request.js';
+import type { SweepMethod } from '../../lambda/sweep/index.js';
 import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import type { ResultsBucket } from './results-bucket.js';
@@ -36,6 +39,16 @@ export interface SweepFunctionProps {
   readonly targetUrlTemplate?: string;
   /** The `Target` metrics dimension. @default - the host of `targetUrlTemplate` */
   readonly targetName?: string;
+  /** The method of every request. @default - GET */
+  readonly targetMethod?: SweepMethod;
+  /**
+   * A secret holding a JSON object of request headers (an API key, say), sent with every
+   * request; by name, complete ARN, or the secret itself. The function may read this secret only.
+   * @default - no headers beyond user-agent and accept
+   */
+  readonly targetHeadersSecret?: ISecret | string;
+  /** How long warm functions reuse a read of the headers secret. @default - 5 minutes */
+  readonly targetHeadersMaxAge?: Duration;
   /** The most ids one invocation sweeps. @default - 10,000 ids */
   readonly maxIds?: number;
   /** The most concurrent requests a caller may ask for. @default - 256 requests */
@@ -120,9 +133,17 @@ export class SweepFunction extends Construct {
     const shardSize = props.shardSize ?? maxIds;
     this.shardMaxConcurrency = props.shardMaxConcurrency ?? DEFAULT_SHARD_MAX_CONCURRENCY;
     this.timeout = props.timeout ?? Duration.millis(DEFAULT_FUNCTION_TIMEOUT_MS);
+    const headersSecret = this.targetHeadersSecret(props.targetHeadersSecret);
     this.environment = {
       TARGET_URL_TEMPLATE: targetUrlTemplate,
       TARGET_NAME: props.targetName ?? defaultTargetName(targetUrlTemplate),
+      TARGET_METHOD: props.targetMethod ?? DEFAULT_TARGET_METHOD,
+      ...(headersSecret && {
+        TARGET_HEADERS_SECRET: headersSecret.secretFullArn ?? headersSecret.secretName,
+      }),
+      ...(props.targetHeadersMaxAge && {
+        TARGET_HEADERS_MAX_AGE_SECONDS: String(props.targetHeadersMaxAge.toSeconds()),
+      }),
       MAX_IDS: String(maxIds),
       MAX_CONCURRENCY: String(props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
       METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
@@ -184,6 +205,7 @@ export class SweepFunction extends Construct {
     this.function = fn;
     this.role = role;
     this.grantPutSweepMetrics(fn);
+    headersSecret?.grantRead(fn);
     props.stateMachine?.grantStartExecution(fn);
     props.baselines?.grantBaselines(fn, role);
     Validations.of(role).acknowledge({
@@ -191,6 +213,14 @@ export class SweepFunction extends Construct {
       reason:
         'PutMetricData and the X-Ray trace APIs take no resource ARN; PutMetricData is limited by a cloudwatch:namespace condition.',
     });
+  }
+
+  /** The headers secret as a construct: a complete ARN or a name (its ARN ends in 6 random characters). */
+  private targetHeadersSecret(secret: ISecret | string | undefined): ISecret | undefined {
+    if (typeof secret !== 'string') return secret;
+    return secret.startsWith('arn:')
+      ? Secret.fromSecretCompleteArn(this, 'TargetHeadersSecret', secret)
+      : Secret.fromSecretNameV2(this, 'TargetHeadersSecret', secret);
   }
 
   /** Lets `grantee` call PutMetricData, for this function's namespace only. */

@@ -1,5 +1,6 @@
 import { MAX_SHARDS } from '../config.js';
 import { InvalidRequestError } from '../errors.js';
+import { MIN_RATE_PER_SECOND } from '../sweep/index.js';
 import { type IdRange, rangeSize } from '../sweep/range.js';
 import { STATES_MAX_PAYLOAD_BYTES } from './limits.js';
 
@@ -74,7 +75,7 @@ export function planRun(input: PlanInput): RunPlan {
   }
   for (let shards = Math.ceil(ids / largest); shards <= MAX_SHARDS; shards++) {
     const plan = layout(input, ids, Math.ceil(ids / shards), fillMs);
-    if (plan.shardMs <= fillMs) return plan;
+    if (plan.shardMs <= fillMs) return withinRateFloor(plan);
   }
   throw tooLong(input, ids, largest, fillMs);
 }
@@ -109,6 +110,17 @@ function shardTime(ids: number, concurrency: number, latencyMs: number, rate?: n
 function maxIdsInPayload(range: IdRange): number {
   const bytesPerId = String(range.end).length + 1; // "123456," in the compact form
   return Math.floor((STATES_MAX_PAYLOAD_BYTES - AGGREGATE_OVERHEAD_BYTES) / bytesPerId);
+}
+
+/** Each shard's share of the rate must meet the engine's floor, or every shard would fail. */
+function withinRateFloor(plan: RunPlan): RunPlan {
+  const rate = plan.shardRatePerSecond;
+  if (rate === undefined || rate >= MIN_RATE_PER_SECOND) return plan;
+  const least = Math.round(MIN_RATE_PER_SECOND * plan.atOnce * 1e6) / 1e6;
+  const problem = `must be at least ${least} for a run of ${plan.atOnce} shards at once (${MIN_RATE_PER_SECOND} each), got ${rate * plan.atOnce}`;
+  throw new InvalidRequestError(`invalid request: ratePerSecond ${problem}`, {
+    ratePerSecond: [problem],
+  });
 }
 
 /** The request cannot finish: say by how much, in its own numbers. */

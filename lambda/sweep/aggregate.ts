@@ -1,3 +1,4 @@
+import { ErrorSampler, type ErrorSamples, mergeErrorSamples } from './error-samples.js';
 import { type HistogramSnapshot, LatencyHistogram, type LatencySummary } from './histogram.js';
 import {
   ERROR_KINDS,
@@ -41,6 +42,11 @@ export interface SweepAggregate {
   /** Epoch milliseconds. */
   readonly startedAt: number;
   readonly endedAt: number;
+  /**
+   * Error kind → up to MAX_SAMPLES_PER_KIND distinct messages of the failures that ended ids.
+   * Absent only in aggregates written before it existed.
+   */
+  readonly errorSamples?: ErrorSamples;
   /** Distributed sweeps only: the shards that never reported (their ids are not attempted). */
   readonly failedShards?: readonly FailedShard[];
 }
@@ -59,15 +65,18 @@ export class Tally {
   readonly range: IdRange;
   readonly #codes: Uint16Array;
   readonly latency = new LatencyHistogram();
+  readonly errorSamples: ErrorSampler;
   attempts = 0;
   retries = 0;
   resends = 0;
   throttlePauses = 0;
   #settled = 0;
 
-  constructor(range: IdRange) {
+  /** `secrets`: the sweep's header values, kept out of the error samples. */
+  constructor(range: IdRange, secrets: readonly string[] = []) {
     this.range = range;
     this.#codes = new Uint16Array(rangeSize(range));
+    this.errorSamples = new ErrorSampler(secrets);
   }
 
   get settled(): number {
@@ -78,13 +87,16 @@ export class Tally {
     return this.#codes.length;
   }
 
-  /** Records an id's final outcome; latencyMs is for outcomes with a status. */
-  settle(id: number, outcome: Outcome, latencyMs?: number): void {
+  /** Records an id's final outcome; latencyMs is for a status, message for an error. */
+  settle(id: number, outcome: Outcome, latencyMs?: number, message?: string): void {
     const slot = id - this.range.start;
     if (this.#codes[slot] !== NOT_ATTEMPTED_CODE) throw new Error(`id ${id} settled twice`);
     this.#codes[slot] = outcomeCode(outcome);
     this.#settled++;
     if (outcome.kind === 'status' && latencyMs !== undefined) this.latency.record(latencyMs);
+    if (outcome.kind === 'error' && message !== undefined) {
+      this.errorSamples.record(outcome.error, message);
+    }
   }
 
   /** [code, first id, last id] for each run of equal outcomes, ascending. */
@@ -140,6 +152,7 @@ export function summarize(tally: Tally, clock: SweepClock): SweepAggregate {
     retries: tally.retries,
     resends: tally.resends,
     throttlePauses: tally.throttlePauses,
+    errorSamples: tally.errorSamples.toJSON(),
     startedAt: clock.startedAt,
     endedAt: clock.endedAt,
   };
@@ -193,6 +206,7 @@ export function mergeAggregates(...parts: readonly SweepAggregate[]): SweepAggre
     retries: sum((a) => a.retries),
     resends: sum((a) => a.resends),
     throttlePauses: sum((a) => a.throttlePauses),
+    errorSamples: mergeErrorSamples(sorted.map((a) => a.errorSamples)),
     startedAt: Math.min(...sorted.map((a) => a.startedAt)),
     endedAt: Math.max(...sorted.map((a) => a.endedAt)),
     ...(sorted.some((a) => a.failedShards) && { failedShards }),

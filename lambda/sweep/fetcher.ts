@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { classifyError } from './classify.js';
+import { errorMessage, OwnFailure } from './error-samples.js';
 import { ErrorKind, type Outcome } from './outcome.js';
 import { type EnginePool, failedOnReusedConnection } from './pool.js';
 
@@ -60,6 +61,8 @@ export interface AttemptResult {
   readonly retryAfter?: string | string[];
   /** Failed on a reused connection before any response byte: safe to send again at once. */
   readonly resendable?: boolean;
+  /** For an error: what the failure said (error-samples.ts), never a stack. */
+  readonly message?: string;
 }
 
 /** Ends an attempt early; the sweep holds one per attempt in flight. */
@@ -99,9 +102,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     if (this.#controller) {
       this.#controller.abort(new Error(reason));
     } else {
-      this.#finishWithError(
-        reason === AbortReason.deadline ? ErrorKind.aborted : ErrorKind.timeout,
-      );
+      this.#finishAborted(reason);
     }
   }
 
@@ -136,18 +137,16 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     if (error instanceof BodyLimitReached) {
       this.#finishWithStatus();
     } else if (this.#abortedFor) {
-      this.#finishWithError(
-        this.#abortedFor === AbortReason.deadline ? ErrorKind.aborted : ErrorKind.timeout,
-      );
+      this.#finishAborted(this.#abortedFor);
     } else {
       const resendable = this.#status === 0 && failedOnReusedConnection(error);
-      this.#finishWithError(classifyError(error), resendable);
+      this.#finishWithError(classifyError(error), errorMessage(error), resendable);
     }
   }
 
   #finishWithStatus(): void {
     if (this.#status > MAX_STATUS) {
-      this.#finishWithError(ErrorKind.protocol);
+      this.#finishWithError(ErrorKind.protocol, OwnFailure.statusOutOfRange);
       return;
     }
     if (this.#done) return;
@@ -159,10 +158,22 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     });
   }
 
-  #finishWithError(error: ErrorKind, resendable = false): void {
+  #finishAborted(reason: AbortReason): void {
+    if (reason === AbortReason.deadline) {
+      this.#finishWithError(ErrorKind.aborted, OwnFailure.deadline);
+    } else {
+      this.#finishWithError(ErrorKind.timeout, OwnFailure.timeout);
+    }
+  }
+
+  #finishWithError(error: ErrorKind, message: string, resendable = false): void {
     if (this.#done) return;
     this.#done = true;
-    this.#deliver({ outcome: { kind: 'error', error }, ...(resendable && { resendable }) });
+    this.#deliver({
+      outcome: { kind: 'error', error },
+      message,
+      ...(resendable && { resendable }),
+    });
   }
 }
 

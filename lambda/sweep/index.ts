@@ -19,4 +19,4 @@ export { ERROR_KINDS, ErrorKind, NOT_ATTEMPTED, type Outcome } from './outcome.j
 export type { EnginePool } from './pool.js';
 export { type IdRange, partitionsRange, rangeSize } from './range.js';
 export { MIN_RATE_PER_SECOND } from './rate-limit.js';
-export { type SweepOptions, sweep } from './sweep.js';
+export { type SettledId, type SweepOptions, sweep } from './sweep.js';

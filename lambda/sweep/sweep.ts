@@ -9,7 +9,7 @@ import {
   SWEEP_METHODS,
   type SweepMethod,
 } from './fetcher.js';
-import { RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import { type Outcome, RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
 import type { EnginePool } from './pool.js';
 import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
@@ -46,6 +46,17 @@ export interface SweepOptions {
   readonly pool?: EnginePool;
   /** Called as ids settle, at most every PROGRESS_INTERVAL_MS, and once at the end. */
   readonly onProgress?: (settled: number, total: number) => void;
+  /** Called once per settled id with its final outcome (the local CLI's per-id file). */
+  readonly onSettle?: (settled: SettledId) => void;
+}
+
+/** One id's end: its final outcome, that attempt's latency (if it got a status) and attempts. */
+export interface SettledId {
+  readonly id: number;
+  readonly outcome: Outcome;
+  readonly latencyMs: number | undefined;
+  /** Attempts counted in `attempts` (a keep-alive re-send is not one). */
+  readonly attempts: number;
 }
 
 export const PROGRESS_INTERVAL_MS = 250;
@@ -70,7 +81,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const throttle = new Throttle(options.concurrency);
-  const tally = new Tally(range);
+  const tally = new Tally(range, Object.values(options.headers ?? {}));
   const inflight = new Set<Abortable>();
   const stop = new AbortController();
   let typicalLatencyMs = 0;
@@ -123,6 +134,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     const path = target.pathFor(id);
     let last: AttemptResult | undefined;
     let resent = false;
+    let attempts = 0;
     for (let attemptNo = 1; ; attemptNo++) {
       let result = await send(path);
       // The keep-alive race: once per id, sent again on a fresh connection, not a retry.
@@ -134,6 +146,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       if (!result) break;
       if (attemptNo > 1) tally.retries++;
       last = result;
+      attempts = attemptNo;
       if (attemptNo > retries || !isRetryable(last)) break;
       const waitMs = retryAfterMs(last.retryAfter) ?? backoffMs(attemptNo);
       if (tooLateToLaunch(waitMs)) break;
@@ -143,7 +156,9 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
         break;
       }
     }
-    if (last) tally.settle(id, last.outcome, last.latencyMs);
+    if (!last) return;
+    tally.settle(id, last.outcome, last.latencyMs, last.message);
+    options.onSettle?.({ id, outcome: last.outcome, latencyMs: last.latencyMs, attempts });
   };
 
   let nextId = range.start;

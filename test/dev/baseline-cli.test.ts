@@ -1,43 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepResponse } from '../../lambda/response.js';
+import { type BuiltCli, buildCli } from '../support/cli.js';
 import { type Behaviour, behaviours, startFaultUpstream } from '../support/fault-upstream.js';
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '../..');
-
-/** `node --import tsx dev/cli.ts …` on this Node, offline, with no AWS settings from the shell. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    METRICS_MODE: 'off',
-  };
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'dev/cli.ts', ...args],
-      {
-        cwd: ROOT,
-        env,
-        timeout: 60_000,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+let built: BuiltCli;
+/** The CLI bundle on plain node, with no AWS settings and no metrics. */
+const cli = (args: string[]) => built.run([...args, '--metrics', 'off'], { timeoutMs: 60_000 });
 
 let phase: 'before' | 'after' = 'before';
 let upstream: Awaited<ReturnType<typeof startFaultUpstream>>;
 let dir: string;
 beforeAll(async () => {
+  built = buildCli();
   dir = await mkdtemp(join(tmpdir(), 'baseline-cli-'));
   // 98-100 go 200 → 404, 101 goes 500 → 200, 7 hangs (a timeout) and then answers.
   upstream = await startFaultUpstream((id): Behaviour => {
@@ -49,6 +26,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  built.remove();
   await upstream.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -79,3 +79,23 @@ describe('the local endpoint, over real HTTP', () => {
     },
   );
 });
+
+describe('the local endpoint, with paths and queries API Gateway would refuse or keep', () => {
+  it('answers 400, not 500, for a path that is not valid percent-encoding', async () => {
+    const res = await fetch(`${api.url}/sweeps%`);
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      message: 'the path is not valid percent-encoding: /sweeps%',
+    });
+  });
+
+  it('passes a "__proto__" query key through, to be refused by name', async () => {
+    const res = await fetch(`${api.url}/sweeps?start=1&end=2&__proto__=1`);
+
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { code: string; details: object } };
+    expect(error.code).toBe('invalid_request');
+    expect(Object.entries(error.details)).toEqual([['__proto__', ['is not a known field']]]);
+  });
+});

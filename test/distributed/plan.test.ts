@@ -82,6 +82,23 @@ describe('planRun', () => {
     );
   });
 
+  it("refuses a rate whose share per shard would fall under the engine's floor of 0.01", () => {
+    // A 15-minute function fits one id at 0.005 per second in a shard: the plan alone would pass.
+    const plan = () =>
+      planRun({
+        ...DEFAULTS,
+        range: { start: 1, end: 20 },
+        maxShardSize: 1,
+        invocationMs: 900_000,
+        ratePerSecond: 0.05,
+      });
+
+    expect(plan).toThrow(InvalidRequestError);
+    expect(plan).toThrow(
+      'invalid request: ratePerSecond must be at least 0.1 for a run of 10 shards at once (0.01 each), got 0.05',
+    );
+  });
+
   it('either fits every shard in its invocation within every limit, or refuses', () => {
     fc.assert(
       fc.property(

@@ -38,6 +38,7 @@ const CONTRACT_FIELDS = [
   'complete',
   'statuses',
   'errors',
+  'errorSamples',
   'notAttempted',
   'ids',
   'latencyMs',

@@ -262,3 +262,105 @@ describe('bad scheduled and direct invocations', () => {
     },
   );
 });
+
+describe('the edges of request input (issue 13, item 10)', () => {
+  /** The error body of an HTTP result. */
+  const errorOf = (result: Awaited<ReturnType<HandlerUnderTest['http']>>) =>
+    jsonBody<{ error: { code: string; message: string; details?: Record<string, string[]> } }>(
+      result,
+    ).error;
+
+  it('refuses a ratePerSecond under 0.01 with a 400 that states the floor', async () => {
+    const result = await sut.http(
+      postSweeps({ start: 1, end: 2, ratePerSecond: 1e-300 }),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).details).toEqual({
+      ratePerSecond: ['must be at least 0.01 (one per 100 s), got 1e-300'],
+    });
+  });
+
+  it('accepts a ratePerSecond of exactly 0.01', async () => {
+    const result = await sut.http(
+      postSweeps({ start: 1, end: 1, ratePerSecond: 0.01 }),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('refuses a "__proto__" query key as Lambda delivers it (own key from JSON)', async () => {
+    const event = JSON.parse(
+      JSON.stringify(getSweeps({ start: 1, end: 2 })).replace(
+        '"queryStringParameters":{',
+        '"queryStringParameters":{"__proto__":"1",',
+      ),
+    );
+
+    const result = await sut.http(event, lambdaContext());
+
+    expect(result.statusCode).toBe(400);
+    expect(Object.entries(errorOf(result).details ?? {})).toEqual([
+      ['__proto__', ['is not a known field']],
+    ]);
+  });
+
+  it('refuses a "__proto__" query key in the events dev/ builds', async () => {
+    const result = await sut.http(
+      httpApiEvent({ method: 'GET', path: '/sweeps?start=1&end=2&__proto__=1' }),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(400);
+    expect(Object.keys(errorOf(result).details ?? {})).toEqual(['__proto__']);
+  });
+
+  it('says what the caller wrote for a query number too large for a double', async () => {
+    const result = await sut.http(getSweeps({ start: 1, end: '1e400' }), lambdaContext());
+
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).details).toEqual({
+      end: ['must be an integer of at least 0, got "1e400"'],
+    });
+  });
+
+  it.each([
+    ['an object', { start: 1, end: 2 }],
+    ['a number', 42],
+    ['an array', [1, 2]],
+  ])('answers a hand-made HTTP event whose body is %s with 400', async (kind, body) => {
+    const event = { ...postSweeps({}), body } as unknown as ReturnType<typeof postSweeps>;
+
+    const result = await sut.dispatch(event, lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 400 });
+    const error = errorOf(result as Awaited<ReturnType<HandlerUnderTest['http']>>);
+    expect(error.code).toBe('invalid_request');
+    expect(error.details).toEqual({ body: [`must be a string (the JSON text), got ${kind}`] });
+  });
+
+  it.each([
+    ['an array nested 8,000 deep', `${'['.repeat(8000)}${']'.repeat(8000)}`],
+    ['a field nested 33 deep', `{"start":1,"end":2,"x":${'{"a":'.repeat(32)}1${'}'.repeat(32)}}`],
+  ])('refuses %s with a 400 that states the depth limit', async (_name, body) => {
+    const result = await sut.http(postSweeps(body), lambdaContext());
+
+    expect(result.statusCode).toBe(400);
+    const error = errorOf(result);
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/at most 32 deep/);
+    expect(error.message).not.toMatch(/call stack/);
+  });
+
+  it('counts brackets inside strings as text, not nesting', async () => {
+    const result = await sut.http(
+      postSweeps(`{"start":1,"end":2,"x":"${'['.repeat(100)}\\"{{{"}`),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(400);
+    expect(errorOf(result).details).toEqual({ x: ['is not a known field'] });
+  });
+});

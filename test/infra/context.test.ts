@@ -48,6 +48,15 @@ describe('settings from CDK context', () => {
     });
   });
 
+  it('takes the request shape: the method and the headers secret by name or ARN', () => {
+    const props = fromContext({ targetMethod: 'HEAD', targetHeadersSecret: 'sweep/headers' });
+
+    expect(props.function).toMatchObject({
+      targetMethod: 'HEAD',
+      targetHeadersSecret: 'sweep/headers',
+    });
+  });
+
   it('takes schedules as a JSON array from cdk.json', () => {
     const schedules = [{ name: 'kanto', expression: 'rate(1 hour)', start: 1, end: 151 }];
     expect(fromContext({ schedules }).schedules).toEqual(schedules);
@@ -83,6 +92,7 @@ describe('settings from CDK context', () => {
 
   it.each([
     [{ maxConcurrency: 'lots' }, /maxConcurrency/],
+    [{ targetMethod: 'POST' }, /targetMethod: .*got "POST"/],
     [{ mapMaxConcurrency: '-1' }, /mapMaxConcurrency: .*got "-1"/],
     [{ alarmEmail: 'not-an-address' }, /alarmEmail: .*got "not-an-address"/],
     [{ schedules: '[{"name":"x","expression":"rate(1 hour)","start":1}]' }, /schedules\.0\.end/],

@@ -338,6 +338,22 @@ describe('the runs function', () => {
     runs = lambdaFunction(template, 'Runs');
   });
 
+  it('gets neither the request shape nor a grant to read its secret: it never fetches the target', () => {
+    const shaped = synthTemplate({
+      function: { targetMethod: 'HEAD', targetHeadersSecret: 'sweep/headers' },
+    });
+    const runsOf = lambdaFunction(shaped, 'Runs');
+    const env = (runsOf.properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(Object.keys(env).filter((name) => name.startsWith('TARGET_'))).toEqual([
+      'TARGET_URL_TEMPLATE',
+      'TARGET_NAME',
+    ]);
+    expect(JSON.stringify(shaped.findResources('AWS::IAM::Policy'))).toMatch(/secretsmanager/);
+    const role = (runsOf.properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    expect(JSON.stringify(roleStatements(shaped, role))).not.toMatch(/secretsmanager/);
+  });
+
   it('runs like the sweep function (Node 24, arm64, JSON logs to its own group, traced), 1024 MB and 60 s', () => {
     const sweep = lambdaFunction(template, 'Function').properties;
     for (const key of ['Runtime', 'Architectures', 'Handler', 'TracingConfig']) {
@@ -362,10 +378,16 @@ describe('the runs function', () => {
       }
     ).Environment.Variables;
     const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    // It never fetches the target: no request shape (TARGET_METHOD, the headers secret).
+    const { TARGET_METHOD, ...sharedVariables } = sweepVariables;
+    expect(TARGET_METHOD).toBe('GET');
+    const runsVariables = (runs.properties as { Environment: { Variables: object } }).Environment
+      .Variables;
+    expect(runsVariables).not.toHaveProperty('TARGET_METHOD');
     expect(runs.properties).toMatchObject({
       Environment: {
         Variables: {
-          ...sweepVariables,
+          ...sharedVariables,
           METRICS_NAMESPACE: 'Sweeps/Test',
           STATE_MACHINE_ARN: formattedStateMachineArn('StatusSweep-DistributedSweeps'),
           RESULTS_BUCKET: { Ref: bucket },

@@ -288,3 +288,61 @@ describe('the function role', () => {
     });
   });
 });
+
+describe('the request shape fixed at deploy time', () => {
+  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sweep/headers-AbCdEf';
+  /** The sweep function's environment and its role's statements. */
+  const deployed = (props: Parameters<typeof synthTemplate>[0]) => {
+    const template = synthTemplate(props);
+    const fn = lambdaFunction(template, 'Function').properties as {
+      Role: { 'Fn::GetAtt': [string, string] };
+      Environment: { Variables: Record<string, unknown> };
+    };
+    return {
+      env: fn.Environment.Variables,
+      statements: roleStatements(template, fn.Role['Fn::GetAtt'][0]),
+    };
+  };
+  const secretsStatements = (statements: PolicyStatement[]) =>
+    statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+
+  it('sends GET with no headers secret, and grants no secret, by default', () => {
+    const { env, statements } = deployed({});
+
+    expect(env.TARGET_METHOD).toBe('GET');
+    expect(env).not.toHaveProperty('TARGET_HEADERS_SECRET');
+    expect(secretsStatements(statements)).toEqual([]);
+  });
+
+  it('reads the headers secret named by a complete ARN, and that secret only', () => {
+    const { env, statements } = deployed({
+      function: {
+        targetHeadersSecret: ARN,
+        targetMethod: 'HEAD',
+        targetHeadersMaxAge: Duration.minutes(1),
+      },
+    });
+
+    expect(env).toMatchObject({
+      TARGET_METHOD: 'HEAD',
+      TARGET_HEADERS_SECRET: ARN,
+      TARGET_HEADERS_MAX_AGE_SECONDS: '60',
+    });
+    expect(secretsStatements(statements)).toEqual([
+      {
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Effect: 'Allow',
+        Resource: ARN,
+      },
+    ]);
+  });
+
+  it('reads a secret given by name through the ARN of that name and any version suffix', () => {
+    const { env, statements } = deployed({ function: { targetHeadersSecret: 'sweep/headers' } });
+
+    expect(env.TARGET_HEADERS_SECRET).toBe('sweep/headers');
+    const [statement, ...others] = secretsStatements(statements);
+    expect(others).toEqual([]);
+    expect(JSON.stringify(statement?.Resource)).toMatch(/:secret:sweep\/headers-\?\?\?\?\?\?"/);
+  });
+});

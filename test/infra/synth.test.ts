@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { SweepScheduleSpec } from '../../infra/constructs/sweep-schedules.js';
 import { SweepStack } from '../../infra/sweep-stack.js';
 
-/** Every optional resource on: schedules (missed-sweep alarm), email, reserved concurrency. */
+/** Every optional resource on: schedules (missed-sweep alarm), email, reserved concurrency, headers secret. */
 const everything = {
   schedules: [
     { name: 'kanto', expression: 'rate(1 hour)', start: 1, end: 151 },
@@ -20,7 +20,7 @@ const everything = {
     },
   ] satisfies SweepScheduleSpec[],
   alarms: { alarmEmail: 'oncall@example.com' },
-  function: { reservedConcurrency: 10 },
+  function: { reservedConcurrency: 10, targetHeadersSecret: 'status-sweep/target-headers' },
 };
 
 interface ValidationReport {

@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { listenOnLoopback } from './loopback-server.js';
 
 /**
  * A loopback CloudWatch that speaks the wire protocol of the current SDK: AWS JSON 1.0 over
@@ -67,11 +66,9 @@ export async function startCloudWatchEndpoint(): Promise<CloudWatchEndpoint> {
       respond(res, 400, { __type: 'SerializationException', message: String(error) });
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     get behaviour() {
       return state.behaviour;
@@ -79,11 +76,7 @@ export async function startCloudWatchEndpoint(): Promise<CloudWatchEndpoint> {
     set behaviour(b: EndpointBehaviour) {
       state.behaviour = b;
     },
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
+    close,
   };
 }
 

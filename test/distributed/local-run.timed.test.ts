@@ -22,6 +22,11 @@ const LATENCY_MS = 20;
  * sustains; the plan then predicts ~43 s, and 1.5x of it leaves room for a loaded machine.
  */
 const CONCURRENCY = 10;
+/** The demo upstream answers like PokéAPI: 200 up to DEMO_MAX_ID, 404 beyond. */
+const DEMO_EXPECTATIONS = [
+  { ids: `1-${DEMO_MAX_ID}`, statuses: ['2xx'] },
+  { ids: `${DEMO_MAX_ID + 1}-`, statuses: [404] },
+];
 
 let upstream: DemoUpstream;
 beforeAll(async () => {
@@ -58,6 +63,7 @@ describe('a distributed sweep on the local executor', () => {
         'dev/cli.ts',
         ...['--start', '1', '--end', String(IDS), '--concurrency', String(CONCURRENCY)],
         ...['--retries', '0', '--target', upstream.urlTemplate, '--json'],
+        ...['--expect', JSON.stringify(DEMO_EXPECTATIONS)],
       ],
       {
         cwd: ROOT,
@@ -77,6 +83,8 @@ describe('a distributed sweep on the local executor', () => {
       statuses: { '200': DEMO_MAX_ID, '404': IDS - DEMO_MAX_ID },
       ids: { '200': `1-${DEMO_MAX_ID}`, '404': `${DEMO_MAX_ID + 1}-${IDS}` },
       notAttempted: 0,
+      verdict: 'ok',
+      unexpected: 0,
       attempts: IDS,
       failedShards: [],
     });

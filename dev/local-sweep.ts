@@ -1,0 +1,85 @@
+import type { Config } from '../lambda/config.js';
+import { InvalidRequestError } from '../lambda/errors.js';
+import { createHandlers } from '../lambda/handler.js';
+import type { SweepHooks } from '../lambda/hooks.js';
+import { requestParser } from '../lambda/request.js';
+import type { SweepResponse } from '../lambda/response.js';
+import { SWEEPS_PATH } from '../lambda/routes.js';
+import { toHttpApiEvent } from './http-api-event.js';
+import { lambdaContext } from './lambda-context.js';
+import { type LocalRunHooks, runDistributedLocally } from './local-runs.js';
+
+/** How the CLI reaches the handler: as `aws lambda invoke` would, or as API Gateway would. */
+export const Via = { invoke: 'invoke', api: 'api', distributed: 'distributed' } as const;
+export type Via = (typeof Via)[keyof typeof Via];
+
+/** A sweep's end as the CLI sees it: a response, or the handler's refusal in its own words. */
+export type LocalSweepResult =
+  | { readonly kind: 'response'; readonly response: SweepResponse }
+  | {
+      readonly kind: 'invalid';
+      readonly message: string;
+      readonly details?: Readonly<Record<string, readonly string[]>>;
+    }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** The handler's hooks, and the shard plan of a distributed run. */
+export type LocalSweepHooks = SweepHooks & Pick<LocalRunHooks, 'onPlan'>;
+
+/** Which way `fields` will go: ranges above MAX_IDS run on the local distributed executor. */
+export function viaFor(
+  fields: Readonly<Record<string, unknown>>,
+  config: Config,
+  api: boolean,
+): Via {
+  const { start, end } = fields;
+  const size = typeof start === 'number' && typeof end === 'number' ? end - start + 1 : 0;
+  if (size > config.maxIds) return Via.distributed;
+  return api ? Via.api : Via.invoke;
+}
+
+/**
+ * One sweep through the deployed handler, in this process: a direct invoke (bounded by the
+ * function's timeout, like `aws lambda invoke`), an HTTP API event (`--api`: API Gateway's 28 s
+ * limit applies), or a local distributed run for ranges above MAX_IDS.
+ */
+export async function sweepLocally(
+  fields: Readonly<Record<string, unknown>>,
+  config: Config,
+  via: Via,
+  hooks: LocalSweepHooks,
+): Promise<LocalSweepResult> {
+  try {
+    if (via === Via.distributed) {
+      const request = requestParser(config, { distributed: true }).fromEvent(fields);
+      return { kind: 'response', response: await runDistributedLocally(request, config, hooks) };
+    }
+    const handlers = createHandlers(config, hooks);
+    if (via === Via.invoke) {
+      const outcome = await handlers.invoke(fields, lambdaContext());
+      return { kind: 'response', response: outcome as SweepResponse };
+    }
+    const result = await handlers.http(
+      toHttpApiEvent({
+        method: 'POST',
+        url: SWEEPS_PATH,
+        headers: { 'content-type': 'application/json', 'user-agent': 'status-sweep-cli' },
+        body: Buffer.from(JSON.stringify(fields)),
+      }),
+      lambdaContext(),
+    );
+    const body = JSON.parse(String(result.body)) as SweepResponse & {
+      error?: { message: string; details?: Record<string, readonly string[]> };
+    };
+    if (result.statusCode === 200) return { kind: 'response', response: body };
+    const message = body.error?.message ?? `HTTP ${result.statusCode}`;
+    return (result.statusCode ?? 500) < 500
+      ? { kind: 'invalid', message, details: body.error?.details }
+      : { kind: 'failed', message };
+  } catch (error) {
+    if (error instanceof InvalidRequestError) {
+      return { kind: 'invalid', message: error.message, details: error.details };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,138 @@
+import { formatSpans, parseSpans, type Span } from '../lambda/sweep/range.js';
+import type { CliResponse } from './verdict.js';
+
+/** Output CI systems read: JUnit XML (one test case per expectation rule) and Markdown. */
+
+/** An expectation rule as --expect takes it; `ids` omitted means every id. */
+interface Rule {
+  readonly ids?: string;
+  readonly statuses?: readonly (string | number)[];
+}
+
+/** Issue 10's default: every id should end 2xx or 3xx. */
+const DEFAULT_RULES: readonly Rule[] = [{ statuses: ['2xx', '3xx'] }];
+const OPEN_END = Number.MAX_SAFE_INTEGER;
+
+/**
+ * JUnit XML: a test case per expectation rule, failing with the unexpected ids the rule covers
+ * (first matching rule wins, as in the verdict) and what they got; one more for completeness.
+ */
+export function formatJunit(response: CliResponse, expect?: unknown): string {
+  const rules = Array.isArray(expect) && expect.length > 0 ? (expect as Rule[]) : DEFAULT_RULES;
+  let left = parseSpans(response.unexpectedIds);
+  const cases = rules.map((rule) => {
+    const covered = rule.ids === undefined ? left : intersect(left, ruleSpans(rule.ids));
+    left = subtract(left, covered);
+    const name = `ids ${rule.ids ?? 'all'} → ${(rule.statuses ?? []).join(', ')}`;
+    if (covered.length === 0) return testCase(name);
+    const got = covered.map((span) => `${formatSpans([span])} got ${outcomesOf(response, span)}`);
+    return testCase(name, `${count(covered)} unexpected ids`, got.join('\n'));
+  });
+  cases.push(
+    response.complete
+      ? testCase('every id attempted')
+      : testCase(
+          'every id attempted',
+          `${response.notAttempted} ids not attempted`,
+          response.ids.notAttempted ?? '',
+        ),
+  );
+  const failures = cases.filter((c) => c.includes('<failure')).length;
+  const suite = `status-sweep ${response.target} ${response.range.start}-${response.range.end}`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="status-sweep" tests="${cases.length}" failures="${failures}">`,
+    `  <testsuite name="${xml(suite)}" tests="${cases.length}" failures="${failures}" time="${response.durationMs / 1000}">`,
+    ...cases.map((c) => `    ${c}`),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** Markdown for a CI job summary ($GITHUB_STEP_SUMMARY) or a pull-request comment. */
+export function formatMarkdown(response: CliResponse): string {
+  const counts = (record: Readonly<Record<string, number>>) =>
+    Object.entries(record)
+      .filter(([, n]) => n > 0)
+      .map(([key, n]) => `${key} ×${n}`)
+      .join(', ') || 'none';
+  const l = response.latencyMs;
+  const rows = [
+    ['target', response.target],
+    ['ids', `${response.range.start}-${response.range.end} (${response.total})`],
+    ['complete', response.complete ? 'yes' : `no: ${response.notAttempted} ids not attempted`],
+    ['expected / unexpected', `${response.expected} / ${response.unexpected}`],
+    ['unexpected ids', response.unexpectedIds || 'none'],
+    ['statuses', counts(response.statuses)],
+    ['errors', counts(response.errors)],
+    ['latency', l ? `p50 ${l.p50} · p95 ${l.p95} · p99 ${l.p99} · max ${l.max} ms` : 'none'],
+    ['duration', `${response.durationMs} ms`],
+  ];
+  return [
+    `### Status Sweep: ${response.verdict.toUpperCase()}`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([k, value]) => `| ${k} | ${String(value).replaceAll('|', '\\|')} |`),
+    '',
+  ].join('\n');
+}
+
+function testCase(name: string, message?: string, body = ''): string {
+  const open = `<testcase classname="status-sweep" name="${xml(name)}"`;
+  if (message === undefined) return `${open}/>`;
+  return `${open}><failure message="${xml(message)}">${xml(body)}</failure></testcase>`;
+}
+
+/** A rule's ids: "1-1025", "1026-" (open end), "1,5-9". */
+function ruleSpans(ids: string): Span[] {
+  return ids.split(',').map((part) => {
+    const [first, last] = part.trim().split('-');
+    return [
+      Number(first),
+      last === undefined ? Number(first) : last === '' ? OPEN_END : Number(last),
+    ];
+  });
+}
+
+function intersect(a: readonly Span[], b: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [a0, a1] of a) {
+    for (const [b0, b1] of b) {
+      if (Math.max(a0, b0) <= Math.min(a1, b1)) out.push([Math.max(a0, b0), Math.min(a1, b1)]);
+    }
+  }
+  return out.sort((x, y) => x[0] - y[0]);
+}
+
+function subtract(from: readonly Span[], cut: readonly Span[]): Span[] {
+  let rest = [...from];
+  for (const [c0, c1] of cut) {
+    rest = rest.flatMap(([f0, f1]): Span[] => {
+      if (c1 < f0 || c0 > f1) return [[f0, f1]];
+      const parts: Span[] = [];
+      if (f0 < c0) parts.push([f0, c0 - 1]);
+      if (c1 < f1) parts.push([c1 + 1, f1]);
+      return parts;
+    });
+  }
+  return rest;
+}
+
+/** "404 ×5, timeout ×1": the outcomes of the response's ids within the span. */
+function outcomesOf(response: CliResponse, span: Span): string {
+  return Object.entries(response.ids)
+    .map(([outcome, ids]) => [outcome, count(intersect(parseSpans(ids), [span]))] as const)
+    .filter(([, n]) => n > 0)
+    .map(([outcome, n]) => `${outcome} ×${n}`)
+    .join(', ');
+}
+
+function count(spans: readonly Span[]): number {
+  return spans.reduce((n, [first, last]) => n + last - first + 1, 0);
+}
+
+function xml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
