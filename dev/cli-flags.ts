@@ -106,6 +106,18 @@ const FLAGS = {
     help: 'one JSON line per id: {"id","outcome","latencyMs","attempts"}',
     default: 'none',
   },
+  baseline: {
+    type: 'string',
+    value: 'FILE',
+    help: 'an earlier --json output: what changed since it comes first',
+    default: 'none',
+  },
+  save: {
+    type: 'string',
+    value: 'FILE',
+    help: "this sweep's --json output, for the next --baseline",
+    default: 'none',
+  },
   help: { type: 'boolean', help: 'this text', default: 'off' },
 } as const satisfies Record<string, FlagSpec>;
 

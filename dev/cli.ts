@@ -10,6 +10,7 @@ import {
 } from '../lambda/config.js';
 import { API_SWEEP_LIMIT_MS } from '../lambda/deadline.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
+import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
 import {
   type CliOptions,
   DEFAULT_END,
@@ -80,6 +81,12 @@ async function sweepAndReport(
   env: Env,
 ): Promise<number> {
   const human = cli.format === Format.human;
+  let baseline: Awaited<ReturnType<typeof loadBaseline>>;
+  try {
+    baseline = await loadBaseline(cli.flags.baseline);
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
   const fields = requestFields(cli, target);
   const via = viaFor(fields, config, cli.flags.api === true);
   if (human) {
@@ -116,7 +123,8 @@ async function sweepAndReport(
     say(`status-sweep: the sweep failed: ${result.message}`);
     return ExitCode.failed;
   }
-  const response: CliResponse = result.response;
+  const response: CliResponse = compareWithBaseline(result.response, baseline);
+  await saveResponse(cli.flags.save, response);
   await recorder.finish(response);
   const extras: SummaryExtras = {
     latency,

@@ -1,20 +1,31 @@
 /**
  * `npm run serve`: the handler behind a local HTTP endpoint with the deployed routes
  * (POST /sweeps, GET /sweeps, and GET /sweeps/{id} for local distributed runs), as API
- * Gateway's HTTP API would call it.
+ * Gateway's HTTP API would call it. POST /invoke stands in for `aws lambda invoke` (a schedule's
+ * input): schedules' baselines are kept in a local folder (--baselines).
  */
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig, MetricsMode } from '../lambda/config.js';
 import { createHandlers } from '../lambda/handler.js';
+import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
+import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
 import { withLocalRuns } from './local-runs-api.js';
 import { resolveTarget } from './target.js';
 
-const USAGE =
-  'usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}] [--metrics local|cloudwatch|emf|off]';
+const USAGE = `usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}] [--metrics local|cloudwatch|emf|off]
+                        [--baselines ${DEFAULT_BASELINES_DIR}]
+  SCHEDULE_NAMES=a,b names the schedules whose baselines "compareWith" may read.`;
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; target?: string; metrics?: string; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    target?: string;
+    metrics?: string;
+    baselines?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -22,6 +33,7 @@ async function main(): Promise<void> {
         host: { type: 'string', default: '127.0.0.1' },
         target: { type: 'string' },
         metrics: { type: 'string' },
+        baselines: { type: 'string', default: DEFAULT_BASELINES_DIR },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -51,7 +63,9 @@ async function main(): Promise<void> {
     await target.close();
     fail((error as Error).message);
   }
-  const handler = withLocalRuns(createHandlers(config).dispatch, config);
+  const baselines = values.baselines ?? DEFAULT_BASELINES_DIR;
+  const { dispatch, invoke } = createHandlers(config, { baselines: folderStore(baselines) });
+  const handler = withLocalInvoke(withLocalRuns(dispatch, config), invoke);
   let api: LocalApi;
   try {
     api = await startLocalApi({ handler, port, host: values.host });
@@ -68,6 +82,9 @@ async function main(): Promise<void> {
   console.error(`status-sweep listening on ${api.url}, sweeping ${target.description}`);
   console.error(
     `try: curl -X POST ${api.url}/sweeps -H 'content-type: application/json' -d '{"start":1,"end":100}'`,
+  );
+  console.error(
+    `a schedule's sweep: curl -X POST ${api.url}${INVOKE_PATH} -H 'content-type: application/json' -d '{"start":1,"end":100,"schedule":"nightly"}' (baselines in ${baselines})`,
   );
   const stop = async () => {
     await api.close();

@@ -1,5 +1,6 @@
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { LatencyHistogram } from '../lambda/sweep/histogram.js';
+import { formatChanges, hasChanges } from './baseline.js';
 import type { CliResponse } from './verdict.js';
 
 const HISTOGRAM_BINS = 8;
@@ -29,7 +30,10 @@ export function formatSummary(response: CliResponse, extras: SummaryExtras = {})
     ? 'complete'
     : `INCOMPLETE (stopped by ${extras.stoppedBy ?? 'the deadline'})`;
   const unexpectedIds = response.unexpected > 0 ? `: ${ids(response.unexpectedIds)}` : '';
+  const { changes } = response;
   const lines = [
+    // What changed since --baseline is the news: it comes first when there is any.
+    ...(changes && hasChanges(changes) ? [...formatChanges(changes, row), ''] : []),
     `${response.verdict.toUpperCase()} · ${response.expected} expected, ${response.unexpected} unexpected${unexpectedIds}`,
     `ids ${range.start}-${range.end} (${response.total}) · ${done} in ${seconds(response.durationMs)}`,
     ...outcomeLines('statuses', response.statuses, response.ids),
@@ -67,6 +71,7 @@ export function formatSummary(response: CliResponse, extras: SummaryExtras = {})
     }
   }
   lines.push(row('metrics', metricsLine(response.metrics)));
+  if (changes && !hasChanges(changes)) lines.push(...formatChanges(changes, row));
   return `${lines.join('\n')}\n`;
 }
 

@@ -26,6 +26,7 @@ export const CONTEXT_KEYS = [
   'alarmEmail',
   'successRateThreshold',
   'sweepLatenessMinutes',
+  'newlyUnexpectedThreshold',
   'shardSize',
   'mapMaxConcurrency',
   'maxDistributedIds',
@@ -94,6 +95,7 @@ const Context = v.object({
   alarmEmail: v.optional(v.pipe(v.string(), v.email())),
   successRateThreshold: v.optional(v.pipe(int, v.maxValue(100))),
   sweepLatenessMinutes: v.optional(v.pipe(int, v.minValue(1))),
+  newlyUnexpectedThreshold: v.optional(v.pipe(int, v.minValue(1))),
   shardSize: optionalInt,
   mapMaxConcurrency: optionalInt,
   maxDistributedIds: optionalInt,
@@ -147,6 +149,7 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
     alarms: {
       alarmEmail: c.alarmEmail,
       successRateThreshold: c.successRateThreshold,
+      newlyUnexpectedThreshold: c.newlyUnexpectedThreshold,
       sweepLateness:
         c.sweepLatenessMinutes === undefined ? undefined : Duration.minutes(c.sweepLatenessMinutes),
     },

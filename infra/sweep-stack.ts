@@ -33,7 +33,12 @@ export interface SweepStackProps extends StackProps {
   /** The function: target, limits, memory, timeout, logs, concurrency. */
   readonly function?: Omit<
     SweepFunctionProps,
-    'stateMachine' | 'shardSize' | 'shardMaxConcurrency' | 'maxDistributedIds'
+    | 'stateMachine'
+    | 'shardSize'
+    | 'shardMaxConcurrency'
+    | 'maxDistributedIds'
+    | 'baselines'
+    | 'scheduleNames'
   >;
   /** Distributed sweeps: shard size, concurrency, results retention. */
   readonly distributed?: DistributedSweepProps;
@@ -42,7 +47,10 @@ export interface SweepStackProps extends StackProps {
   /** Recurring sweeps. @default - none */
   readonly schedules?: readonly SweepScheduleSpec[];
   /** Success-rate threshold, how late a scheduled sweep may be, email. */
-  readonly alarms?: Pick<SweepAlarmsProps, 'successRateThreshold' | 'sweepLateness' | 'alarmEmail'>;
+  readonly alarms?: Pick<
+    SweepAlarmsProps,
+    'successRateThreshold' | 'sweepLateness' | 'alarmEmail' | 'newlyUnexpectedThreshold'
+  >;
 }
 
 /**
@@ -68,14 +76,16 @@ export class SweepStack extends Stack {
       this,
       distributed.stateMachineName ?? StateMachineArns.defaultName(this),
     );
+    const results = new ResultsBucket(this, 'Results', { retention: distributed.resultsRetention });
     const sweep = new SweepFunction(this, 'Function', {
       ...props.function,
       stateMachine: arns,
       shardSize: distributed.shardSize,
       shardMaxConcurrency: distributed.maxConcurrency,
       maxDistributedIds: distributed.maxIds,
+      baselines: results,
+      scheduleNames: (props.schedules ?? []).map((schedule) => schedule.name),
     });
-    const results = new ResultsBucket(this, 'Results', { retention: distributed.resultsRetention });
     const runs = new RunsFunction(this, 'Runs', {
       ...distributed.runsFunction,
       environment: sweep.environment,
@@ -83,6 +93,8 @@ export class SweepStack extends Stack {
       resultsBucket: results.bucket,
     });
     sweep.grantPutSweepMetrics(runs.function);
+    // A distributed schedule's run ends in the runs function: it keeps that baseline.
+    results.grantBaselines(runs.function, runs.role);
     const stateMachine = new SweepStateMachine(this, 'Distributed', {
       arns,
       sweepFunction: sweep.function,

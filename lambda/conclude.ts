@@ -1,13 +1,23 @@
+import type { Changes } from './baseline/baseline.js';
+import { unexpectedBy } from './baseline/expected.js';
+import { type BaselineReport, createBaselines } from './baseline/keep.js';
+import { lazyS3Store } from './baseline/store.js';
 import type { Config } from './config.js';
 import { type EndTimes, endTimesFor, type Invocation, metricsDeadline } from './deadline.js';
 import type { RunRecord } from './distributed/messages.js';
 import { reduceShards } from './distributed/reduce.js';
 import type { SweepHooks } from './hooks.js';
 import { type LogLine, writeLog } from './log.js';
-import { type MetricsReport, publishMetrics } from './metrics/publish.js';
+import {
+  EMF_RESERVE_MS,
+  type MetricsReport,
+  MIN_SEND_BUDGET_MS,
+  publishMetrics,
+} from './metrics/publish.js';
 import { Trigger } from './options.js';
 import type { SweepResponse } from './response.js';
 import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
+import { parseSpans } from './sweep/range.js';
 import { compileExpectations, type ExpectRule } from './verdict/expectations.js';
 import { judge, type SweepVerdict } from './verdict/verdict.js';
 
@@ -16,6 +26,8 @@ export interface SweepIdentity {
   readonly sweepId: string;
   readonly trigger: Trigger;
   readonly schedule?: string;
+  /** A schedule whose baseline the sweep is compared with, read-only. */
+  readonly compareWith?: string;
   /** The request's or schedule's rules; the deployment's EXPECT when absent. */
   readonly expect?: readonly ExpectRule[];
 }
@@ -48,20 +60,44 @@ export interface Concluder {
 /** Built once at cold start with the config and hooks it closes over. */
 export function createConcluder(config: Config, hooks: SweepHooks = {}): Concluder {
   const log = hooks.log ?? writeLog;
+  const store =
+    hooks.baselines ??
+    (config.resultsBucket === undefined ? undefined : lazyS3Store(config.resultsBucket));
+  const baselines = createBaselines(store, log);
   const deployed = compileExpectations(config.expect);
   const conclude: Concluder['conclude'] = async (aggregate, who, times, requestId) => {
     hooks.onAggregate?.(aggregate);
     const expectations = who.expect === undefined ? deployed : compileExpectations(who.expect);
     const verdict = judge(aggregate, expectations, config.verdict);
+    const deadline = metricsDeadline(times);
+    // The read leaves the metrics publish its minimum; a schedule compares with its own baseline.
+    const comparison = await baselines.compare(
+      { range: aggregate.range, ids: aggregate.ids, unexpected: parseSpans(verdict.unexpectedIds) },
+      who.schedule ?? who.compareWith,
+      deadline - MIN_SEND_BUDGET_MS - EMF_RESERVE_MS,
+      unexpectedBy(expectations),
+    );
     const metrics = await publishMetrics(aggregate, verdict, {
       config,
-      deadline: metricsDeadline(times),
+      deadline,
       log,
       // A schedule's sweeps also feed its per-schedule metrics; API sweeps never do.
       schedule: who.trigger === Trigger.schedule ? who.schedule : undefined,
+      changes: comparison.changes,
     });
-    const response = toResponse(aggregate, verdict, who, config.targetName, metrics);
-    log(summaryLine(response, { requestId, schedule: who.schedule }));
+    const response = toResponse(
+      aggregate,
+      verdict,
+      who,
+      config.targetName,
+      metrics,
+      comparison.changes,
+    );
+    const baseline =
+      who.schedule === undefined
+        ? comparison.report
+        : await baselines.keep(who.schedule, response, comparison, deadline);
+    log(summaryLine(response, { requestId, schedule: who.schedule, baseline }));
     return response;
   };
   return {
@@ -84,6 +120,7 @@ export function toResponse(
   who: SweepIdentity,
   target: string,
   metrics: MetricsReport,
+  changes: Changes | null = null,
 ): SweepResponse {
   return {
     sweepId: who.sweepId,
@@ -106,7 +143,9 @@ export function toResponse(
     attempts: aggregate.attempts,
     retries: aggregate.retries,
     durationMs: aggregate.endedAt - aggregate.startedAt,
+    endedAt: new Date(aggregate.endedAt).toISOString(),
     metrics,
+    changes,
     ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
   };
 }
@@ -114,7 +153,11 @@ export function toResponse(
 /** The one log line per sweep: counts and timing, never a line per id. */
 function summaryLine(
   response: SweepResponse,
-  context: { readonly requestId?: string; readonly schedule?: string },
+  context: {
+    readonly requestId?: string;
+    readonly schedule?: string;
+    readonly baseline?: BaselineReport;
+  },
 ): LogLine {
   const errors = Object.fromEntries(Object.entries(response.errors).filter(([, n]) => n > 0));
   return {
@@ -141,5 +184,27 @@ function summaryLine(
     p99Ms: response.latencyMs?.p99 ?? null,
     durationMs: response.durationMs,
     metrics: response.metrics.status,
+    ...(context.baseline && { baseline: context.baseline }),
+    ...(response.changes && { changes: changesFields(response.changes) }),
+  };
+}
+
+/** The longest compact form a log line carries per category; longer ones end in "…". */
+const LOGGED_IDS_CHARS = 1_000;
+
+/** The changes as the summary line names them: counts and (bounded) ranges. */
+function changesFields(changes: Changes): Record<string, unknown> {
+  const ids = (form: string) =>
+    form.length > LOGGED_IDS_CHARS ? `${form.slice(0, LOGGED_IDS_CHARS)}…` : form;
+  const set = ({ count, ids: form }: { count: number; ids: string }) => ({ count, ids: ids(form) });
+  return {
+    baselineSweepId: changes.baseline.sweepId,
+    newlyUnexpected: set(changes.newlyUnexpected),
+    recovered: set(changes.recovered),
+    stillUnexpected: changes.stillUnexpected.count,
+    new: changes.new.count,
+    transitions: Object.fromEntries(
+      Object.entries(changes.transitions).map(([key, form]) => [key, ids(form)]),
+    ),
   };
 }

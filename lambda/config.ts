@@ -96,8 +96,10 @@ export interface Config {
   readonly shardMaxConcurrency: number;
   /** The most ids one distributed sweep covers. */
   readonly maxDistributedIds: number;
-  /** Where distributed results are kept (the runs function only). */
+  /** Where distributed results and schedules' baselines are kept. */
   readonly resultsBucket?: string;
+  /** The schedules deployed with the function: the names `compareWith` may take. */
+  readonly scheduleNames: readonly string[];
   /** What each id should answer unless a request or schedule says otherwise (EXPECT). */
   readonly expect: readonly ExpectRule[];
   /** When a sweep is failed or degraded (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
@@ -205,6 +207,11 @@ const EnvSchema = v.object({
   RESULTS_BUCKET: v.optional(
     v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, mustBe('an S3 bucket name'))),
   ),
+  // Set by infra/ from the schedules, each checked at synth by this function's request parser.
+  SCHEDULE_NAMES: v.pipe(
+    v.optional(v.string(), ''),
+    v.transform((s) => s.split(',').filter((name) => name !== '')),
+  ),
   EXPECT: v.optional(
     v.pipe(v.string(), v.parseJson(undefined, mustBe('JSON rules')), ExpectRulesSchema),
   ),
@@ -253,6 +260,7 @@ export function loadConfig(
     shardMaxConcurrency: e.SHARD_MAX_CONCURRENCY,
     maxDistributedIds,
     resultsBucket: e.RESULTS_BUCKET,
+    scheduleNames: e.SCHEDULE_NAMES,
     expect: e.EXPECT ?? DEFAULT_EXPECT,
     verdict: {
       failedBelowPercent: e.VERDICT_FAILED_BELOW_PERCENT,

@@ -1,3 +1,4 @@
+import type { BaselineStore } from './baseline/store.js';
 import type { LogWriter } from './log.js';
 import type { EnginePool, SettledId, SweepAggregate } from './sweep/index.js';
 
@@ -12,6 +13,8 @@ export interface SweepHooks {
   readonly onAggregate?: (aggregate: SweepAggregate) => void;
   /** Progress as ids settle (the local CLI draws a progress line with it). */
   readonly onProgress?: (settled: number, total: number) => void;
+  /** Where schedules' baselines are kept. @default - the results bucket when RESULTS_BUCKET is set */
+  readonly baselines?: BaselineStore;
   /** Each id as it settles (the local CLI's per-id file and slowest ids). */
   readonly onSettle?: (settled: SettledId) => void;
   /** Aborting it ends every sweep as its deadline would (the local CLI on Ctrl-C). */

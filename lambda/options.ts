@@ -40,6 +40,8 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly range: IdRange;
   /** The schedule that sent it (schedules and direct invokes only). */
   readonly schedule?: string;
+  /** A deployed schedule whose baseline this sweep is compared with, read-only. */
+  readonly compareWith?: string;
   /** What each id should answer; the deployment's EXPECT when absent. */
   readonly expect?: readonly ExpectRule[];
 }

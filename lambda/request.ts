@@ -43,6 +43,15 @@ const scheduleField = v.optional(
   ),
 );
 
+/** `compareWith`: one of the schedules deployed with the function (SCHEDULE_NAMES). */
+function compareWithField(names: readonly string[]) {
+  const expected =
+    names.length === 0
+      ? 'the name of a deployed schedule (none is deployed)'
+      : `one of the deployed schedules (${names.join(', ')})`;
+  return v.optional(v.picklist(names, mustBe(expected)));
+}
+
 /** The most ids one request may name, and the setting that says so. */
 interface IdLimit {
   readonly maxIds: number;
@@ -73,6 +82,7 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
     expect: v.optional(ExpectRulesSchema),
     // Only schedules name themselves: on the API, `schedule` is an unknown field.
     schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
+    compareWith: compareWithField(config.scheduleNames),
   };
   const knownFields = new Set(
     Object.keys(entries).filter((k) => allowSchedule || k !== 'schedule'),
@@ -97,6 +107,14 @@ function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
         `must leave at most ${limit.maxIds} ids from start to end (${limit.setting})`,
       ),
       ['end'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['schedule'], ['compareWith']],
+        (r) => r.schedule === undefined || r.compareWith === undefined,
+        'is for other sweeps: a schedule compares with its own baseline',
+      ),
+      ['compareWith'],
     ),
   );
   return { schema, knownFields };
@@ -170,10 +188,12 @@ function toRequest(
     ratePerSecond?: number;
     timeBudgetMs?: number;
     schedule?: string;
+    compareWith?: string;
     expect?: ExpectRule[];
   },
 ): SweepRequest {
-  const { start, end, ratePerSecond, timeBudgetMs, schedule, expect, ...options } = fields;
+  const { start, end, ratePerSecond, timeBudgetMs, schedule, compareWith, expect, ...options } =
+    fields;
   return {
     trigger,
     range: { start, end },
@@ -181,6 +201,7 @@ function toRequest(
     ...(ratePerSecond !== undefined && { ratePerSecond }),
     ...(timeBudgetMs !== undefined && { timeBudgetMs }),
     ...(schedule !== undefined && { schedule }),
+    ...(compareWith !== undefined && { compareWith }),
     ...(expect !== undefined && { expect }),
   };
 }

@@ -1,3 +1,4 @@
+import type { Changes } from './baseline/baseline.js';
 import type { MetricsReport } from './metrics/publish.js';
 import type { Trigger } from './options.js';
 import type { FailedShard } from './sweep/aggregate.js';
@@ -41,7 +42,11 @@ export interface SweepResponse {
   readonly attempts: number;
   readonly retries: number;
   readonly durationMs: number;
+  /** When the sweep ended, ISO 8601 (a baseline's age). */
+  readonly endedAt: string;
   readonly metrics: MetricsReport;
+  /** What changed since the baseline (a schedule's own, or `compareWith`'s); null without one. */
+  readonly changes: Changes | null;
   /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
   readonly failedShards?: readonly FailedShard[];
 }

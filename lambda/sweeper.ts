@@ -65,6 +65,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       sweepId: randomUUID(),
       trigger: request.trigger,
       schedule: request.schedule,
+      compareWith: request.compareWith,
       expect: request.expect,
     };
     return concluder.conclude(aggregate, who, times, invocation.awsRequestId);

@@ -1,6 +1,8 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IGrantable, Role } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BASELINES_PREFIX } from '../../lambda/baseline/store.js';
 
 /** Where the Distributed Map's ResultWriter puts the shard aggregates of each run. */
 export const MAP_RESULTS_PREFIX = 'map-results/';
@@ -41,5 +43,28 @@ export class ResultsBucket extends Construct {
       reason:
         'Only this stack writes here (state machine, runs function); CloudTrail covers access, a log bucket would need S1 itself.',
     });
+  }
+
+  /**
+   * Lets a function (`grantee`, with its `role`) read and write schedules' baselines
+   * (`baselines/*`) and no other object; grantRead's bucket-level List* (key names, no contents)
+   * makes a missing baseline read as 404 NoSuchKey, not 403 AccessDenied.
+   */
+  grantBaselines(grantee: IGrantable, role: Role): void {
+    const pattern = `${BASELINES_PREFIX}*`;
+    this.bucket.grantRead(grantee, pattern);
+    this.bucket.grantPut(grantee, pattern);
+    const bucketArn = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>`;
+    const reason =
+      'Baselines are one object per schedule under baselines/ of the one results bucket; the grant covers that prefix only.';
+    for (const id of [
+      `Resource::${bucketArn}/${pattern}`,
+      'Action::s3:GetObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:List*',
+      'Action::s3:Abort*',
+    ]) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${id}]`, reason });
+    }
   }
 }

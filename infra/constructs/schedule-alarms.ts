@@ -18,15 +18,19 @@ export interface ScheduleAlarmsProps {
   readonly schedule: SweepScheduleSpec;
   /** How much later than its firing a sweep may publish its metrics. */
   readonly sweepLateness: Duration;
+  /** Newly unexpected ids (since the schedule's baseline) in one sweep that alarm. */
+  readonly newlyUnexpectedThreshold: number;
 }
 
 /**
  * One schedule's alarms, fed only by its own sweeps (API sweeps and other schedules cannot hide
- * it): its latest sweep failed; no sweep finished for about twice its interval.
+ * it): its latest sweep failed; its latest sweep found ids newly unexpected since the one
+ * before; no sweep finished for about twice its interval.
  */
 export class ScheduleAlarms extends Construct {
   readonly scheduleName: string;
   readonly failed: Alarm;
+  readonly newlyUnexpected: Alarm;
   /** Absent when the schedule's gaps can exceed what an alarm can watch (monthly crons). */
   readonly missedSweep: Alarm | undefined;
 
@@ -40,6 +44,14 @@ export class ScheduleAlarms extends Construct {
       alarmDescription: `The latest sweep of schedule ${schedule.name} had the verdict "failed".`,
       metric: metrics.metricVerdict('failed', { period: Duration.minutes(1) }),
       threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    // Published only by sweeps that had a baseline: the first sweep leaves the state as it is.
+    const threshold = props.newlyUnexpectedThreshold;
+    this.newlyUnexpected = alarmOnLatest(this, 'NewlyUnexpected', {
+      alarmDescription: `The latest sweep of schedule ${schedule.name} found ${threshold === 1 ? 'an id' : `at least ${threshold} ids`} that met the expectation in the sweep before and not now (the log line's changes name them).`,
+      metric: metrics.metricNewlyUnexpected({ period: Duration.minutes(1) }),
+      threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
 

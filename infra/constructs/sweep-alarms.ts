@@ -25,6 +25,11 @@ export interface SweepAlarmsProps extends ServiceAlarmsProps {
    * schedules whose duration varies by more. @default - 5 minutes
    */
   readonly sweepLateness?: Duration;
+  /**
+   * Alarm when a schedule's sweep finds at least this many ids newly unexpected since the
+   * schedule's baseline. @default - 1 id
+   */
+  readonly newlyUnexpectedThreshold?: number;
   /** Also send alarm notifications by email (the address must confirm). @default - none */
   readonly alarmEmail?: string;
 }
@@ -47,12 +52,17 @@ export class SweepAlarms extends Construct {
             metrics: props.metrics,
             schedule,
             sweepLateness: props.sweepLateness ?? DEFAULT_SWEEP_LATENESS,
+            newlyUnexpectedThreshold: props.newlyUnexpectedThreshold ?? 1,
           }),
       );
     this.all = [
       ...targetAlarms(this, props.metrics, props.successRateThreshold ?? 95),
       ...serviceAlarms(this, props),
-      ...this.schedules.flatMap((s) => (s.missedSweep ? [s.failed, s.missedSweep] : [s.failed])),
+      ...this.schedules.flatMap((s) => [
+        s.failed,
+        s.newlyUnexpected,
+        ...(s.missedSweep ? [s.missedSweep] : []),
+      ]),
     ];
     const action = new SnsAction(this.topic);
     for (const alarm of this.all) {

@@ -27,6 +27,7 @@ import { type RequestParser, requestParser } from '../../lambda/request.js';
 import type { SweepMethod } from '../../lambda/sweep/index.js';
 import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
+import type { ResultsBucket } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 import { SweepMetrics } from './sweep-metrics.js';
 
@@ -86,6 +87,13 @@ export interface SweepFunctionProps {
    * @default - 1,000,000 ids, or 1,000 shards (the States.ArrayRange limit) if that is fewer
    */
   readonly maxDistributedIds?: number;
+  /**
+   * Where schedules' baselines are kept; the function may read and write `baselines/*` only.
+   * @default - no baselines: sweeps have `changes: null`
+   */
+  readonly baselines?: ResultsBucket;
+  /** The schedules' names: the only values `compareWith` accepts. @default - none */
+  readonly scheduleNames?: readonly string[];
   /**
    * What each id should answer (EXPECT), unless a request or schedule brings its own rules.
    * @default - a final 2xx or 3xx for every id
@@ -151,6 +159,8 @@ export class SweepFunction extends Construct {
       SHARD_SIZE: String(shardSize),
       SHARD_MAX_CONCURRENCY: String(this.shardMaxConcurrency),
       MAX_DISTRIBUTED_IDS: String(props.maxDistributedIds ?? defaultMaxDistributedIds(shardSize)),
+      ...(props.baselines && { RESULTS_BUCKET: props.baselines.bucket.bucketName }),
+      SCHEDULE_NAMES: (props.scheduleNames ?? []).join(','),
       ...(props.expect && { EXPECT: JSON.stringify(props.expect) }),
       VERDICT_FAILED_BELOW_PERCENT: String(
         props.verdictFailedBelowPercent ?? DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
@@ -197,6 +207,7 @@ export class SweepFunction extends Construct {
     this.grantPutSweepMetrics(fn);
     headersSecret?.grantRead(fn);
     props.stateMachine?.grantStartExecution(fn);
+    props.baselines?.grantBaselines(fn, role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

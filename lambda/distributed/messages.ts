@@ -15,6 +15,8 @@ export interface RunRecord {
   readonly sweepId: string;
   readonly trigger: Trigger;
   readonly schedule?: string;
+  /** A schedule whose baseline the run is compared with, read-only. */
+  readonly compareWith?: string;
   readonly range: IdRange;
   /** Ids per shard, as planned: the reduce names failed shards by it. */
   readonly shardSize?: number;
@@ -75,6 +77,7 @@ const ReduceEventSchema = v.strictObject({
     sweepId: v.pipe(v.string(), v.minLength(1)),
     trigger: v.picklist(Object.values(Trigger)),
     schedule: v.optional(v.string()),
+    compareWith: v.optional(v.string()),
     range: RangeSchema,
     shardSize: v.optional(count(1)),
     expect: v.optional(ExpectRulesSchema),

@@ -42,6 +42,7 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
       sweepId,
       trigger: request.trigger,
       ...(request.schedule !== undefined && { schedule: request.schedule }),
+      ...(request.compareWith !== undefined && { compareWith: request.compareWith }),
       range,
       shardSize: plan.shardSize,
       ...(request.expect !== undefined && { expect: request.expect }),

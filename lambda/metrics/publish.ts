@@ -3,6 +3,7 @@ import { type Config, MetricsMode } from '../config.js';
 import { type LogLine, type LogWriter, writeLog } from '../log.js';
 import type { SweepAggregate } from '../sweep/aggregate.js';
 import type { SweepVerdict } from '../verdict/verdict.js';
+import { type ChangeCounts, changeMeasurements } from './changes.js';
 import { sendBatches } from './cloudwatch.js';
 import { batchDatums, fromDatums, toDatums } from './datums.js';
 import { type EmfOptions, writeEmf } from './emf.js';
@@ -41,6 +42,8 @@ export interface PublishContext {
    * {Target, Schedule}. @default - Target only
    */
   readonly schedule?: string;
+  /** What changed since the baseline: NewlyUnexpected and Recovered. @default - none published */
+  readonly changes?: ChangeCounts | null;
 }
 
 /** EMF settings but the dimensions, which each datum carries. */
@@ -83,7 +86,7 @@ async function publish(
 ): Promise<MetricsReport> {
   const { config, schedule } = context;
   if (config.metricsMode === MetricsMode.off) return { status: 'off', requests: 0, datums: 0 };
-  const measurements = measure(aggregate, verdict);
+  const measurements = [...measure(aggregate, verdict), ...changeMeasurements(context.changes)];
   const target = { Name: TARGET_DIMENSION, Value: config.targetName };
   const common = {
     timestamp: aggregate.endedAt,

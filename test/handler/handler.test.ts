@@ -45,7 +45,9 @@ const CONTRACT_FIELDS = [
   'attempts',
   'retries',
   'durationMs',
+  'endedAt',
   'metrics',
+  'changes',
 ];
 
 describe('one contract for every trigger', () => {

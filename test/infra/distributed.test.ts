@@ -378,10 +378,16 @@ describe('the runs function', () => {
       }
     ).Environment.Variables;
     const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0];
+    // It never fetches the target: no request shape (TARGET_METHOD, the headers secret).
+    const { TARGET_METHOD, ...sharedVariables } = sweepVariables;
+    expect(TARGET_METHOD).toBe('GET');
+    const runsVariables = (runs.properties as { Environment: { Variables: object } }).Environment
+      .Variables;
+    expect(runsVariables).not.toHaveProperty('TARGET_METHOD');
     expect(runs.properties).toMatchObject({
       Environment: {
         Variables: {
-          ...sweepVariables,
+          ...sharedVariables,
           METRICS_NAMESPACE: 'Sweeps/Test',
           STATE_MACHINE_ARN: formattedStateMachineArn('StatusSweep-DistributedSweeps'),
           RESULTS_BUCKET: { Ref: bucket },
@@ -414,7 +420,7 @@ describe('the runs function', () => {
       ]);
     });
 
-    it('may read the results bucket and write under results/ only', () => {
+    it('may read the results bucket and write under results/ and baselines/ only', () => {
       const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0] ?? '';
       const arn = { 'Fn::GetAtt': [bucket, 'Arn'] };
       const s3 = withPrefix('s3:');
@@ -422,14 +428,20 @@ describe('the runs function', () => {
       const reads = s3.filter((s) => !writes.includes(s));
       expect(writes).toEqual([
         expect.objectContaining({ Resource: { 'Fn::Join': ['', [arn, '/results/*']] } }),
+        expect.objectContaining({ Resource: { 'Fn::Join': ['', [arn, '/baselines/*']] } }),
       ]);
       expect(reads.flatMap((s) => [s.Action].flat()).every((a) => /^s3:(Get|List)/.test(a))).toBe(
         true,
       );
-      expect(reads.flatMap((s) => [s.Resource].flat())).toEqual([
-        arn,
-        { 'Fn::Join': ['', [arn, '/*']] },
-      ]);
+      expect(
+        new Set(reads.flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r))),
+      ).toEqual(
+        new Set(
+          [arn, { 'Fn::Join': ['', [arn, '/*']] }, { 'Fn::Join': ['', [arn, '/baselines/*']] }].map(
+            (r) => JSON.stringify(r),
+          ),
+        ),
+      );
     });
 
     it('may publish metrics only to the namespace of the sweep function', () => {

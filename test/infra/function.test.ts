@@ -224,8 +224,49 @@ describe('the function role', () => {
     ]);
   });
 
+  it('may read and write objects under baselines/ of the results bucket and no other', () => {
+    const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0] ?? '';
+    const arn = { 'Fn::GetAtt': [bucket, 'Arn'] };
+    const baselines = { 'Fn::Join': ['', [arn, '/baselines/*']] };
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    const objectResources = s3
+      .flatMap((s) => [s.Resource].flat())
+      .filter((r) => JSON.stringify(r) !== JSON.stringify(arn));
+    expect(objectResources).toEqual([baselines, baselines]);
+    const writes = s3.filter((s) => [s.Action].flat().includes('s3:PutObject'));
+    expect(writes).toEqual([expect.objectContaining({ Resource: baselines })]);
+    // On the bucket itself only what grantRead gives: key names (List*) and its settings.
+    const onBucket = s3.filter((s) =>
+      [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(arn)),
+    );
+    expect(onBucket.flatMap((s) => [s.Action].flat()).every((a) => /^s3:(Get|List)/.test(a))).toBe(
+      true,
+    );
+  });
+
+  it('is told the schedule names compareWith may take, and the results bucket', () => {
+    const withSchedules = synthTemplate({
+      schedules: [
+        { name: 'kanto', expression: 'rate(1 hour)', start: 1, end: 151 },
+        { name: 'johto', expression: 'rate(1 day)', start: 152, end: 251 },
+      ],
+    });
+
+    const env = lambdaFunction(withSchedules, 'Function').properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+
+    expect(env.Variables).toMatchObject({
+      SCHEDULE_NAMES: 'kanto,johto',
+      RESULTS_BUCKET: { Ref: expect.stringMatching(/^ResultsBucket/) },
+    });
+  });
+
   it('otherwise holds only logging to its log group, X-Ray and the dead-letter queue', () => {
-    const actions = statements.flatMap((s) => [s.Action].flat()).sort();
+    const actions = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => !a.startsWith('s3:'))
+      .sort();
     expect(actions).toEqual(
       [
         'cloudwatch:PutMetricData',

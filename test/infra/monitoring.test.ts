@@ -141,6 +141,30 @@ describe('the alarms', () => {
     });
   });
 
+  it("fires when a schedule's latest sweep finds ids newly unexpected since its baseline", () => {
+    const newlyUnexpected = (threshold: number) => ({
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: threshold,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+      MetricName: MetricName.newlyUnexpected,
+      Dimensions: [
+        { Name: 'Schedule', Value: 'kanto' },
+        { Name: 'Target', Value: 'pokeapi.co' },
+      ],
+      Period: 60,
+      Statistic: 'Sum',
+      AlarmActions: [topicRef],
+    });
+    const tolerant = synthTemplate({
+      schedules: [{ name: 'kanto', expression: 'rate(30 minutes)', start: 1, end: 151 }],
+      alarms: { newlyUnexpectedThreshold: 5 },
+    });
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', newlyUnexpected(1));
+    tolerant.hasResourceProperties('AWS::CloudWatch::Alarm', newlyUnexpected(5));
+  });
+
   it("watches each enabled schedule's own sweeps: missed and failed", () => {
     const scheduleDimensions = [
       { Name: 'Schedule', Value: 'kanto' },
@@ -190,8 +214,8 @@ describe('the alarms', () => {
 
   it('notifies one SSL-only topic of every change, with the optional email subscribed', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // 3 target, 7 service, 2 for the one enabled schedule.
-    expect(alarms).toHaveLength(12);
+    // 3 target, 7 service, 3 for the one enabled schedule.
+    expect(alarms).toHaveLength(13);
     for (const alarm of alarms) {
       const topic = { Ref: expect.stringMatching(/^AlarmsTopic/) };
       expect(alarm.Properties).toMatchObject({ AlarmActions: [topic], OKActions: [topic] });
@@ -357,6 +381,6 @@ describe('the dashboard', () => {
       | undefined;
     expect(status?.properties.title).toBe('Alarms');
     // 3 target, 7 service, 2 for the schedule.
-    expect(status?.properties.alarms).toHaveLength(12);
+    expect(status?.properties.alarms).toHaveLength(13);
   });
 });

@@ -81,6 +81,7 @@ describe('synthesis', () => {
       iam5Resource('<RunsHandler\\w+\\.Arn>:\\*'),
       iam5Resource('<ResultsBucket\\w+\\.Arn>/\\*'),
       iam5Resource('<ResultsBucket\\w+\\.Arn>/results/\\*'),
+      iam5Resource('<ResultsBucket\\w+\\.Arn>/baselines/\\*'),
       iam5Resource(`${literal('arn:<AWS::Partition>:s3:::<')}ResultsBucket\\w+>/\\*`),
       iam5Resource(`${states}:execution:${ownName}:\\*`),
       iam5Resource(`${states}:execution:${ownName}/\\*:\\*`),

@@ -1,0 +1,56 @@
+import type { SweepResponse } from '../response.js';
+
+/** Where schedules' baselines live in the results bucket: one object per schedule. */
+export const BASELINES_PREFIX = 'baselines/';
+
+/** The key of a schedule's baseline: `baselines/<schedule>.json`. */
+export function baselineKey(schedule: string): string {
+  return `${BASELINES_PREFIX}${schedule}.json`;
+}
+
+/** A stored baseline as read: its document (not yet checked) and the version a write must match. */
+export interface StoredDocument {
+  readonly document: unknown;
+  /** An S3 ETag, or a local file's content hash. */
+  readonly version: string;
+}
+
+/** How a conditional write ended: written, or another writer got there first. */
+export type WriteOutcome = 'written' | 'conflict';
+
+/**
+ * Keeps one baseline per schedule: the results bucket when deployed, a local folder under
+ * `npm run serve`. Only I/O: what to compare and when to replace is decided in keep.ts.
+ */
+export interface BaselineStore {
+  /** The schedule's stored baseline, or undefined when it has none. */
+  read(schedule: string, signal: AbortSignal): Promise<StoredDocument | undefined>;
+  /**
+   * Replaces the baseline only if it is still at `version` (S3 If-Match), or creates it only if
+   * there is none when `version` is undefined (If-None-Match: *), so that two overlapping runs
+   * never interleave: the later writer gets 'conflict'.
+   */
+  write(
+    schedule: string,
+    response: SweepResponse,
+    version: string | undefined,
+    signal: AbortSignal,
+  ): Promise<WriteOutcome>;
+}
+
+/**
+ * The results bucket's store, its module (and the S3 client, ~195 KB) loaded on first use only:
+ * API sweeps without `compareWith` never pay for it at cold start.
+ */
+export function lazyS3Store(bucket: string): BaselineStore {
+  let store: Promise<BaselineStore> | undefined;
+  const load = () => {
+    store ??= import('./s3-store.js').then((m) => m.s3BaselineStore(bucket));
+    return store;
+  };
+  return {
+    read: async (schedule, signal) => (await load()).read(schedule, signal),
+    write: async (schedule, response, version, signal) =>
+      (await load()).write(schedule, response, version, signal),
+  };
+}
