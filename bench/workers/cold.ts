@@ -22,6 +22,10 @@ export interface ColdResult {
   readonly firstStatus?: unknown;
   /** The first invoke's `complete` field (direct invokes return the sweep response itself). */
   readonly firstComplete?: unknown;
+  /** The first invoke's `durationMs`: the sweep alone, as the engine clocks it (no handler). */
+  readonly firstSweepMs?: unknown;
+  /** The same for each warm invoke. */
+  readonly warmSweepMs?: unknown[];
   /** Peak RSS over the whole process (getrusage maxrss). */
   readonly maxRssBytes?: number;
 }
@@ -61,12 +65,15 @@ if (eventJson !== undefined) {
   result.firstConnections = first.connections;
   result.firstStatus = (first.response as { statusCode?: unknown }).statusCode;
   result.firstComplete = (first.response as { complete?: unknown }).complete;
+  result.firstSweepMs = (first.response as { durationMs?: unknown }).durationMs;
   result.warmInvokeMs = [];
   result.warmConnections = [];
+  result.warmSweepMs = [];
   for (let i = 0; i < Number(warm); i++) {
     const again = await invoke();
     result.warmInvokeMs.push(again.ms);
     result.warmConnections.push(again.connections);
+    result.warmSweepMs.push((again.response as { durationMs?: unknown }).durationMs);
   }
 }
 result.maxRssBytes = process.resourceUsage().maxRSS * 1024;

@@ -6,6 +6,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SWEEP_BUNDLE_BUDGET_BYTES } from '../../infra/bundle-budget.js';
 import { MetricName } from '../../lambda/metrics/names.js';
 import {
   type CloudWatchEndpoint,
@@ -25,15 +26,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'node_modules', '.bin');
 const RUNNER = join(import.meta.dirname, 'support', 'invoke-asset.mjs');
 const SCHEDULE = { name: 'artifact', expression: 'rate(1 day)', start: 1, end: 20 };
-/**
-/**
- * The sweep function's bundle size target, for its cold start. Measured 931 KB before baselines
- * (keepNames ~5 %, the Secrets Manager client under Powertools Parameters ~19 KB), 1,128 KB with
- * the S3 client for baselines behind a dynamic import: parsed but not evaluated at cold start,
- * +10 ms CPU to import the bundle (106 → 116 ms, medians of 21 runs; imported statically it costs
- * about half as much again).
- */
-const SWEEP_BUNDLE_BUDGET = 1_150_000;
 /** What the results bucket's Ref resolves to in this test's imagined deployment. */
 const RESULTS_BUCKET = 'status-sweep-results';
 /** Ids 1..15 exist upstream; the rest answer 404. */
@@ -203,7 +195,7 @@ describe('the function asset as cdk synth writes it', () => {
 
     expect(sweep).toContain('AmazonS3');
     expect(runs).toContain('AmazonS3');
-    expect(Buffer.byteLength(sweep)).toBeLessThan(SWEEP_BUNDLE_BUDGET);
+    expect(Buffer.byteLength(sweep)).toBeLessThan(SWEEP_BUNDLE_BUDGET_BYTES);
   });
 
   it("keeps a scheduled sweep's result as the schedule's baseline, written only if none exists", async () => {
