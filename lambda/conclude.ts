@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { type EndTimes, endTimesFor, type Invocation, metricsDeadline } from './deadline.js';
 import type { RunRecord } from './distributed/messages.js';
 import { reduceShards } from './distributed/reduce.js';
+import type { ExpectRule } from './expect-rules.js';
 import type { SweepHooks } from './hooks.js';
 import { writeLog } from './log.js';
 import { publishMetrics } from './metrics/publish.js';
@@ -16,7 +17,7 @@ import type { SweepResponse } from './response.js';
 import { summaryLine } from './summary-line.js';
 import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
 import { parseSpans } from './sweep/range.js';
-import { compileExpectations, type ExpectRule } from './verdict/expectations.js';
+import { compileExpectations } from './verdict/expectations.js';
 import { judge, type SweepVerdict } from './verdict/verdict.js';
 
 /** Who a sweep was for: its id, who started it and what they expect of each id. */

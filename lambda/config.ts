@@ -1,11 +1,18 @@
 import * as v from 'valibot';
 import { defaultMaxDistributedIds, defaultTargetName, MAX_SHARDS } from './defaults.js';
 import { ConfigError } from './errors.js';
+import { DEFAULT_EXPECT, type ExpectRule } from './expect-rules.js';
 import { EnvSchema, MetricsMode } from './settings.js';
 import type { SweepMethod } from './sweep/index.js';
 import { describeProblems, type Problems, problemsOf } from './validation.js';
-import { DEFAULT_EXPECT, type ExpectRule } from './verdict/expectations.js';
-import type { VerdictThresholds } from './verdict/verdict.js';
+
+/** The deployment's thresholds (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
+export interface VerdictThresholds {
+  /** Below this percentage of attempted ids meeting their expectation, the sweep failed. */
+  readonly failedBelowPercent: number;
+  /** Above this p95 latency (ids that got a status), the sweep is degraded. @default - no bound */
+  readonly maxP95Ms?: number;
+}
 
 /** Everything the function reads from its environment, validated once at cold start. */
 export interface Config {

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import type { Config } from './config.js';
+import { ExpectRulesSchema } from './expect-rules.js';
 import { MIN_RATE_PER_SECOND } from './sweep/index.js';
 import { mustBe } from './validation.js';
-import { ExpectRulesSchema } from './verdict/expectations.js';
 
 /*
  * The request's fields, each with its range in the words a caller reads: "must be an integer from

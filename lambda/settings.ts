@@ -11,10 +11,10 @@ import {
   DEFAULT_TARGET_URL_TEMPLATE,
   DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
 } from './defaults.js';
+import { ExpectRulesSchema } from './expect-rules.js';
 import { SWEEP_METHODS } from './sweep/index.js';
 import { ID_PLACEHOLDER } from './sweep/target.js';
 import { mustBe } from './validation.js';
-import { ExpectRulesSchema } from './verdict/expectations.js';
 
 /*
  * The environment's settings as the function accepts them: each one's type, range and default,

@@ -1,8 +1,8 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ExpectRule } from '../../lambda/expect-rules.js';
 import type { SweepMethod } from '../../lambda/sweep/index.js';
-import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 import type { ResultsBucket } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 

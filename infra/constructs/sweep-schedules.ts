@@ -18,10 +18,10 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { InvalidRequestError } from '../../lambda/errors.js';
+import type { ExpectRule } from '../../lambda/expect-rules.js';
 import type { SweepRequestOptions } from '../../lambda/options.js';
 import type { RequestParser } from '../../lambda/request.js';
 import { describeProblems } from '../../lambda/validation.js';
-import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 
 /** One recurring sweep. */
 export interface SweepScheduleSpec {

@@ -1,13 +1,13 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { problemsOf } from '../../lambda/validation.js';
 import {
-  acceptor,
   ExpectRulesSchema,
   LAST_ID,
   MAX_EXPECT_RULES,
   parseIds,
-} from '../../lambda/verdict/expectations.js';
+} from '../../lambda/expect-rules.js';
+import { problemsOf } from '../../lambda/validation.js';
+import { acceptor } from '../../lambda/verdict/expectations.js';
 
 /** The problems the rules schema finds, by field path ({} when the rules are valid). */
 function problems(rules: unknown): Record<string, string[]> {
