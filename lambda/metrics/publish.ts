@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { writeLog } from '../log.js';
+import { errorText, writeLog } from '../log.js';
 import { MetricsMode } from '../settings.js';
 import type { SweepAggregate } from '../sweep/aggregate.js';
 import type { SweepVerdict } from '../verdict/verdict.js';
@@ -39,7 +39,7 @@ export async function publishMetrics(
     return await publish(aggregate, verdict, context);
   } catch (cause) {
     // Our own bug: say so and lose the metrics rather than the sweep.
-    const reason = `metrics were not published: ${describe(cause)}`;
+    const reason = `metrics were not published: ${errorText(cause)}`;
     (context.log ?? writeLog)(causeLine(reason, cause));
     return { status: 'fallback', requests: 0, datums: 0, reason };
   }
@@ -78,8 +78,4 @@ async function publish(
     case MetricsMode.cloudwatch:
       return publishToCloudWatch(datums, emf, context);
   }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }
