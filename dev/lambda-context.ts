@@ -10,7 +10,7 @@ export interface LambdaContextOptions {
 }
 
 /**
- * A Lambda context as the runtime passes it: the one builder for local runs (dev/) and tests
+ * A Lambda context as the runtime passes it: the one builder for local sweeps (dev/) and tests
  * (test/support/ re-exports it). The remaining time counts down from the deployed default timeout.
  */
 export function lambdaContext(options: LambdaContextOptions = {}): Context {

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const target = await resolveTarget(values.target, process.env);
   let config: Config;
   try {
-    // Local runs never publish to the shell's AWS account unless asked to.
+    // Local sweeps never publish to the shell's AWS account unless asked to.
     const metrics = values.metrics ?? process.env.METRICS_MODE ?? MetricsMode.local;
     config = loadConfig({
       ...process.env,

@@ -1,6 +1,6 @@
 import { DEMO_LATENCY_MS, type DemoUpstream, startDemoUpstream } from './demo-upstream.js';
 
-/** What a local run sweeps, and how to say so. */
+/** What a local sweep targets, and how to say so. */
 export interface LocalTarget {
   readonly urlTemplate: string;
   /** One line for people: where the ids are fetched from. */

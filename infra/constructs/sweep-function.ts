@@ -75,7 +75,8 @@ export class SweepFunction extends Construct {
       logRetention: props.logRetention,
       environment: this.environment,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      // One scheduled run is one sweep: Lambda's default two async retries would triple the load.
+      // One scheduled invocation is one sweep: Lambda's default two async retries would triple
+      // the load.
       retryAttempts: 0,
       maxEventAge: props.maxEventAge ?? Duration.hours(1),
       onFailure: new SqsDestination(this.deadLetterQueue),

@@ -13,7 +13,7 @@ export interface ExpectationCount {
   readonly unexpectedIds: string;
 }
 
-/** A run of ids decided by one rule. */
+/** A stretch of ids decided by one rule. */
 type Segment = readonly [first: number, last: number, accepts: (status: number) => boolean];
 
 /**
