@@ -2,27 +2,16 @@
  * `npx status-sweep` / `npm start`: one sweep through the deployed handler in this process,
  * printed for people (or as JSON, JUnit or Markdown), with an exit code CI can use.
  */
-import {
-  type Config,
-  DEFAULT_FUNCTION_TIMEOUT_MS,
-  loadConfig,
-  MetricsMode,
-} from '../lambda/config.js';
+import { type Config, loadConfig } from '../lambda/config.js';
 import { API_SWEEP_LIMIT_MS } from '../lambda/deadline.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/defaults.js';
+import { MetricsMode } from '../lambda/settings.js';
 import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
 import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
-import {
-  type CliOptions,
-  DEFAULT_END,
-  DEFAULT_START,
-  DEMO_CONCURRENCY,
-  ExitCode,
-  Format,
-  helpText,
-  parseCli,
-  USAGE_LINE,
-  UsageError,
-} from './cli-flags.js';
+import { type CliOptions, parseCli, UsageError } from './cli-args.js';
+import { ExitCode, Format, helpText, USAGE_LINE } from './cli-flags.js';
+import { invalidFlagsText, requestFields } from './cli-request.js';
+import { ctrlC } from './ctrl-c.js';
 import { sweepLocally, Via, viaFor } from './local-sweep.js';
 import { idRecorder } from './per-id.js';
 import { progressLine, wantsProgress } from './progress.js';
@@ -118,7 +107,10 @@ async function sweepAndReport(
     progress.clear();
     interrupt.dispose();
   });
-  if (result.kind === 'invalid') return printInvalid(result.message, result.details);
+  if (result.kind === 'invalid') {
+    say(`status-sweep: ${invalidFlagsText(result.message, result.details)}`);
+    return ExitCode.usage;
+  }
   if (result.kind === 'failed') {
     say(`status-sweep: the sweep failed: ${result.message}`);
     return ExitCode.failed;
@@ -152,26 +144,6 @@ function render(cli: CliOptions, response: CliResponse, extras: SummaryExtras): 
   }
 }
 
-const NUMBER = /^-?\d+(\.\d+)?$/;
-
-/** The request, in the handler's field names; numbers where the flag holds one, else text. */
-function requestFields(cli: CliOptions, target: LocalTarget): Record<string, unknown> {
-  const { flags } = cli;
-  const value = (text: string | undefined) =>
-    text === undefined ? undefined : NUMBER.test(text) ? Number(text) : text;
-  const fields = {
-    start: value(flags.start ?? String(DEFAULT_START)),
-    end: value(flags.end ?? String(DEFAULT_END)),
-    concurrency: value(flags.concurrency) ?? (target.demo ? DEMO_CONCURRENCY : undefined),
-    timeoutMs: value(flags.timeout),
-    retries: value(flags.retries),
-    ratePerSecond: value(flags.rate),
-    timeBudgetMs: value(flags['time-budget']),
-    expect: cli.expect,
-  };
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-}
-
 /** What bounded a sweep that did not finish, in words. */
 function stoppedBy(cli: CliOptions, via: Via): string {
   const budget = Number(cli.flags['time-budget']);
@@ -180,38 +152,6 @@ function stoppedBy(cli: CliOptions, via: Via): string {
     return `the --time-budget of ${budget} ms`;
   if (api) return `API Gateway's limit (${API_SWEEP_LIMIT_MS / 1000} s for an API sweep)`;
   return `the function's ${DEFAULT_FUNCTION_TIMEOUT_MS / 1000} s timeout`;
-}
-
-/**
- * Ctrl-C aborts the sweep through its signal: what finished is summarised, then exit 130. A
- * second Ctrl-C, or one during a local distributed run (its shards take no signal), exits at once.
- */
-function ctrlC(via: Via): { readonly signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted || via === Via.distributed) process.exit(ExitCode.interrupted);
-    say('\ninterrupted: summarising what finished (Ctrl-C again to quit now)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
-}
-
-/** The handler's refusal in the flags' words: `--timeout must be …`. */
-function printInvalid(
-  message: string,
-  fieldProblems: Readonly<Record<string, readonly string[]>> = {},
-): number {
-  const flagOf: Record<string, string> = {
-    timeoutMs: 'timeout',
-    ratePerSecond: 'rate',
-    timeBudgetMs: 'time-budget',
-  };
-  const details = Object.entries(fieldProblems).map(
-    ([field, problems]) => `  --${flagOf[field] ?? field} ${problems.join(', ')}`,
-  );
-  say(`status-sweep: ${details.length > 0 ? `invalid flags\n${details.join('\n')}` : message}`);
-  return ExitCode.usage;
 }
 
 function usageError(message: string): number {

@@ -16,7 +16,7 @@ export interface DemoUpstreamOptions {
   readonly faultRate?: number;
   /** Share of requests whose connection is reset without an answer. @default 0 */
   readonly resetRate?: number;
-  /** Seed of the generator behind latencies and faults, for repeatable runs. @default 1 */
+  /** Seed of the generator behind latencies and faults, for repeatable sweeps. @default 1 */
   readonly seed?: number;
   /** @default 0 - any free port */
   readonly port?: number;

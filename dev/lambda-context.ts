@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { DEFAULT_FUNCTION_TIMEOUT_MS, DEFAULT_MEMORY_MB } from '../lambda/config.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS, DEFAULT_MEMORY_MB } from '../lambda/defaults.js';
 
 export interface LambdaContextOptions {
   /** What getRemainingTimeInMillis() starts at; it counts down in real time. @default 120_000 */
@@ -10,7 +10,7 @@ export interface LambdaContextOptions {
 }
 
 /**
- * A Lambda context as the runtime passes it: the one builder for local runs (dev/) and tests
+ * A Lambda context as the runtime passes it: the one builder for local sweeps (dev/) and tests
  * (test/support/ re-exports it). The remaining time counts down from the deployed default timeout.
  */
 export function lambdaContext(options: LambdaContextOptions = {}): Context {

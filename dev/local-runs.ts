@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createConcluder } from '../lambda/conclude.js';
-import { type Config, DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/config.js';
+import type { Config } from '../lambda/config.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/defaults.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
 import type { RunPlan } from '../lambda/distributed/plan.js';
 import { planShards } from '../lambda/distributed/shards.js';

@@ -5,8 +5,9 @@
  * input): schedules' baselines are kept in a local folder (--baselines).
  */
 import { parseArgs } from 'node:util';
-import { type Config, loadConfig, MetricsMode } from '../lambda/config.js';
+import { type Config, loadConfig } from '../lambda/config.js';
 import { createHandlers } from '../lambda/handler.js';
+import { MetricsMode } from '../lambda/settings.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
 import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   const target = await resolveTarget(values.target, process.env);
   let config: Config;
   try {
-    // Local runs never publish to the shell's AWS account unless asked to.
+    // Local sweeps never publish to the shell's AWS account unless asked to.
     const metrics = values.metrics ?? process.env.METRICS_MODE ?? MetricsMode.local;
     config = loadConfig({
       ...process.env,

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import * as v from 'valibot';
+import type { ExpectRule } from '../lambda/expect-rules.js';
 import { SWEEP_METHODS } from '../lambda/sweep/index.js';
-import type { ExpectRule } from '../lambda/verdict/expectations.js';
 import type { SweepStackProps } from './sweep-stack.js';
 
 /**

@@ -6,7 +6,8 @@ import { StateMachineArns } from './constructs/state-machine-arns.js';
 import { SweepAlarms, type SweepAlarmsProps } from './constructs/sweep-alarms.js';
 import { SweepApi, type SweepApiProps } from './constructs/sweep-api.js';
 import { SweepDashboard } from './constructs/sweep-dashboard.js';
-import { SweepFunction, type SweepFunctionProps } from './constructs/sweep-function.js';
+import { SweepFunction } from './constructs/sweep-function.js';
+import type { SweepFunctionProps } from './constructs/sweep-function-props.js';
 import { type SweepScheduleSpec, SweepSchedules } from './constructs/sweep-schedules.js';
 import { SweepStateMachine } from './constructs/sweep-state-machine.js';
 

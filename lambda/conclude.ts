@@ -1,24 +1,23 @@
 import type { Changes } from './baseline/baseline.js';
 import { unexpectedBy } from './baseline/expected.js';
-import { type BaselineReport, createBaselines } from './baseline/keep.js';
+import { createBaselines } from './baseline/keep.js';
 import { lazyS3Store } from './baseline/store.js';
 import type { Config } from './config.js';
 import { type EndTimes, endTimesFor, type Invocation, metricsDeadline } from './deadline.js';
 import type { RunRecord } from './distributed/messages.js';
 import { reduceShards } from './distributed/reduce.js';
+import type { ExpectRule } from './expect-rules.js';
 import type { SweepHooks } from './hooks.js';
-import { type LogLine, writeLog } from './log.js';
-import {
-  EMF_RESERVE_MS,
-  type MetricsReport,
-  MIN_SEND_BUDGET_MS,
-  publishMetrics,
-} from './metrics/publish.js';
+import { writeLog } from './log.js';
+import { publishMetrics } from './metrics/publish.js';
+import type { MetricsReport } from './metrics/report.js';
+import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from './metrics/send.js';
 import { Trigger } from './options.js';
 import type { SweepResponse } from './response.js';
+import { summaryLine } from './summary-line.js';
 import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
 import { parseSpans } from './sweep/range.js';
-import { compileExpectations, type ExpectRule } from './verdict/expectations.js';
+import { compileExpectations } from './verdict/expectations.js';
 import { judge, type SweepVerdict } from './verdict/verdict.js';
 
 /** Who a sweep was for: its id, who started it and what they expect of each id. */
@@ -147,64 +146,5 @@ export function toResponse(
     metrics,
     changes,
     ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
-  };
-}
-
-/** The one log line per sweep: counts and timing, never a line per id. */
-function summaryLine(
-  response: SweepResponse,
-  context: {
-    readonly requestId?: string;
-    readonly schedule?: string;
-    readonly baseline?: BaselineReport;
-  },
-): LogLine {
-  const errors = Object.fromEntries(Object.entries(response.errors).filter(([, n]) => n > 0));
-  return {
-    level: 'INFO',
-    message: 'sweep finished',
-    requestId: context.requestId,
-    sweepId: response.sweepId,
-    trigger: response.trigger,
-    schedule: context.schedule,
-    target: response.target,
-    range: response.range,
-    total: response.total,
-    verdict: response.verdict,
-    expected: response.expected,
-    unexpected: response.unexpected,
-    complete: response.complete,
-    statuses: response.statuses,
-    errors,
-    errorSamples: response.errorSamples,
-    notAttempted: response.notAttempted,
-    attempts: response.attempts,
-    retries: response.retries,
-    p50Ms: response.latencyMs?.p50 ?? null,
-    p99Ms: response.latencyMs?.p99 ?? null,
-    durationMs: response.durationMs,
-    metrics: response.metrics.status,
-    ...(context.baseline && { baseline: context.baseline }),
-    ...(response.changes && { changes: changesFields(response.changes) }),
-  };
-}
-
-/** The longest compact form a log line carries per category; longer ones end in "…". */
-const LOGGED_IDS_CHARS = 1_000;
-
-/** The changes as the summary line names them: counts and (bounded) ranges. */
-function changesFields(changes: Changes): Record<string, unknown> {
-  const ids = (form: string) =>
-    form.length > LOGGED_IDS_CHARS ? `${form.slice(0, LOGGED_IDS_CHARS)}…` : form;
-  const set = ({ count, ids: form }: { count: number; ids: string }) => ({ count, ids: ids(form) });
-  return {
-    baselineSweepId: changes.baseline.sweepId,
-    newlyUnexpected: set(changes.newlyUnexpected),
-    recovered: set(changes.recovered),
-    stillUnexpected: changes.stillUnexpected.count,
-    new: changes.new.count,
-    transitions: Object.fromEntries(
-      Object.entries(changes.transitions).map(([key, form]) => [key, ids(form)]),
-    ),
   };
 }

@@ -1,67 +1,18 @@
 import * as v from 'valibot';
+import { defaultMaxDistributedIds, defaultTargetName, MAX_SHARDS } from './defaults.js';
 import { ConfigError } from './errors.js';
-import { SWEEP_METHODS, type SweepMethod } from './sweep/index.js';
-import { ID_PLACEHOLDER } from './sweep/target.js';
-import { describeProblems, mustBe, type Problems, problemsOf } from './validation.js';
-import { DEFAULT_EXPECT, type ExpectRule, ExpectRulesSchema } from './verdict/expectations.js';
-import type { VerdictThresholds } from './verdict/verdict.js';
+import { DEFAULT_EXPECT, type ExpectRule } from './expect-rules.js';
+import { EnvSchema, MetricsMode } from './settings.js';
+import type { SweepMethod } from './sweep/index.js';
+import { describeProblems, type Problems, problemsOf } from './validation.js';
 
-/*
- * Every default and limit of a deployment, written once: the function applies them to its
- * environment, infra/ sets the environment from them, dev/ runs locally with them.
- */
-
-/** The target of the original demonstration; a deployment names its own. */
-export const DEFAULT_TARGET_URL_TEMPLATE = 'https://pokeapi.co/api/v2/pokemon/{id}/';
-/** The most ids one invocation sweeps (MAX_IDS). */
-export const DEFAULT_MAX_IDS = 10_000;
-/** The most requests in flight a caller may ask for (MAX_CONCURRENCY). */
-export const DEFAULT_MAX_CONCURRENCY = 256;
-/** CloudWatch namespace of the sweep metrics (METRICS_NAMESPACE). */
-export const DEFAULT_METRICS_NAMESPACE = 'StatusSweep';
-/** Standard resolution (METRICS_STORAGE_RESOLUTION). */
-export const DEFAULT_METRICS_STORAGE_RESOLUTION = 60;
-/** Kept back from the invocation's end to publish metrics and respond (RESPONSE_MARGIN_MS). */
-export const DEFAULT_RESPONSE_MARGIN_MS = 3_000;
-/** Shards running at once, the Distributed Map's MaxConcurrency (SHARD_MAX_CONCURRENCY). */
-export const DEFAULT_SHARD_MAX_CONCURRENCY = 10;
-/** The largest range a distributed sweep takes unless MAX_DISTRIBUTED_IDS says otherwise. */
-export const DEFAULT_MAX_DISTRIBUTED_IDS = 1_000_000;
-/** The function's memory and timeout when a deployment does not choose: infra/ and dev/ alike. */
-export const DEFAULT_MEMORY_MB = 1024;
-export const DEFAULT_FUNCTION_TIMEOUT_MS = 120_000;
-/** A sweep fails when fewer attempted ids met their expectation (VERDICT_FAILED_BELOW_PERCENT). */
-export const DEFAULT_VERDICT_FAILED_BELOW_PERCENT = 95;
-/** The method every request uses (TARGET_METHOD). */
-export const DEFAULT_TARGET_METHOD: SweepMethod = 'GET';
-/** How long warm functions keep the headers secret before reading it again: a rotation's delay. */
-export const DEFAULT_TARGET_HEADERS_MAX_AGE_SECONDS = 300;
-
-/**
- * The most shards one distributed sweep may have: the Step Functions intrinsic States.ArrayRange,
- * which lists the shard starts, returns at most 1,000 elements.
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html#asl-intrsc-func-arrays
- */
-export const MAX_SHARDS = 1_000;
-
-/** MAX_DISTRIBUTED_IDS unless set: 1,000,000 ids, or MAX_SHARDS shards if that is fewer. */
-export function defaultMaxDistributedIds(shardSize: number): number {
-  return Math.min(DEFAULT_MAX_DISTRIBUTED_IDS, MAX_SHARDS * shardSize);
+/** The deployment's thresholds (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
+export interface VerdictThresholds {
+  /** Below this percentage of attempted ids meeting their expectation, the sweep failed. */
+  readonly failedBelowPercent: number;
+  /** Above this p95 latency (ids that got a status), the sweep is degraded. @default - no bound */
+  readonly maxP95Ms?: number;
 }
-
-/** TARGET_NAME unless set: the host of the URL template. */
-export function defaultTargetName(urlTemplate: string): string {
-  return new URL(urlTemplate.replaceAll(ID_PLACEHOLDER, '1')).host;
-}
-
-export const MetricsMode = {
-  cloudwatch: 'cloudwatch',
-  emf: 'emf',
-  off: 'off',
-  /** A readable summary on stderr: the default outside Lambda with no AWS settings. */
-  local: 'local',
-} as const;
-export type MetricsMode = (typeof MetricsMode)[keyof typeof MetricsMode];
 
 /** Everything the function reads from its environment, validated once at cold start. */
 export interface Config {
@@ -105,119 +56,6 @@ export interface Config {
   /** When a sweep is failed or degraded (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
   readonly verdict: VerdictThresholds;
 }
-
-const integer = (min: number, max: number) => {
-  const message = mustBe(`an integer from ${min} to ${max}`);
-  return v.pipe(
-    v.string(message),
-    v.trim(),
-    v.regex(/^\d+$/, message),
-    v.transform(Number),
-    v.number(),
-    v.minValue(min, message),
-    v.maxValue(max, message),
-  );
-};
-const percentMessage = mustBe('a number from 0 to 100');
-const percentSetting = (fallback: number) =>
-  v.pipe(
-    v.optional(v.string(), String(fallback)),
-    v.trim(),
-    v.regex(/^\d+(\.\d+)?$/, percentMessage),
-    v.transform(Number),
-    v.number(),
-    v.maxValue(100, percentMessage),
-  );
-const intSetting = (fallback: number, min: number, max: number) =>
-  v.pipe(v.optional(v.string(), String(fallback)), integer(min, max));
-
-const EnvSchema = v.object({
-  TARGET_URL_TEMPLATE: v.pipe(
-    v.optional(v.string(), DEFAULT_TARGET_URL_TEMPLATE),
-    v.check((t) => t.includes(ID_PLACEHOLDER), mustBe(`a URL containing "${ID_PLACEHOLDER}"`)),
-    v.check((t) => {
-      const url = URL.parse(t.replaceAll(ID_PLACEHOLDER, '1'));
-      return url !== null && (url.protocol === 'http:' || url.protocol === 'https:');
-    }, mustBe('an http or https URL')),
-    v.check(
-      (t) =>
-        URL.parse(t.replaceAll(ID_PLACEHOLDER, '1'))?.origin ===
-        URL.parse(t.replaceAll(ID_PLACEHOLDER, '2'))?.origin,
-      mustBe(`"${ID_PLACEHOLDER}" in the path or query, not the host`),
-    ),
-  ),
-  TARGET_NAME: v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.minLength(1, mustBe('a non-empty name')),
-      v.maxLength(255, mustBe('at most 255 characters (a CloudWatch dimension value)')),
-    ),
-  ),
-  TARGET_METHOD: v.optional(
-    v.picklist(SWEEP_METHODS, mustBe(SWEEP_METHODS.join(' or '))),
-    DEFAULT_TARGET_METHOD,
-  ),
-  TARGET_HEADERS_SECRET: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(
-        /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/,
-        mustBe('a Secrets Manager secret name or ARN'),
-      ),
-    ),
-  ),
-  TARGET_HEADERS_MAX_AGE_SECONDS: intSetting(DEFAULT_TARGET_HEADERS_MAX_AGE_SECONDS, 1, 86_400),
-  MAX_IDS: intSetting(DEFAULT_MAX_IDS, 1, 1_000_000),
-  MAX_CONCURRENCY: intSetting(DEFAULT_MAX_CONCURRENCY, 1, 1_000),
-  METRICS_NAMESPACE: v.pipe(
-    v.optional(v.string(), DEFAULT_METRICS_NAMESPACE),
-    v.regex(
-      /^[0-9A-Za-z.\-_/#:]{1,255}$/,
-      mustBe('a CloudWatch namespace (1-255 of A-Z a-z 0-9 . - _ / # :)'),
-    ),
-    v.check((ns) => !ns.startsWith('AWS/'), mustBe('a namespace not starting with "AWS/"')),
-  ),
-  METRICS_MODE: v.optional(
-    v.picklist(
-      Object.values(MetricsMode),
-      mustBe(`one of ${Object.values(MetricsMode).join(', ')}`),
-    ),
-  ),
-  METRICS_STORAGE_RESOLUTION: v.pipe(
-    v.optional(
-      v.picklist(['1', '60'], mustBe('1 or 60')),
-      `${DEFAULT_METRICS_STORAGE_RESOLUTION}` as const,
-    ),
-    v.transform((s) => (s === '1' ? 1 : 60) as 1 | 60),
-  ),
-  RESPONSE_MARGIN_MS: intSetting(DEFAULT_RESPONSE_MARGIN_MS, 0, 60_000),
-  STATE_MACHINE_ARN: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(
-        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/,
-        mustBe('a Step Functions state machine ARN'),
-      ),
-    ),
-  ),
-  SHARD_SIZE: v.optional(integer(1, 1_000_000)),
-  SHARD_MAX_CONCURRENCY: intSetting(DEFAULT_SHARD_MAX_CONCURRENCY, 1, 10_000),
-  MAX_DISTRIBUTED_IDS: v.optional(integer(1, 10_000_000)),
-  RESULTS_BUCKET: v.optional(
-    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, mustBe('an S3 bucket name'))),
-  ),
-  // Set by infra/ from the schedules, each checked at synth by this function's request parser.
-  SCHEDULE_NAMES: v.pipe(
-    v.optional(v.string(), ''),
-    v.transform((s) => s.split(',').filter((name) => name !== '')),
-  ),
-  EXPECT: v.optional(
-    v.pipe(v.string(), v.parseJson(undefined, mustBe('JSON rules')), ExpectRulesSchema),
-  ),
-  VERDICT_FAILED_BELOW_PERCENT: percentSetting(DEFAULT_VERDICT_FAILED_BELOW_PERCENT),
-  VERDICT_MAX_P95_MS: v.optional(integer(1, 900_000)),
-});
 
 /** Reads and validates the configuration; throws ConfigError naming each bad setting. */
 export function loadConfig(

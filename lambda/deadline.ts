@@ -20,7 +20,7 @@ export const API_GATEWAY_TIMEOUT_MS = 30_000;
 export const API_SWEEP_LIMIT_MS = 28_000;
 /** Kept after the metrics publish to serialise the response and return it. */
 export const RESPOND_RESERVE_MS = 500;
-/** With no Lambda context (local runs, some tests), the metrics publish gets this long. */
+/** With no Lambda context (local sweeps, some tests), the metrics publish gets this long. */
 export const LOCAL_METRICS_BUDGET_MS = 5_000;
 
 /** What the deadline needs of the Lambda context. */

@@ -34,3 +34,8 @@ export function errorFields(error: unknown): unknown {
     ? { name: error.name, message: error.message, stack: error.stack }
     : String(error);
 }
+
+/** An error in one line of text, `Name: message`; anything else as text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,5 +1,5 @@
 import type { Changes } from './baseline/baseline.js';
-import type { MetricsReport } from './metrics/publish.js';
+import type { MetricsReport } from './metrics/report.js';
 import type { Trigger } from './options.js';
 import type { FailedShard } from './sweep/aggregate.js';
 import type { ErrorSamples } from './sweep/error-samples.js';

@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DEFAULT_MEMORY_MB } from '../../lambda/config.js';
+import { DEFAULT_MEMORY_MB } from '../../lambda/defaults.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { RESULTS_PREFIX } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';

@@ -60,7 +60,7 @@ export class ScheduleAlarms extends Construct {
     if (cadence === undefined) {
       Annotations.of(this).addWarningV2(
         'status-sweep:no-missed-sweep-alarm',
-        `schedule ${schedule.name} (${schedule.expression}) can go longer between runs than a CloudWatch alarm can watch (7 days): it has no missed-sweep alarm`,
+        `schedule ${schedule.name} (${schedule.expression}) can go longer between sweeps than a CloudWatch alarm can watch (7 days): it has no missed-sweep alarm`,
       );
       return;
     }

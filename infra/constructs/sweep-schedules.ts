@@ -18,10 +18,10 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { InvalidRequestError } from '../../lambda/errors.js';
+import type { ExpectRule } from '../../lambda/expect-rules.js';
 import type { SweepRequestOptions } from '../../lambda/options.js';
 import type { RequestParser } from '../../lambda/request.js';
 import { describeProblems } from '../../lambda/validation.js';
-import type { ExpectRule } from '../../lambda/verdict/expectations.js';
 
 /** One recurring sweep. */
 export interface SweepScheduleSpec {
@@ -47,7 +47,7 @@ export interface SweepSchedulesProps {
   readonly handler: IFunction;
   /**
    * The function's own request parser: each schedule's input is checked by it at synth (range,
-   * limits, every option, expect), so a bad schedule fails synth instead of every run.
+   * limits, every option, expect), so a bad schedule fails synth instead of every sweep.
    */
   readonly requests: RequestParser;
   readonly schedules: readonly SweepScheduleSpec[];
@@ -59,7 +59,7 @@ export interface SweepSchedulesProps {
    * @default - 2 retries
    */
   readonly retryAttempts?: number;
-  /** How long Scheduler keeps trying to deliver one run. @default - 1 hour */
+  /** How long Scheduler keeps trying to deliver one invocation. @default - 1 hour */
   readonly maxEventAge?: Duration;
 }
 
@@ -135,7 +135,7 @@ export function scheduleInput(spec: SweepScheduleSpec): Record<string, unknown> 
   };
 }
 
-/** The expression here; the input through the function's own parser, as each run would. */
+/** The expression here; the input through the function's own parser, as each invocation would. */
 function validate(spec: SweepScheduleSpec, requests: RequestParser): void {
   const problems: string[] = [];
   if (!RECURRING(spec.expression)) {

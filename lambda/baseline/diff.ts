@@ -53,8 +53,8 @@ const CATEGORY: Readonly<Record<`${State}→${State}`, Category>> = {
 
 /**
  * Pure: the changes from `baseline` to `current`, range-wise. Work is linear in the number of
- * runs of equal outcome (after one sort), never in the number of ids, so a 1,000,000-id sweep
- * with a few thousand runs diffs in milliseconds.
+ * stretches of equal outcome (after one sort), never in the number of ids, so a 1,000,000-id sweep
+ * with a few thousand stretches diffs in milliseconds.
  */
 export function diffSweeps(current: JudgedSweep, baseline: JudgedSweep): ChangeSet {
   const now = segments(current);
@@ -120,7 +120,7 @@ function outside(range: IdRange, other: IdRange): Span[] {
   return spans;
 }
 
-/** The sweep's runs of one outcome key, each split where its expectation is met or not. */
+/** The sweep's stretches of one outcome key, each split where its expectation is met or not. */
 function segments(sweep: JudgedSweep): Segment[] {
   const keyed: Array<readonly [number, number, string]> = [];
   for (const [key, form] of Object.entries(sweep.ids)) {

@@ -1,5 +1,5 @@
 import { InvalidBaselineError } from '../errors.js';
-import { errorFields, type LogWriter } from '../log.js';
+import { errorFields, errorText, type LogWriter } from '../log.js';
 import type { SweepResponse } from '../response.js';
 import { type Baseline, type Changes, changesSince, parseBaseline } from './baseline.js';
 import type { JudgedSweep } from './diff.js';
@@ -150,5 +150,5 @@ function failure(error: unknown): 'skipped' | 'failed' {
 
 function reason(error: unknown): string {
   if (error instanceof InvalidBaselineError || error instanceof NoTimeError) return error.message;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return errorText(error);
 }

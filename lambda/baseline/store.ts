@@ -27,8 +27,8 @@ export interface BaselineStore {
   read(schedule: string, signal: AbortSignal): Promise<StoredDocument | undefined>;
   /**
    * Replaces the baseline only if it is still at `version` (S3 If-Match), or creates it only if
-   * there is none when `version` is undefined (If-None-Match: *), so that two overlapping runs
-   * never interleave: the later writer gets 'conflict'.
+   * there is none when `version` is undefined (If-None-Match: *), so that two overlapping sweeps
+   * of a schedule never interleave: the later writer gets 'conflict'.
    */
   write(
     schedule: string,

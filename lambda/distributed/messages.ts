@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import { InvalidEventError } from '../errors.js';
+import { type ExpectRule, ExpectRulesSchema } from '../expect-rules.js';
 import { type SweepRequestOptions, Trigger } from '../options.js';
 import type { IdRange } from '../sweep/range.js';
 import { describeProblems, problemsOf } from '../validation.js';
-import { type ExpectRule, ExpectRulesSchema } from '../verdict/expectations.js';
 
 /**
  * What the sweep function, the state machine (infra/) and the runs function say to each other.

@@ -1,4 +1,4 @@
-import { MAX_SHARDS } from '../config.js';
+import { MAX_SHARDS } from '../defaults.js';
 import { InvalidRequestError } from '../errors.js';
 import { MIN_RATE_PER_SECOND } from '../sweep/index.js';
 import { type IdRange, rangeSize } from '../sweep/range.js';

@@ -1,5 +1,6 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { type Config, DEFAULT_FUNCTION_TIMEOUT_MS } from '../config.js';
+import type { Config } from '../config.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../defaults.js';
 import type { SweepRequest } from '../options.js';
 import { runPath } from '../routes.js';
 import { rangeSize } from '../sweep/range.js';

@@ -5,7 +5,7 @@ import { sweepCounts } from './measurements.js';
 import { MetricName, TARGET_DIMENSION } from './names.js';
 
 /**
- * Pure: the metrics a sweep would publish, as a few lines a person reads at a glance. Local runs
+ * Pure: the metrics a sweep would publish, as a few lines a person reads at a glance. Local sweeps
  * print it on stderr (stdout is the CLI's JSON).
  */
 export function formatLocalSummary(

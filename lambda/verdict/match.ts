@@ -1,6 +1,7 @@
+import { LAST_ID } from '../expect-rules.js';
 import { NOT_ATTEMPTED } from '../sweep/outcome.js';
 import { formatSpans, parseSpans, type Span, SpanBuilder } from '../sweep/range.js';
-import { acceptsByDefault, type Expectations, LAST_ID } from './expectations.js';
+import { acceptsByDefault, type Expectations } from './expectations.js';
 
 /** How the attempted ids of a sweep measured up to their expectations. */
 export interface ExpectationCount {
@@ -12,7 +13,7 @@ export interface ExpectationCount {
   readonly unexpectedIds: string;
 }
 
-/** A run of ids decided by one rule. */
+/** A stretch of ids decided by one rule. */
 type Segment = readonly [first: number, last: number, accepts: (status: number) => boolean];
 
 /**

@@ -1,3 +1,4 @@
+import type { VerdictThresholds } from '../config.js';
 import { latencySummary, type SweepAggregate } from '../sweep/aggregate.js';
 import type { Expectations } from './expectations.js';
 import { countExpectations, type ExpectationCount } from './match.js';
@@ -12,14 +13,6 @@ export const Verdict = {
   failed: 'failed',
 } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
-
-/** The deployment's thresholds (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
-export interface VerdictThresholds {
-  /** Below this percentage of attempted ids meeting their expectation, the sweep failed. */
-  readonly failedBelowPercent: number;
-  /** Above this p95 latency (ids that got a status), the sweep is degraded. @default - no bound */
-  readonly maxP95Ms?: number;
-}
 
 /** A sweep's verdict and the counts behind it: part of the response contract. */
 export interface SweepVerdict extends ExpectationCount {

@@ -13,11 +13,11 @@ import {
 
 const KEYS = ['200', '301', '404', '500', 'timeout', 'notAttempted', 'aborted'] as const;
 
-/** A sweep from runs of outcome keys, judged by the default expectation. */
-function sweepOf(start: number, runs: ReadonlyArray<readonly [string, number]>): JudgedSweep {
+/** A sweep from stretches of outcome keys, judged by the default expectation. */
+function sweepOf(start: number, stretches: ReadonlyArray<readonly [string, number]>): JudgedSweep {
   const builders = new Map<string, SpanBuilder>();
   let id = start;
-  for (const [key, length] of runs) {
+  for (const [key, length] of stretches) {
     const builder = builders.get(key) ?? new SpanBuilder();
     builders.set(key, builder);
     builder.add(id, id + length - 1);
@@ -37,7 +37,7 @@ const sweepArb = fc
       maxLength: 12,
     }),
   )
-  .map(([start, runs]) => sweepOf(start, runs));
+  .map(([start, stretches]) => sweepOf(start, stretches));
 
 /** Every id of a compact form. */
 function idsOf(form: string): number[] {
@@ -189,11 +189,11 @@ describe('the diff of two sweeps', () => {
     );
   });
 
-  it('diffs 1,000,000 ids in 20,000 runs range-wise in well under two seconds', () => {
-    const runs = (flip: number) =>
+  it('diffs 1,000,000 ids in 20,000 stretches range-wise in well under two seconds', () => {
+    const stretches = (flip: number) =>
       Array.from({ length: 20_000 }, (_, i) => [i % flip === 0 ? '404' : '200', 50] as const);
-    const before = sweepOf(1, runs(7));
-    const now = sweepOf(1, runs(5));
+    const before = sweepOf(1, stretches(7));
+    const now = sweepOf(1, stretches(5));
 
     const startedAt = performance.now();
     const changes = diffSweeps(now, before);

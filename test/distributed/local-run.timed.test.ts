@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MAX_ID, type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
-import { DEFAULT_FUNCTION_TIMEOUT_MS, loadConfig } from '../../lambda/config.js';
+import { loadConfig } from '../../lambda/config.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../../lambda/defaults.js';
 import { predictRunMs } from '../../lambda/distributed/plan.js';
 import { planFor } from '../../lambda/distributed/start.js';
 import { Trigger } from '../../lambda/options.js';
-import { RequestLimits } from '../../lambda/request.js';
+import { RequestLimits } from '../../lambda/request-schema.js';
 import type { SweepResponse } from '../../lambda/response.js';
 import { expectAccountedFor } from '../support/sweep-handler.js';
 

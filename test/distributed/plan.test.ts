@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SHARDS } from '../../lambda/config.js';
+import { MAX_SHARDS } from '../../lambda/defaults.js';
 import { STATES_MAX_PAYLOAD_BYTES } from '../../lambda/distributed/limits.js';
 import {
   AGGREGATE_OVERHEAD_BYTES,

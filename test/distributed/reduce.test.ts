@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SHARDS } from '../../lambda/config.js';
+import { MAX_SHARDS } from '../../lambda/defaults.js';
 import { reduceShards } from '../../lambda/distributed/reduce.js';
 import { planShards, shardCount } from '../../lambda/distributed/shards.js';
 import { measure } from '../../lambda/metrics/measurements.js';

@@ -3,10 +3,10 @@ import { createConcluder } from '../../lambda/conclude.js';
 import { loadConfig } from '../../lambda/config.js';
 import { planFor, runInput } from '../../lambda/distributed/start.js';
 import { ConfigError, InvalidRequestError } from '../../lambda/errors.js';
+import { MAX_EXPECT_RULES } from '../../lambda/expect-rules.js';
 import { requestParser } from '../../lambda/request.js';
 import type { SweepResponse } from '../../lambda/response.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
-import { MAX_EXPECT_RULES } from '../../lambda/verdict/expectations.js';
 import { getSweeps, lambdaContext, postSweeps, scheduleEvent } from '../support/events.js';
 import {
   expectAccountedFor,

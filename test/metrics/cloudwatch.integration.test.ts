@@ -7,10 +7,8 @@ import {
   MAX_REQUEST_BYTES,
   MAX_VALUES_PER_DATUM,
 } from '../../lambda/metrics/limits.js';
-import {
-  MAX_PUBLISH_MS,
-  type publishMetrics as PublishMetrics,
-} from '../../lambda/metrics/publish.js';
+import type { publishMetrics as PublishMetrics } from '../../lambda/metrics/publish.js';
+import { MAX_PUBLISH_MS } from '../../lambda/metrics/send.js';
 import {
   type CloudWatchEndpoint,
   EndpointBehaviour,

@@ -1,8 +1,5 @@
-import {
-  type Config,
-  DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
-  loadConfig,
-} from '../../lambda/config.js';
+import { type Config, loadConfig } from '../../lambda/config.js';
+import { DEFAULT_VERDICT_FAILED_BELOW_PERCENT } from '../../lambda/defaults.js';
 import { type SweepAggregate, summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { DEFAULT_EXPECTATIONS } from '../../lambda/verdict/expectations.js';

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogLine } from '../../lambda/log.js';
 import { deliveryOf, sendBatches } from '../../lambda/metrics/cloudwatch.js';
 import { MetricName, PER_SCHEDULE_METRICS } from '../../lambda/metrics/names.js';
-import { MIN_SEND_BUDGET_MS, publishMetrics } from '../../lambda/metrics/publish.js';
+import { publishMetrics } from '../../lambda/metrics/publish.js';
+import { MIN_SEND_BUDGET_MS } from '../../lambda/metrics/send.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
 import { configFor, ENDED_AT, judged, knownSweep } from './fixtures.js';
 

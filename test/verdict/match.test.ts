@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type ExpectRule, parseIds } from '../../lambda/expect-rules.js';
 import { type SweepAggregate, summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { formatSpans, SpanBuilder } from '../../lambda/sweep/range.js';
@@ -7,8 +8,6 @@ import {
   acceptor,
   compileExpectations,
   DEFAULT_EXPECTATIONS,
-  type ExpectRule,
-  parseIds,
 } from '../../lambda/verdict/expectations.js';
 import { countExpectations } from '../../lambda/verdict/match.js';
 

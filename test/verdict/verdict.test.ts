@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { VerdictThresholds } from '../../lambda/config.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { compileExpectations, DEFAULT_EXPECTATIONS } from '../../lambda/verdict/expectations.js';
-import { judge, type VerdictThresholds } from '../../lambda/verdict/verdict.js';
+import { judge } from '../../lambda/verdict/verdict.js';
 
 const THRESHOLDS: VerdictThresholds = { failedBelowPercent: 95 };
 

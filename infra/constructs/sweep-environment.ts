@@ -1,0 +1,64 @@
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_IDS,
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_METRICS_STORAGE_RESOLUTION,
+  DEFAULT_RESPONSE_MARGIN_MS,
+  DEFAULT_TARGET_METHOD,
+  DEFAULT_TARGET_URL_TEMPLATE,
+  DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
+  defaultMaxDistributedIds,
+  defaultTargetName,
+} from '../../lambda/defaults.js';
+import { MetricsMode } from '../../lambda/settings.js';
+import type { SweepFunctionProps } from './sweep-function-props.js';
+
+/**
+ * The sweep function's environment from its props: the one way settings reach the function, each
+ * default taken from lambda/defaults.ts. Constructs (the headers secret) come already resolved.
+ */
+export function sweepEnvironment(
+  props: SweepFunctionProps,
+  resolved: { readonly targetHeadersSecret?: ISecret; readonly shardMaxConcurrency: number },
+): Record<string, string> {
+  const targetUrlTemplate = props.targetUrlTemplate ?? DEFAULT_TARGET_URL_TEMPLATE;
+  const maxIds = props.maxIds ?? DEFAULT_MAX_IDS;
+  const shardSize = props.shardSize ?? maxIds;
+  return {
+    TARGET_URL_TEMPLATE: targetUrlTemplate,
+    TARGET_NAME: props.targetName ?? defaultTargetName(targetUrlTemplate),
+    TARGET_METHOD: props.targetMethod ?? DEFAULT_TARGET_METHOD,
+    ...(resolved.targetHeadersSecret && {
+      TARGET_HEADERS_SECRET:
+        resolved.targetHeadersSecret.secretFullArn ?? resolved.targetHeadersSecret.secretName,
+    }),
+    ...(props.targetHeadersMaxAge && {
+      TARGET_HEADERS_MAX_AGE_SECONDS: String(props.targetHeadersMaxAge.toSeconds()),
+    }),
+    MAX_IDS: String(maxIds),
+    MAX_CONCURRENCY: String(props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
+    METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
+    METRICS_MODE: MetricsMode.cloudwatch,
+    METRICS_STORAGE_RESOLUTION: String(
+      props.metricsStorageResolution ?? DEFAULT_METRICS_STORAGE_RESOLUTION,
+    ),
+    RESPONSE_MARGIN_MS: String(
+      props.responseMargin?.toMilliseconds() ?? DEFAULT_RESPONSE_MARGIN_MS,
+    ),
+    NODE_OPTIONS: '--enable-source-maps',
+    ...(props.stateMachine && { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn }),
+    SHARD_SIZE: String(shardSize),
+    SHARD_MAX_CONCURRENCY: String(resolved.shardMaxConcurrency),
+    MAX_DISTRIBUTED_IDS: String(props.maxDistributedIds ?? defaultMaxDistributedIds(shardSize)),
+    ...(props.baselines && { RESULTS_BUCKET: props.baselines.bucket.bucketName }),
+    SCHEDULE_NAMES: (props.scheduleNames ?? []).join(','),
+    ...(props.expect && { EXPECT: JSON.stringify(props.expect) }),
+    VERDICT_FAILED_BELOW_PERCENT: String(
+      props.verdictFailedBelowPercent ?? DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
+    ),
+    ...(props.verdictMaxP95 && {
+      VERDICT_MAX_P95_MS: String(props.verdictMaxP95.toMilliseconds()),
+    }),
+  };
+}

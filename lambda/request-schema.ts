@@ -1,0 +1,124 @@
+import * as v from 'valibot';
+import type { Config } from './config.js';
+import { ExpectRulesSchema } from './expect-rules.js';
+import { MIN_RATE_PER_SECOND } from './sweep/index.js';
+import { mustBe } from './validation.js';
+
+/*
+ * The request's fields, each with its range in the words a caller reads: "must be an integer from
+ * 1 to 256, got 0". request.ts validates API bodies, queries and events against this schema.
+ */
+
+/** The documented field limits; MAX_IDS and MAX_CONCURRENCY come from config. */
+export const RequestLimits = {
+  defaultConcurrency: 32,
+  timeoutMs: { min: 100, max: 30_000, default: 10_000 },
+  retries: { min: 0, max: 5, default: 2 },
+  /** A sanity cap: far above what one function's sockets can sustain. */
+  maxRatePerSecond: 100_000,
+  /** The engine's floor: one request per 100 s (a run checks each shard's share in plan.ts). */
+  minRatePerSecond: MIN_RATE_PER_SECOND,
+  /** Lambda's longest timeout: a larger budget could never be used. */
+  timeBudgetMs: { min: 100, max: 900_000 },
+  /** Schedule names as EventBridge Scheduler allows them. */
+  schedule: /^[0-9A-Za-z_.-]{1,64}$/,
+} as const;
+
+/** An integer field whose every failure reads "must be an integer from 1 to 256, got 0". */
+function intField(min: number, max: number) {
+  const message = mustBe(
+    max === Number.MAX_SAFE_INTEGER
+      ? `an integer of at least ${min}`
+      : `an integer from ${min} to ${max}`,
+  );
+  return v.pipe(
+    v.number(message),
+    v.integer(message),
+    v.minValue(min, message),
+    v.maxValue(max, message),
+  );
+}
+
+const scheduleField = v.optional(
+  v.pipe(
+    v.string(mustBe('a schedule name')),
+    v.regex(RequestLimits.schedule, mustBe('1-64 of A-Z a-z 0-9 _ . -')),
+  ),
+);
+
+/** `compareWith`: one of the schedules deployed with the function (SCHEDULE_NAMES). */
+function compareWithField(names: readonly string[]) {
+  const expected =
+    names.length === 0
+      ? 'the name of a deployed schedule (none is deployed)'
+      : `one of the deployed schedules (${names.join(', ')})`;
+  return v.optional(v.picklist(names, mustBe(expected)));
+}
+
+/** The most ids one request may name, and the setting that says so. */
+export interface IdLimit {
+  readonly maxIds: number;
+  readonly setting: 'MAX_IDS' | 'MAX_DISTRIBUTED_IDS';
+}
+
+/** Builds the request schema for the limits in config; `schedule` only for non-API events. */
+export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
+  const L = RequestLimits;
+  const entries = {
+    start: intField(0, Number.MAX_SAFE_INTEGER),
+    end: intField(0, Number.MAX_SAFE_INTEGER),
+    concurrency: v.optional(
+      intField(1, config.maxConcurrency),
+      Math.min(L.defaultConcurrency, config.maxConcurrency),
+    ),
+    timeoutMs: v.optional(intField(L.timeoutMs.min, L.timeoutMs.max), L.timeoutMs.default),
+    retries: v.optional(intField(L.retries.min, L.retries.max), L.retries.default),
+    ratePerSecond: v.optional(
+      v.pipe(
+        v.number(mustBe('a number of requests per second')),
+        v.minValue(L.minRatePerSecond, mustBe(`at least ${L.minRatePerSecond} (one per 100 s)`)),
+        v.maxValue(L.maxRatePerSecond, mustBe(`at most ${L.maxRatePerSecond}`)),
+      ),
+    ),
+    timeBudgetMs: v.optional(intField(L.timeBudgetMs.min, L.timeBudgetMs.max)),
+    // Rules choose no URL: a caller's own expectations open no SSRF hole.
+    expect: v.optional(ExpectRulesSchema),
+    // Only schedules name themselves: on the API, `schedule` is an unknown field.
+    schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
+    compareWith: compareWithField(config.scheduleNames),
+  };
+  const knownFields = new Set(
+    Object.keys(entries).filter((k) => allowSchedule || k !== 'schedule'),
+  );
+  const schema = v.pipe(
+    v.object(entries, (i) => (i.path ? 'is required' : 'must be a JSON object')),
+    v.forward(
+      v.partialCheck(
+        [['start'], ['end']],
+        (r) => r.start <= r.end,
+        (i) => {
+          const r = i.input as { start: number; end: number };
+          return `must be at least start (${r.start}), got ${r.end}`;
+        },
+      ),
+      ['end'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['start'], ['end']],
+        (r) => r.end - r.start + 1 <= limit.maxIds,
+        `must leave at most ${limit.maxIds} ids from start to end (${limit.setting})`,
+      ),
+      ['end'],
+    ),
+    v.forward(
+      v.partialCheck(
+        [['schedule'], ['compareWith']],
+        (r) => r.schedule === undefined || r.compareWith === undefined,
+        'is for other sweeps: a schedule compares with its own baseline',
+      ),
+      ['compareWith'],
+    ),
+  );
+  return { schema, knownFields };
+}
