@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { createSecureContext, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import type { buildConnector, Pool } from 'undici';
 import build from 'undici/lib/core/connect.js';
+import ClientModule from 'undici/lib/dispatcher/client.js';
 import PoolModule, { type LibPool } from 'undici/lib/dispatcher/pool.js';
 
 /**
@@ -9,7 +10,17 @@ import PoolModule, { type LibPool } from 'undici/lib/dispatcher/pool.js';
  * off): a Pool from its own module keeps fetch, WebSocket and the rest of undici out of the
  * bundle. The type holds only what the engine calls (undici-pool.d.ts says why).
  */
-export type EnginePool = LibPool;
+/** What a request is dispatched through: the pool, or one fresh connection of it. */
+export type EngineDispatcher = LibPool;
+
+export type EnginePool = LibPool & {
+  /**
+   * A dispatcher of one new connection to the same origin, with the pool's TLS context and
+   * timeouts: a request that lost the keep-alive race is sent again through it, where no stale
+   * connection can be waiting. The caller closes it.
+   */
+  freshConnection(): LibPool;
+};
 
 export interface EnginePoolOptions
   extends Pick<
@@ -49,7 +60,10 @@ export function createPool(origin: string, options: EnginePoolOptions): EnginePo
       if (socket) socket.prependListener('error', (e: Error) => noteReuse(socket, e));
       callback(...args);
     });
-  return new PoolModule(origin, { ...poolOptions, connect });
+  const { connections: _cap, ...clientOptions } = poolOptions;
+  return Object.assign(new PoolModule(origin, { ...poolOptions, connect }), {
+    freshConnection: () => new ClientModule(origin, { ...clientOptions, connect }),
+  });
 }
 
 /**

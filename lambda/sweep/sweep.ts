@@ -10,7 +10,7 @@ import {
   type SweepMethod,
 } from './fetcher.js';
 import { type Outcome, RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
-import type { EnginePool } from './pool.js';
+import type { EngineDispatcher, EnginePool } from './pool.js';
 import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
 import { backoffMs, retryAfterMs } from './retry.js';
@@ -107,7 +107,10 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     performance.now() + extraWaitMs + Math.max(MIN_LAUNCH_GUARD_MS, typicalLatencyMs) >= deadlineAt;
 
   /** Sends one request for `path` once a rate slot is free; undefined if the sweep stopped. */
-  const send = async (path: string): Promise<AttemptResult | undefined> => {
+  const send = async (
+    path: string,
+    dispatcher: EngineDispatcher = pool,
+  ): Promise<AttemptResult | undefined> => {
     if (!(await throttle.admit(stop.signal, tooLateToLaunch))) return undefined;
     try {
       await limiter.acquire(stop.signal);
@@ -120,7 +123,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       return undefined;
     }
     tally.attempts++;
-    const result = await attempt(pool, shape, path, timeoutMs, inflight);
+    const result = await attempt(dispatcher, shape, path, timeoutMs, inflight);
     const { outcome } = result;
     throttle.done(outcome.kind === 'status' ? outcome.status : undefined, result.retryAfter);
     if (result.latencyMs !== undefined) {
@@ -137,11 +140,14 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     let attempts = 0;
     for (let attemptNo = 1; ; attemptNo++) {
       let result = await send(path);
-      // The keep-alive race: once per id, sent again on a fresh connection, not a retry.
+      // The keep-alive race: once per id, sent again on a new connection (a pooled one could be
+      // closing too), not counted as a retry. A failure there is the server's own doing.
       if (result?.resendable && !resent) {
         resent = true;
         tally.resends++;
-        result = (await send(path)) ?? result;
+        const fresh = pool.freshConnection();
+        result = (await send(path, fresh)) ?? result;
+        void fresh.close().catch(() => undefined);
       }
       if (!result) break;
       if (attemptNo > 1) tally.retries++;

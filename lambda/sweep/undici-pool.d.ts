@@ -25,6 +25,15 @@ declare module 'undici/lib/dispatcher/pool.js' {
   export default PoolClass;
 }
 
+/** undici's one-connection Client (the Pool's building block), under the same fence. */
+declare module 'undici/lib/dispatcher/client.js' {
+  import type { Client } from 'undici';
+  import type { LibPool } from 'undici/lib/dispatcher/pool.js';
+
+  const ClientClass: new (origin: string, options: Client.Options) => LibPool;
+  export default ClientClass;
+}
+
 /** undici's connector factory, for the same reason and under the same fence as the Pool. */
 declare module 'undici/lib/core/connect.js' {
   import type { buildConnector } from 'undici';
