@@ -99,7 +99,11 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
   const ratio = importMs('deployed') / importMs('depsOnly');
   const rows: [string, Bundle, string][] = [
     ['deployed handler', bundles.deployed, 'deployed'],
-    ['runtime deps only (undici, CloudWatch client, middy core)', bundles.depsOnly, 'depsOnly'],
+    [
+      'runtime deps only (undici, CloudWatch, SFN and S3 clients, Powertools Parameters, valibot, middy)',
+      bundles.depsOnly,
+      'depsOnly',
+    ],
     ['empty handler', bundles.empty, 'empty'],
     ['deployed handler, without --enable-source-maps', bundles.deployed, 'deployedNoMaps'],
   ];
