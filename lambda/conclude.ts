@@ -141,6 +141,8 @@ export function toResponse(
     latencyMs: latencySummary(aggregate),
     attempts: aggregate.attempts,
     retries: aggregate.retries,
+    resends: aggregate.resends,
+    throttlePauses: aggregate.throttlePauses,
     durationMs: aggregate.endedAt - aggregate.startedAt,
     endedAt: new Date(aggregate.endedAt).toISOString(),
     metrics,

@@ -39,8 +39,13 @@ export interface SweepResponse {
   readonly ids: Readonly<Record<string, string>>;
   /** Of the ids that ended with an HTTP status; null when none did. */
   readonly latencyMs: LatencySummary | null;
+  /** HTTP requests sent: every attempt, retries and re-sends included. */
   readonly attempts: number;
   readonly retries: number;
+  /** Requests sent again after losing the keep-alive race (not retries; within `attempts`). */
+  readonly resends: number;
+  /** Times the origin's Retry-After or burst of 429s paused new requests. */
+  readonly throttlePauses: number;
   readonly durationMs: number;
   /** When the sweep ended, ISO 8601 (a baseline's age). */
   readonly endedAt: string;

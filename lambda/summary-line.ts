@@ -33,6 +33,8 @@ export function summaryLine(
     notAttempted: response.notAttempted,
     attempts: response.attempts,
     retries: response.retries,
+    resends: response.resends,
+    throttlePauses: response.throttlePauses,
     p50Ms: response.latencyMs?.p50 ?? null,
     p99Ms: response.latencyMs?.p99 ?? null,
     durationMs: response.durationMs,

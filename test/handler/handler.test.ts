@@ -44,6 +44,8 @@ const CONTRACT_FIELDS = [
   'latencyMs',
   'attempts',
   'retries',
+  'resends',
+  'throttlePauses',
   'durationMs',
   'endedAt',
   'metrics',
