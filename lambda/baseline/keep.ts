@@ -11,6 +11,12 @@ import type { BaselineStore, StoredDocument } from './store.js';
  * tens of ms, a cold TLS handshake about 100 ms more.
  */
 export const MIN_BASELINE_BUDGET_MS = 200;
+/**
+ * A read or write gets this long at most, whatever the deadline (as MAX_PUBLISH_MS for metrics):
+ * S3 in-region returns even a 1,000,000-id baseline in well under a second, and a store that
+ * accepts and never answers (the SDK sets no request timeout) cannot hold a response for ~29 s.
+ */
+export const MAX_BASELINE_MS = 5_000;
 
 /** What happened to a sweep's baseline: a field of the summary log line. */
 export interface BaselineReport {
@@ -126,7 +132,7 @@ class NoTimeError extends Error {
 
 /** Runs `task` with a signal that aborts at `by`, and gives up at `by` even if it does not. */
 async function withDeadline<T>(by: number, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const budget = Math.floor(by - Date.now());
+  const budget = Math.min(MAX_BASELINE_MS, Math.floor(by - Date.now()));
   if (budget < MIN_BASELINE_BUDGET_MS) {
     throw new NoTimeError(`${Math.max(0, budget)} ms left, ${MIN_BASELINE_BUDGET_MS} ms needed`);
   }

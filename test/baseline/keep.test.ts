@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultUnexpected } from '../../lambda/baseline/expected.js';
-import { createBaselines, MIN_BASELINE_BUDGET_MS } from '../../lambda/baseline/keep.js';
+import {
+  createBaselines,
+  MAX_BASELINE_MS,
+  MIN_BASELINE_BUDGET_MS,
+} from '../../lambda/baseline/keep.js';
 import type { BaselineStore } from '../../lambda/baseline/store.js';
 import type { LogLine } from '../../lambda/log.js';
 import type { SweepResponse } from '../../lambda/response.js';
@@ -32,6 +36,21 @@ describe('reading and keeping baselines', () => {
     expect(comparison.report).toMatchObject({ schedule: 'nightly', read: 'failed' });
     expect(logs[0]).toMatchObject({ level: 'WARN', message: 'baseline not read' });
   });
+
+  it('gives up on a store that does not answer within MAX_BASELINE_MS, however far the deadline', async () => {
+    const baselines = createBaselines(hanging, () => undefined);
+    const startedAt = Date.now();
+
+    const comparison = await baselines.compare(
+      current,
+      'nightly',
+      startedAt + 60_000,
+      defaultUnexpected,
+    );
+
+    expect(Date.now() - startedAt).toBeLessThan(MAX_BASELINE_MS + 3_000);
+    expect(comparison.report).toMatchObject({ schedule: 'nightly', read: 'failed' });
+  }, 20_000);
 
   it('does not try with less than the minimum budget left', async () => {
     const baselines = createBaselines(hanging, () => undefined);
