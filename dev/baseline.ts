@@ -9,10 +9,9 @@ import {
   changesSince,
   parseBaseline,
 } from '../lambda/baseline/baseline.js';
-import { countIds } from '../lambda/baseline/diff.js';
 import { defaultUnexpected } from '../lambda/baseline/expected.js';
 import type { SweepResponse } from '../lambda/response.js';
-import { parseSpans } from '../lambda/sweep/range.js';
+import { countIds, parseSpans } from '../lambda/sweep/range.js';
 
 /** The baseline a `--baseline` file holds; throws a message fit for a usage error. */
 export async function loadBaseline(path: string | undefined): Promise<Baseline | undefined> {

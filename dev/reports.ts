@@ -1,4 +1,4 @@
-import { formatSpans, parseSpans, type Span } from '../lambda/sweep/range.js';
+import { formatSpans, parseSpans, type Span, spanTotal } from '../lambda/sweep/range.js';
 import type { CliResponse } from './verdict.js';
 
 /** Output CI systems read: JUnit XML (one test case per expectation rule) and Markdown. */
@@ -26,7 +26,7 @@ export function formatJunit(response: CliResponse, expect?: unknown): string {
     const name = `ids ${rule.ids ?? 'all'} → ${(rule.statuses ?? []).join(', ')}`;
     if (covered.length === 0) return testCase(name);
     const got = covered.map((span) => `${formatSpans([span])} got ${outcomesOf(response, span)}`);
-    return testCase(name, `${count(covered)} unexpected ids`, got.join('\n'));
+    return testCase(name, `${spanTotal(covered)} unexpected ids`, got.join('\n'));
   });
   cases.push(
     response.complete
@@ -123,14 +123,10 @@ function subtract(from: readonly Span[], cut: readonly Span[]): Span[] {
 /** "404 ×5, timeout ×1": the outcomes of the response's ids within the span. */
 function outcomesOf(response: CliResponse, span: Span): string {
   return Object.entries(response.ids)
-    .map(([outcome, ids]) => [outcome, count(intersect(parseSpans(ids), [span]))] as const)
+    .map(([outcome, ids]) => [outcome, spanTotal(intersect(parseSpans(ids), [span]))] as const)
     .filter(([, n]) => n > 0)
     .map(([outcome, n]) => `${outcome} ×${n}`)
     .join(', ');
-}
-
-function count(spans: readonly Span[]): number {
-  return spans.reduce((n, [first, last]) => n + last - first + 1, 0);
 }
 
 function xml(text: string): string {

@@ -1,5 +1,5 @@
 import type { IdRange, Span } from '../sweep/range.js';
-import { formatSpans, parseSpans, SpanBuilder } from '../sweep/range.js';
+import { formatSpans, parseSpans, SpanBuilder, spanTotal } from '../sweep/range.js';
 import { NO_OUTCOME_KEYS } from './expected.js';
 
 /** Ids in compact form ("98-100,7") and how many they are. */
@@ -97,18 +97,12 @@ export function diffSweeps(current: JudgedSweep, baseline: JudgedSweep): ChangeS
   };
 }
 
-/** The number of ids in compact form, without listing them. */
-export function countIds(form: string): number {
-  return parseSpans(form).reduce((n, [first, last]) => n + last - first + 1, 0);
-}
-
 function spansOf(map: Map<string, SpanBuilder>, key: string): Span[] {
   return map.get(key)?.spans() ?? [];
 }
 
 function toIdSet(spans: readonly Span[]): IdSet {
-  const count = spans.reduce((n, [first, last]) => n + last - first + 1, 0);
-  return { count, ids: formatSpans(spans) };
+  return { count: spanTotal(spans), ids: formatSpans(spans) };
 }
 
 /** The ids of `range` outside `other`, as at most two spans. */

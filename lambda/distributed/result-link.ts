@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { SweepResponse } from '../response.js';
+import { countIds } from '../sweep/range.js';
 import { LAMBDA_MAX_RESPONSE_BYTES } from './limits.js';
 
 /**
@@ -12,12 +13,22 @@ export const RESULT_LINK_TTL_SECONDS = 900;
 /** Room in the Lambda response for the HTTP status, headers and the body's JSON escaping. */
 const RESPONSE_ENVELOPE_BYTES = 16_384;
 
+/** Fields a summary leaves out, as the `omitted` list names them. */
+export type OmittedField = 'ids' | 'unexpectedIds' | 'changes';
+
 /**
  * A result too big for a Lambda response: everything but the `ids`, and a time-limited link to
- * the full result (the same JSON, ids included) in the results bucket.
+ * the full result (the same JSON, ids included) in the results bucket. When even that is too big
+ * (`unexpectedIds` and the ranges in `changes` grow with fragmented outcomes), the ranges go too and
+ * `changes` keeps only its counts; `omitted` names what the link alone has.
  */
-export interface ResultSummary extends Omit<SweepResponse, 'ids'> {
+export interface ResultSummary extends Omit<SweepResponse, 'ids' | 'unexpectedIds' | 'changes'> {
   readonly ids?: never;
+  readonly unexpectedIds?: string;
+  readonly changes?: SweepResponse['changes'];
+  /** With `changes` omitted: how many ids fell in each category and each transition. */
+  readonly changeCounts?: Readonly<Record<string, number>>;
+  readonly omitted: readonly OmittedField[];
   /** A presigned S3 GET of the full result. */
   readonly resultUrl: string;
   readonly resultUrlExpiresAt: string;
@@ -40,16 +51,35 @@ export async function summaryWithLink(
   where: { readonly client: S3Client; readonly bucket: string; readonly key: string },
   now: number = Date.now(),
 ): Promise<ResultSummary> {
-  const { ids: _ids, ...summary } = result;
+  const { ids: _ids, ...withoutIds } = result;
   const resultUrl = await getSignedUrl(
     where.client,
     new GetObjectCommand({ Bucket: where.bucket, Key: where.key }),
     { expiresIn: RESULT_LINK_TTL_SECONDS },
   );
-  return {
-    ...summary,
+  const link = {
     resultUrl,
     resultUrlExpiresAt: new Date(now + RESULT_LINK_TTL_SECONDS * 1000).toISOString(),
     resultBytes: bytes,
+  };
+  const summary: ResultSummary = { ...withoutIds, omitted: ['ids'], ...link };
+  if (fitsResponse(JSON.stringify(summary))) return summary;
+  const { unexpectedIds: _unexpected, changes, ...counts } = withoutIds;
+  return {
+    ...counts,
+    ...(changes && { changeCounts: countsOf(changes) }),
+    omitted: ['ids', 'unexpectedIds', 'changes'],
+    ...link,
+  };
+}
+
+/** The counts of a `changes`: each category's, and each transition's ids counted. */
+function countsOf(changes: NonNullable<SweepResponse['changes']>): Record<string, number> {
+  const { baseline: _baseline, transitions, ...categories } = changes;
+  return {
+    ...Object.fromEntries(Object.entries(categories).map(([name, set]) => [name, set.count])),
+    ...Object.fromEntries(
+      Object.entries(transitions).map(([step, ids]) => [`transition ${step}`, countIds(ids)]),
+    ),
   };
 }

@@ -53,6 +53,16 @@ export function formatSpans(spans: readonly Span[]): string {
 
 const SPAN = /^(\d+)(?:-(\d+))?$/;
 
+/** How many ids the spans hold. */
+export function spanTotal(spans: readonly Span[]): number {
+  return spans.reduce((n, [first, last]) => n + last - first + 1, 0);
+}
+
+/** The number of ids in compact form, without listing them. */
+export function countIds(form: string): number {
+  return spanTotal(parseSpans(form));
+}
+
 /** Spans from the compact form; throws a RangeError that quotes the bad part. */
 export function parseSpans(text: string): Span[] {
   if (text === '') return [];

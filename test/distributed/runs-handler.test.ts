@@ -134,6 +134,59 @@ describe('GET /sweeps/{id}', () => {
     expect(Date.parse(String(summary.resultUrlExpiresAt))).toBeGreaterThan(Date.now());
   });
 
+  it('leaves out the unexpected ids and the ranges of changes too when the summary alone is too big', async () => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTONLY');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-only-secret');
+    // A scheduled run whose odd ids went from 200 to 404 since its baseline: ~3.4 MB of ranges in
+    // unexpectedIds and as much again in changes, over Lambda's 6 MB without any `ids`.
+    const odd = Array.from({ length: 500_000 }, (_, i) => 2 * i + 1).join(',');
+    const even = Array.from({ length: 500_000 }, (_, i) => 2 * i + 2).join(',');
+    const none = { count: 0, ids: '' };
+    const stored = {
+      sweepId: SWEEP_ID,
+      total: 1_000_000,
+      verdict: 'failed',
+      unexpected: 500_000,
+      unexpectedIds: odd,
+      ids: { '200': even, '404': odd },
+      changes: {
+        baseline: { sweepId: 'earlier', endedAt: null },
+        newlyUnexpected: { count: 500_000, ids: odd },
+        recovered: none,
+        stillUnexpected: none,
+        stillExpected: { count: 500_000, ids: even },
+        notCompared: none,
+        new: none,
+        transitions: { '200→404': odd },
+      },
+    } as unknown as SweepResponse;
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.json` }).resolves({
+      Body: body(stored),
+    });
+
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(6 * 1024 * 1024);
+    const summary = jsonBody(result) as Record<string, unknown>;
+    expect(summary).toMatchObject({ verdict: 'failed', unexpected: 500_000 });
+    expect(summary.omitted).toEqual(['ids', 'unexpectedIds', 'changes']);
+    expect(summary).not.toHaveProperty('unexpectedIds');
+    expect(summary).not.toHaveProperty('changes');
+    expect(summary.changeCounts).toEqual({
+      newlyUnexpected: 500_000,
+      recovered: 0,
+      stillUnexpected: 0,
+      stillExpected: 500_000,
+      notCompared: 0,
+      new: 0,
+      'transition 200→404': 500_000,
+    });
+    expect(String(summary.resultUrl)).toContain(`/results/${SWEEP_ID}.json`);
+  });
+
   it('says why a run failed', async () => {
     sfn
       .on(DescribeExecutionCommand)
