@@ -42,7 +42,12 @@ export class Throttle {
     while (!signal.aborted) {
       const pause = this.#pausedUntil - performance.now();
       if (pause > 0) {
-        if (tooLate(pause)) return false;
+        if (tooLate(pause)) {
+          // The pause outlasts the deadline for every worker alike: release the waiting ones to
+          // stop too, rather than sleep until the deadline wakes them.
+          this.wakeAll();
+          return false;
+        }
         await sleep(pause, signal).catch(() => undefined);
       } else if (this.#running < this.#limit) {
         this.#running++;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sweep } from '../../lambda/sweep/sweep.js';
+import { Throttle } from '../../lambda/sweep/throttle.js';
 import { ok, status } from '../support/fault-tour.js';
 import { type Script, startFaultUpstream } from '../support/fault-upstream.js';
 import { useLoopbackEngine } from '../support/loopback-engine.js';
@@ -48,5 +49,23 @@ describe('sweep against a rate-limited origin at concurrency 256', () => {
     );
     expect(result.statuses['200'] ?? 0).toBeGreaterThan(600 * 0.75);
     expect(result.throttlePauses).toBeGreaterThan(0);
+  });
+});
+
+describe('a throttle pause that outlasts the deadline', () => {
+  it('releases every waiting worker at once, not when the deadline comes', async () => {
+    const throttle = new Throttle(1);
+    const running = new AbortController().signal;
+    const tooLate = (waitMs: number) => waitMs > 1_000;
+    expect(await throttle.admit(running, tooLate)).toBe(true);
+    const waiting = [throttle.admit(running, tooLate), throttle.admit(running, tooLate)];
+
+    throttle.done(429, '60'); // a minute's pause, far past this sweep's deadline
+    const settled = await Promise.race([
+      Promise.all(waiting),
+      new Promise<'still waiting'>((resolve) => setTimeout(resolve, 2_000, 'still waiting')),
+    ]);
+
+    expect(settled).toEqual([false, false]);
   });
 });
