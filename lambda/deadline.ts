@@ -28,6 +28,11 @@ export interface Invocation {
   readonly awsRequestId?: string;
   /** Absent outside Lambda: then only timeBudgetMs and the API limit bound the sweep. */
   readonly getRemainingTimeInMillis?: () => number;
+  /**
+   * Epoch ms when API Gateway received the caller's request (the event's
+   * `requestContext.timeEpoch`): its 30 s run from then, a cold start included.
+   */
+  readonly requestedAt?: number;
 }
 
 /** When an invocation arrived and the end times that bound it (epoch ms). */
@@ -50,8 +55,21 @@ export function endTimesFor(
   return {
     receivedAt: now,
     ...(remainingMs !== undefined && { invocationEnd: now + remainingMs }),
-    ...(trigger === Trigger.api && { gatewayEnd: now + API_GATEWAY_TIMEOUT_MS }),
+    ...(trigger === Trigger.api && {
+      gatewayEnd: gatewayStart(invocation, now) + API_GATEWAY_TIMEOUT_MS,
+    }),
   };
+}
+
+/**
+ * When API Gateway's clock started: its own timestamp when plausible, else now. Not plausible: in
+ * the future (clock skew), or older than the gateway waits (a hand-made or replayed event, whose
+ * sweep would otherwise end before it began).
+ */
+function gatewayStart({ requestedAt }: Invocation, now: number): number {
+  const plausible =
+    requestedAt !== undefined && requestedAt <= now && requestedAt > now - API_GATEWAY_TIMEOUT_MS;
+  return plausible ? requestedAt : now;
 }
 
 /**
@@ -66,7 +84,9 @@ export function sweepDeadline(
   const limits = [
     timeBudgetMs === undefined ? undefined : times.receivedAt + timeBudgetMs,
     times.invocationEnd === undefined ? undefined : times.invocationEnd - responseMarginMs,
-    times.gatewayEnd === undefined ? undefined : times.receivedAt + API_SWEEP_LIMIT_MS,
+    times.gatewayEnd === undefined
+      ? undefined
+      : times.gatewayEnd - (API_GATEWAY_TIMEOUT_MS - API_SWEEP_LIMIT_MS),
   ].filter((t): t is number => t !== undefined);
   return limits.length === 0 ? undefined : Math.min(...limits);
 }

@@ -19,19 +19,30 @@ type HttpResult = APIGatewayProxyStructuredResultV2;
 
 /** The HTTP API side of the handler: routes, body parsing and JSON errors, all middy. */
 export function httpApi(parser: RequestParser, sweeper: Sweeper, log?: LogWriter): HttpApiHandler {
-  const respond = async (input: unknown, source: 'body' | 'query', context: Context) => {
-    const outcome = await sweeper.answer(parser.fromApi(input, source), context);
+  const respond = async (
+    input: unknown,
+    source: 'body' | 'query',
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ) => {
+    const invocation = {
+      awsRequestId: context.awsRequestId,
+      getRemainingTimeInMillis: () => context.getRemainingTimeInMillis(),
+      // API Gateway's 30 s started when it received the request, before any cold start.
+      requestedAt: event.requestContext?.timeEpoch,
+    };
+    const outcome = await sweeper.answer(parser.fromApi(input, source), invocation);
     // A distributed sweep has only started: 202, and where to follow it.
     return isRunAccepted(outcome)
       ? jsonResponse(202, outcome, { Location: outcome.statusUrl })
       : jsonResponse(200, outcome);
   };
   const fromQuery = (event: APIGatewayProxyEventV2, context: Context) =>
-    respond(event.queryStringParameters, 'query', context);
+    respond(event.queryStringParameters, 'query', event, context);
   const fromBody = middy<APIGatewayProxyEventV2, HttpResult>(MIDDY_OPTIONS)
     .use(bodyLimit())
     .use(httpJsonBodyParser())
-    .handler((event, context) => respond(event.body, 'body', context));
+    .handler((event, context) => respond(event.body, 'body', event, context));
 
   const routes = httpRouterHandler<APIGatewayProxyEventV2, HttpResult>({
     routes: [

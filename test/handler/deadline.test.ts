@@ -61,6 +61,27 @@ describe('sweepDeadline', () => {
     expect(sweepDeadline(b, budget, 3_000)).toBe(NOW + expectedOffset);
   });
 
+  it('counts API Gateway’s 28 s from when the gateway received the request, a cold start included', () => {
+    const coldStartMs = 1_500;
+    const b = endTimesFor(
+      { getRemainingTimeInMillis: () => 120_000, requestedAt: NOW - coldStartMs },
+      'api',
+      NOW,
+    );
+
+    expect(sweepDeadline(b, undefined, 3_000)).toBe(NOW - coldStartMs + API_SWEEP_LIMIT_MS);
+    expect(metricsDeadline(b, NOW)).toBe(NOW - coldStartMs + 30_000 - RESPOND_RESERVE_MS);
+  });
+
+  it.each([
+    ['from the future (clock skew)', NOW + 5_000],
+    ['older than the gateway waits (a replayed sample event)', NOW - 86_400_000],
+  ])('ignores a gateway timestamp %s and counts from arrival', (_name, requestedAt) => {
+    const b = endTimesFor({ getRemainingTimeInMillis: () => 120_000, requestedAt }, 'api', NOW);
+
+    expect(sweepDeadline(b, undefined, 3_000)).toBe(NOW + API_SWEEP_LIMIT_MS);
+  });
+
   it('is unbounded for a local direct invoke without a budget', () => {
     const b = endTimes(undefined, false);
 
