@@ -89,6 +89,11 @@ export async function sendBatches(
 ): Promise<SendResult> {
   let accepted = 0;
   for (const batch of batches) {
+    // Out of time before this batch left: it certainly never arrived, so it may go to EMF.
+    if (signal.aborted) {
+      const reason = describeFailure(signal.reason, signal, 1);
+      return { accepted, failure: { reason, cause: signal.reason, delivery: 'unsent' } };
+    }
     const command = new PutMetricDataCommand({ Namespace: namespace, MetricData: [...batch] });
     for (let attempt = 1; ; attempt++) {
       try {

@@ -178,6 +178,15 @@ describe('PutMetricData through the real SDK client', () => {
 });
 
 describe('when CloudWatch fails', () => {
+  it('calls a batch that never left before the deadline unsent, so it may go to EMF', async () => {
+    const signal = AbortSignal.abort();
+
+    const result = await sendBatches('StatusSweep', [[{ MetricName: 'Sweeps', Value: 1 }]], signal);
+
+    expect(endpoint.requests).toHaveLength(0);
+    expect(result).toMatchObject({ accepted: 0, failure: { delivery: 'unsent' } });
+  });
+
   it('names the HTTP status of an answer that is not AWS JSON (a 413), not a JSON syntax error', async () => {
     endpoint.behaviour = EndpointBehaviour.tooLarge;
 
