@@ -18,9 +18,14 @@ export function mustBe(expected: string): (issue: v.BaseIssue<unknown>) => strin
     issue.input === undefined ? 'is required' : `must be ${expected}, ${got(issue)}`;
 }
 
-/** `got 0`, `got "abc"`: the value received, as JSON. */
+/**
+ * `got 0`, `got "abc"`: the value received, as JSON; a number JSON cannot write (`1e400` parses to
+ * Infinity) as itself rather than JSON's `null`.
+ */
 export function got(issue: v.BaseIssue<unknown>): string {
-  return `got ${JSON.stringify(issue.input) ?? 'nothing'}`;
+  const { input } = issue;
+  if (typeof input === 'number' && !Number.isFinite(input)) return `got ${input}`;
+  return `got ${JSON.stringify(input) ?? 'nothing'}`;
 }
 
 /** The problems valibot found, by field; problems already listed for a field are kept first. */

@@ -317,6 +317,17 @@ describe('the edges of request input (issue 13, item 10)', () => {
     expect(Object.keys(errorOf(result).details ?? {})).toEqual(['__proto__']);
   });
 
+  it('names a body number too large for a double Infinity, not null', async () => {
+    const result = await sut.http(postSweeps('{"start":1,"end":1e400}'), lambdaContext());
+
+    expect(result.statusCode).toBe(400);
+    const { details } = errorOf(result);
+    expect(Object.keys(details ?? {})).toEqual(['end']);
+    expect(new Set(details?.end)).toEqual(
+      new Set(['must be an integer of at least 0, got Infinity']),
+    );
+  });
+
   it('says what the caller wrote for a query number too large for a double', async () => {
     const result = await sut.http(getSweeps({ start: 1, end: '1e400' }), lambdaContext());
 
