@@ -323,9 +323,8 @@ describe('the edges of request input (issue 13, item 10)', () => {
     expect(result.statusCode).toBe(400);
     const { details } = errorOf(result);
     expect(Object.keys(details ?? {})).toEqual(['end']);
-    expect(new Set(details?.end)).toEqual(
-      new Set(['must be an integer of at least 0, got Infinity']),
-    );
+    expect(details?.end).toContain('must be an integer of at least 0, got Infinity');
+    expect(JSON.stringify(details)).not.toContain('null');
   });
 
   it('says what the caller wrote for a query number too large for a double', async () => {
