@@ -11,7 +11,7 @@ import {
 } from '../lambda/baseline/baseline.js';
 import { defaultUnexpected } from '../lambda/baseline/expected.js';
 import type { SweepResponse } from '../lambda/response.js';
-import { countIds, parseSpans } from '../lambda/sweep/range.js';
+import { countIds, parseSpans } from '../lambda/sweep/data.js';
 
 /** The baseline a `--baseline` file holds; throws a message fit for a usage error. */
 export async function loadBaseline(path: string | undefined): Promise<Baseline | undefined> {

@@ -6,7 +6,7 @@ import { type Config, loadConfig } from '../lambda/config.js';
 import { API_SWEEP_LIMIT_MS } from '../lambda/deadline.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/defaults.js';
 import { MetricsMode } from '../lambda/settings.js';
-import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
+import type { HistogramSnapshot } from '../lambda/sweep/data.js';
 import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
 import { type CliOptions, parseCli, UsageError } from './cli-args.js';
 import { ExitCode, Format, helpText, USAGE_LINE } from './cli-flags.js';

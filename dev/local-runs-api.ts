@@ -14,7 +14,7 @@ import { isHttpApiEvent, jsonHttp, jsonResponse } from '../lambda/middleware/jso
 import { requestParser } from '../lambda/request.js';
 import type { SweepResponse } from '../lambda/response.js';
 import { RUN_PATH, runPath, SWEEPS_PATH } from '../lambda/routes.js';
-import { rangeSize } from '../lambda/sweep/range.js';
+import { rangeSize } from '../lambda/sweep/data.js';
 import type { LocalHandler } from './local-api.js';
 import { runDistributedLocally } from './local-runs.js';
 

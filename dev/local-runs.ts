@@ -15,10 +15,9 @@ import type { SweepHooks } from '../lambda/hooks.js';
 import type { LogWriter } from '../lambda/log.js';
 import type { SweepRequest } from '../lambda/options.js';
 import type { SweepResponse } from '../lambda/response.js';
-import type { SweepAggregate } from '../lambda/sweep/aggregate.js';
+import type { SweepAggregate } from '../lambda/sweep/data.js';
+import { rangeSize, urlTemplateParts } from '../lambda/sweep/data.js';
 import { newPool } from '../lambda/sweep/index.js';
-import { rangeSize } from '../lambda/sweep/range.js';
-import { urlTemplateParts } from '../lambda/sweep/target.js';
 import { lambdaContext } from './lambda-context.js';
 
 export interface LocalRunHooks

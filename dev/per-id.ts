@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { NOT_ATTEMPTED, outcomeCode, outcomeKey, parseSpans } from '../lambda/sweep/data.js';
 import type { SettledId } from '../lambda/sweep/index.js';
-import { NOT_ATTEMPTED, outcomeCode, outcomeKey } from '../lambda/sweep/outcome.js';
-import { parseSpans } from '../lambda/sweep/range.js';
 import type { CliResponse } from './verdict.js';
 
 /** How many of the slowest ids the summary names. */

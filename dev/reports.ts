@@ -1,4 +1,4 @@
-import { formatSpans, parseSpans, type Span, spanTotal } from '../lambda/sweep/range.js';
+import { formatSpans, parseSpans, type Span, spanTotal } from '../lambda/sweep/data.js';
 import type { CliResponse } from './verdict.js';
 
 /** Output CI systems read: JUnit XML (one test case per expectation rule) and Markdown. */

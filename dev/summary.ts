@@ -1,5 +1,5 @@
-import type { HistogramSnapshot } from '../lambda/sweep/histogram.js';
-import { LatencyHistogram } from '../lambda/sweep/histogram.js';
+import type { HistogramSnapshot } from '../lambda/sweep/data.js';
+import { LatencyHistogram } from '../lambda/sweep/data.js';
 import { formatChanges, hasChanges } from './baseline.js';
 import type { CliResponse } from './verdict.js';
 

@@ -15,8 +15,7 @@ import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from './metrics/send.js';
 import { Trigger } from './options.js';
 import type { SweepResponse } from './response.js';
 import { summaryLine } from './summary-line.js';
-import { latencySummary, type SweepAggregate } from './sweep/aggregate.js';
-import { parseSpans } from './sweep/range.js';
+import { latencySummary, parseSpans, type SweepAggregate } from './sweep/data.js';
 import { compileExpectations } from './verdict/expectations.js';
 import { judge, type SweepVerdict } from './verdict/verdict.js';
 

@@ -7,7 +7,7 @@ import type { SweepHooks } from './hooks.js';
 import { httpApi } from './http.js';
 import { type HttpApiHandler, isHttpApiEvent } from './middleware/json-http.js';
 import { requestParser } from './request.js';
-import type { SweepAggregate } from './sweep/aggregate.js';
+import type { SweepAggregate } from './sweep/data.js';
 import { createSweeper, type SweepOutcome } from './sweeper.js';
 
 /** What the one export Lambda calls may return: one of the entry points' results. */

@@ -1,11 +1,13 @@
 import type { Changes } from './baseline/baseline.js';
 import type { MetricsReport } from './metrics/report.js';
 import type { Trigger } from './options.js';
-import type { FailedShard } from './sweep/aggregate.js';
-import type { ErrorSamples } from './sweep/error-samples.js';
-import type { LatencySummary } from './sweep/histogram.js';
-import type { ErrorKind } from './sweep/outcome.js';
-import type { IdRange } from './sweep/range.js';
+import type {
+  ErrorKind,
+  ErrorSamples,
+  FailedShard,
+  IdRange,
+  LatencySummary,
+} from './sweep/data.js';
 import type { Verdict } from './verdict/verdict.js';
 
 /** The public contract: what an API caller gets as JSON and a schedule or invoke returns. */

@@ -12,8 +12,8 @@ import {
   DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
 } from './defaults.js';
 import { ExpectRulesSchema } from './expect-rules.js';
+import { ID_PLACEHOLDER } from './sweep/data.js';
 import { SWEEP_METHODS } from './sweep/index.js';
-import { ID_PLACEHOLDER } from './sweep/target.js';
 import { mustBe } from './validation.js';
 
 /*

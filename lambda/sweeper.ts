@@ -9,9 +9,8 @@ import type { SweepHooks } from './hooks.js';
 import { writeLog } from './log.js';
 import { type SweepRequest, type SweepRequestOptions, Trigger } from './options.js';
 import type { SweepResponse } from './response.js';
-import type { SweepAggregate } from './sweep/aggregate.js';
-import type { IdRange } from './sweep/range.js';
-import { sweep } from './sweep/sweep.js';
+import type { IdRange, SweepAggregate } from './sweep/data.js';
+import { sweep } from './sweep/index.js';
 import { targetHeadersFrom } from './target-headers.js';
 
 /** What a request gets: a finished sweep, or a distributed sweep (a run) started. */

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { InvalidBaselineError } from '../errors.js';
-import { parseSpans, partitionsRange } from '../sweep/range.js';
+import { parseSpans, partitionsRange } from '../sweep/data.js';
 import { type ChangeSet, diffSweeps, type JudgedSweep } from './diff.js';
 import type { UnexpectedSpans } from './expected.js';
 

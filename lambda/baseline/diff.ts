@@ -1,5 +1,5 @@
-import type { IdRange, Span } from '../sweep/range.js';
-import { formatSpans, parseSpans, SpanBuilder, spanTotal } from '../sweep/range.js';
+import type { IdRange, Span } from '../sweep/data.js';
+import { formatSpans, parseSpans, SpanBuilder, spanTotal } from '../sweep/data.js';
 import { NO_OUTCOME_KEYS } from './expected.js';
 
 /** Ids in compact form ("98-100,7") and how many they are. */

@@ -1,5 +1,4 @@
-import { ErrorKind, NOT_ATTEMPTED } from '../sweep/outcome.js';
-import { parseSpans, type Span } from '../sweep/range.js';
+import { ErrorKind, NOT_ATTEMPTED, parseSpans, type Span } from '../sweep/data.js';
 import { DEFAULT_EXPECTATIONS, type Expectations } from '../verdict/expectations.js';
 import { countExpectations } from '../verdict/match.js';
 

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { InvalidEventError } from '../errors.js';
 import { type ExpectRule, ExpectRulesSchema } from '../expect-rules.js';
 import { type SweepRequestOptions, Trigger } from '../options.js';
-import type { IdRange } from '../sweep/range.js';
+import type { IdRange } from '../sweep/data.js';
 import { describeProblems, problemsOf } from '../validation.js';
 
 /**

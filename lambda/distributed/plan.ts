@@ -1,7 +1,7 @@
 import { MAX_SHARDS } from '../defaults.js';
 import { InvalidRequestError } from '../errors.js';
+import { type IdRange, rangeSize } from '../sweep/data.js';
 import { MIN_RATE_PER_SECOND } from '../sweep/index.js';
-import { type IdRange, rangeSize } from '../sweep/range.js';
 import { STATES_MAX_PAYLOAD_BYTES } from './limits.js';
 
 /**

@@ -1,11 +1,12 @@
 import {
   type FailedShard,
+  type IdRange,
   mergeAggregates,
+  rangeSize,
   type SweepAggregate,
   summarize,
   Tally,
-} from '../sweep/aggregate.js';
-import { type IdRange, rangeSize } from '../sweep/range.js';
+} from '../sweep/data.js';
 import { planShards } from './shards.js';
 
 /**

@@ -1,6 +1,6 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SweepResponse } from '../response.js';
-import type { SweepAggregate } from '../sweep/aggregate.js';
+import type { SweepAggregate } from '../sweep/data.js';
 import { fitsResponse, type ResultSummary, summaryWithLink } from './result-link.js';
 
 /** One client for the life of the process (the runs function only). */

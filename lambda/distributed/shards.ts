@@ -1,4 +1,4 @@
-import type { IdRange } from '../sweep/range.js';
+import type { IdRange } from '../sweep/data.js';
 
 /** The shards of a range: consecutive ranges of `shardSize` ids, the last one shorter. */
 export function planShards(range: IdRange, shardSize: number): IdRange[] {

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../defaults.js';
 import type { SweepRequest } from '../options.js';
 import { runPath } from '../routes.js';
-import { rangeSize } from '../sweep/range.js';
+import { rangeSize } from '../sweep/data.js';
 import type { RunAccepted, RunInput } from './messages.js';
 import { ASSUMED_LATENCY_MS, planRun, type RunPlan } from './plan.js';
 

@@ -1,5 +1,5 @@
 import type { Dimension, MetricDatum } from '@aws-sdk/client-cloudwatch';
-import type { WeightedValue } from '../sweep/histogram.js';
+import type { WeightedValue } from '../sweep/data.js';
 import {
   MAX_DATUMS_PER_REQUEST,
   MAX_DIMENSIONS_PER_DATUM,

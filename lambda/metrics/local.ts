@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { latencySummary, type SweepAggregate } from '../sweep/aggregate.js';
+import { latencySummary, type SweepAggregate } from '../sweep/data.js';
 import type { SweepVerdict } from '../verdict/verdict.js';
 import { sweepCounts } from './measurements.js';
 import { MetricName, TARGET_DIMENSION } from './names.js';

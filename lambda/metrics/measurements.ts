@@ -1,5 +1,5 @@
-import type { SweepAggregate } from '../sweep/aggregate.js';
-import { LatencyHistogram, type WeightedValue } from '../sweep/histogram.js';
+import type { SweepAggregate } from '../sweep/data.js';
+import { LatencyHistogram, type WeightedValue } from '../sweep/data.js';
 import { type SweepVerdict, Verdict } from '../verdict/verdict.js';
 import { MetricName } from './names.js';
 

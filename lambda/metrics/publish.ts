@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { errorText, writeLog } from '../log.js';
 import { MetricsMode } from '../settings.js';
-import type { SweepAggregate } from '../sweep/aggregate.js';
+import type { SweepAggregate } from '../sweep/data.js';
 import type { SweepVerdict } from '../verdict/verdict.js';
 import { type ChangeCounts, changeMeasurements } from './changes.js';
 import { toDatums } from './datums.js';

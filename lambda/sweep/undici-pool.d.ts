@@ -28,9 +28,12 @@ declare module 'undici/lib/dispatcher/pool.js' {
 /** undici's one-connection Client (the Pool's building block), under the same fence. */
 declare module 'undici/lib/dispatcher/client.js' {
   import type { Client } from 'undici';
-  import type { LibPool } from 'undici/lib/dispatcher/pool.js';
 
-  const ClientClass: new (origin: string, options: Client.Options) => LibPool;
+  /** The same members the engine uses of a Pool, from undici's public Client type. */
+  const ClientClass: new (
+    origin: string,
+    options: Client.Options,
+  ) => Pick<Client, 'dispatch' | 'close' | 'destroy' | 'closed' | 'destroyed'>;
   export default ClientClass;
 }
 

@@ -5,7 +5,7 @@ import {
   LAST_ID,
   parseIds,
 } from '../expect-rules.js';
-import type { Span } from '../sweep/range.js';
+import type { Span } from '../sweep/data.js';
 
 /*
  * Expectation rules (expect-rules.ts: written, validated) compiled to what a count needs: each

@@ -1,6 +1,5 @@
 import { LAST_ID } from '../expect-rules.js';
-import { NOT_ATTEMPTED } from '../sweep/outcome.js';
-import { formatSpans, parseSpans, type Span, SpanBuilder } from '../sweep/range.js';
+import { formatSpans, NOT_ATTEMPTED, parseSpans, type Span, SpanBuilder } from '../sweep/data.js';
 import { acceptsByDefault, type Expectations } from './expectations.js';
 
 /** How the attempted ids of a sweep measured up to their expectations. */

@@ -1,5 +1,5 @@
 import type { VerdictThresholds } from '../config.js';
-import { latencySummary, type SweepAggregate } from '../sweep/aggregate.js';
+import { latencySummary, type SweepAggregate } from '../sweep/data.js';
 import type { Expectations } from './expectations.js';
 import { countExpectations, type ExpectationCount } from './match.js';
 

@@ -1,0 +1,43 @@
+/**
+ * The engine's data, without its I/O: outcomes, id ranges, aggregates and their exact merge,
+ * latency histograms, error samples and the URL template. Importing it loads no undici, so the
+ * runs function (which merges and reports but never fetches) keeps undici out of its bundle;
+ * everything else of the engine comes from index.ts. Nothing outside lambda/sweep/ imports the
+ * engine's files directly (biome.json).
+ */
+export {
+  type FailedShard,
+  latencySummary,
+  mergeAggregates,
+  type SweepAggregate,
+  type SweepClock,
+  summarize,
+  Tally,
+} from './aggregate.js';
+export type { ErrorSamples } from './error-samples.js';
+export {
+  type HistogramSnapshot,
+  LatencyHistogram,
+  type LatencySummary,
+  type WeightedValue,
+} from './histogram.js';
+export {
+  ERROR_KINDS,
+  ErrorKind,
+  NOT_ATTEMPTED,
+  type Outcome,
+  outcomeCode,
+  outcomeKey,
+} from './outcome.js';
+export {
+  countIds,
+  formatSpans,
+  type IdRange,
+  parseSpans,
+  partitionsRange,
+  rangeSize,
+  type Span,
+  SpanBuilder,
+  spanTotal,
+} from './range.js';
+export { ID_PLACEHOLDER, urlTemplateParts } from './target.js';
