@@ -84,12 +84,17 @@ describe('GET /sweeps/{id}', () => {
     });
   });
 
-  it('answers the merged result, in the single-sweep contract, once the run succeeded', async () => {
-    const stored = { sweepId: SWEEP_ID, total: 3, complete: true } as Partial<SweepResponse>;
+  /** The run succeeded, and `stored` is its merged result in the bucket. */
+  const succeededWith = (stored: Partial<SweepResponse>) => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
     s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.json` }).resolves({
       Body: body(stored),
     });
+  };
+
+  it('answers the merged result, in the single-sweep contract, once the run succeeded', async () => {
+    const stored = { sweepId: SWEEP_ID, total: 3, complete: true } as Partial<SweepResponse>;
+    succeededWith(stored);
 
     const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
 
@@ -112,10 +117,7 @@ describe('GET /sweeps/{id}', () => {
       failedShards: [],
       ids: { '200': odd.join(','), '404': odd.map((id) => id + 1).join(',') },
     } as unknown as SweepResponse;
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
-    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.json` }).resolves({
-      Body: body(stored),
-    });
+    succeededWith(stored);
 
     const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
 
@@ -161,10 +163,7 @@ describe('GET /sweeps/{id}', () => {
         transitions: { '200→404': odd },
       },
     } as unknown as SweepResponse;
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
-    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.json` }).resolves({
-      Body: body(stored),
-    });
+    succeededWith(stored);
 
     const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
 
