@@ -5,6 +5,7 @@
 import { type Config, loadConfig } from '../lambda/config.js';
 import { API_SWEEP_LIMIT_MS } from '../lambda/deadline.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/defaults.js';
+import type { SweepResponse } from '../lambda/response.js';
 import { MetricsMode } from '../lambda/settings.js';
 import type { HistogramSnapshot } from '../lambda/sweep/data.js';
 import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
@@ -19,7 +20,6 @@ import { formatJunit, formatMarkdown } from './reports.js';
 import { claimStdout } from './stdout.js';
 import { formatSummary, type SummaryExtras } from './summary.js';
 import { type LocalTarget, resolveTarget } from './target.js';
-import type { CliResponse } from './verdict.js';
 
 /** The Lambda runtime's Node major (nodejs24.x): older ones get a warning. */
 const RUNTIME_NODE_MAJOR = 24;
@@ -115,7 +115,7 @@ async function sweepAndReport(
     say(`status-sweep: the sweep failed: ${result.message}`);
     return ExitCode.failed;
   }
-  const response: CliResponse = compareWithBaseline(result.response, baseline);
+  const response: SweepResponse = compareWithBaseline(result.response, baseline);
   await saveResponse(cli.flags.save, response);
   await recorder.finish(response);
   const extras: SummaryExtras = {
@@ -131,7 +131,7 @@ async function sweepAndReport(
   return fails ? ExitCode.failed : ExitCode.ok;
 }
 
-function render(cli: CliOptions, response: CliResponse, extras: SummaryExtras): string {
+function render(cli: CliOptions, response: SweepResponse, extras: SummaryExtras): string {
   switch (cli.format) {
     case Format.json:
       return `${JSON.stringify(response)}\n`;

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import type { SweepResponse } from '../lambda/response.js';
 import { NOT_ATTEMPTED, outcomeCode, outcomeKey, parseSpans } from '../lambda/sweep/data.js';
 import type { SettledId } from '../lambda/sweep/index.js';
-import type { CliResponse } from './verdict.js';
 
 /** How many of the slowest ids the summary names. */
 export const SLOWEST_IDS = 5;
@@ -24,7 +24,7 @@ export interface IdRecorder {
   /** The slowest ids that got a status, slowest first. */
   slowest(): readonly { readonly id: number; readonly latencyMs: number }[];
   /** Writes what the hook never heard of (ids not attempted) and closes the file. */
-  finish(response: CliResponse): Promise<void>;
+  finish(response: SweepResponse): Promise<void>;
 }
 
 /** Records ids as they settle: the slowest in memory, every one to `outFile` if given. */

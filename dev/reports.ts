@@ -1,5 +1,5 @@
+import type { SweepResponse } from '../lambda/response.js';
 import { formatSpans, parseSpans, type Span, spanTotal } from '../lambda/sweep/data.js';
-import type { CliResponse } from './verdict.js';
 
 /** Output CI systems read: JUnit XML (one test case per expectation rule) and Markdown. */
 
@@ -17,7 +17,7 @@ const OPEN_END = Number.MAX_SAFE_INTEGER;
  * JUnit XML: a test case per expectation rule, failing with the unexpected ids the rule covers
  * (first matching rule wins, as in the verdict) and what they got; one more for completeness.
  */
-export function formatJunit(response: CliResponse, expect?: unknown): string {
+export function formatJunit(response: SweepResponse, expect?: unknown): string {
   const rules = Array.isArray(expect) && expect.length > 0 ? (expect as Rule[]) : DEFAULT_RULES;
   let left = parseSpans(response.unexpectedIds);
   const cases = rules.map((rule) => {
@@ -51,7 +51,7 @@ export function formatJunit(response: CliResponse, expect?: unknown): string {
 }
 
 /** Markdown for a CI job summary ($GITHUB_STEP_SUMMARY) or a pull-request comment. */
-export function formatMarkdown(response: CliResponse): string {
+export function formatMarkdown(response: SweepResponse): string {
   const counts = (record: Readonly<Record<string, number>>) =>
     Object.entries(record)
       .filter(([, n]) => n > 0)
@@ -121,7 +121,7 @@ function subtract(from: readonly Span[], cut: readonly Span[]): Span[] {
 }
 
 /** "404 ×5, timeout ×1": the outcomes of the response's ids within the span. */
-function outcomesOf(response: CliResponse, span: Span): string {
+function outcomesOf(response: SweepResponse, span: Span): string {
   return Object.entries(response.ids)
     .map(([outcome, ids]) => [outcome, spanTotal(intersect(parseSpans(ids), [span]))] as const)
     .filter(([, n]) => n > 0)

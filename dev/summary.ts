@@ -1,7 +1,7 @@
-import type { HistogramSnapshot } from '../lambda/sweep/data.js';
+import type { SweepResponse } from '../lambda/response.js';
+import type { ErrorSamples, HistogramSnapshot } from '../lambda/sweep/data.js';
 import { LatencyHistogram } from '../lambda/sweep/data.js';
 import { formatChanges, hasChanges } from './baseline.js';
-import type { CliResponse } from './verdict.js';
 
 const HISTOGRAM_BINS = 8;
 const BAR_WIDTH = 32;
@@ -23,7 +23,7 @@ export interface SummaryExtras {
  * The human summary of `npm start`: the verdict first, then counts, latency with a histogram,
  * the slowest ids, error samples, duration and speed-up.
  */
-export function formatSummary(response: CliResponse, extras: SummaryExtras = {}): string {
+export function formatSummary(response: SweepResponse, extras: SummaryExtras = {}): string {
   const { range, latencyMs } = response;
   const { latency, slowest = [] } = extras;
   const done = response.complete
@@ -75,39 +75,19 @@ export function formatSummary(response: CliResponse, extras: SummaryExtras = {})
   return `${lines.join('\n')}\n`;
 }
 
-function metricsLine(metrics: CliResponse['metrics']): string {
+function metricsLine(metrics: SweepResponse['metrics']): string {
   if (metrics.status === 'local') {
     return 'local: the block above, not sent (--metrics cloudwatch publishes them)';
   }
   return metrics.status + (metrics.reason ? ` (${metrics.reason})` : '');
 }
 
-/**
- * The error text behind the counts, when the response carries samples: an object of kind →
- * sample(s), or a list; each sample a string or an object with id/message fields.
- */
-function errorSamples(samples: unknown): string[] {
-  if (samples === undefined || samples === null) return [];
-  const entries: [string, unknown][] = Array.isArray(samples)
-    ? samples.map((sample) => ['', sample])
-    : Object.entries(samples as Record<string, unknown>).flatMap(([kind, value]) =>
-        Array.isArray(value)
-          ? value.map((item): [string, unknown] => [kind, item])
-          : [[kind, value]],
-      );
-  return entries.slice(0, MAX_SAMPLES).map(([kind, sample], i) => {
-    const text = typeof sample === 'string' ? sample : sampleText(sample);
-    return row(i === 0 ? 'samples' : '', `${kind ? `${kind}: ` : ''}${text}`);
-  });
-}
-
-function sampleText(sample: unknown): string {
-  const s = sample as { id?: unknown; kind?: unknown; message?: unknown; error?: unknown };
-  const what = s.message ?? s.error;
-  if (what === undefined) return JSON.stringify(sample);
-  return [s.kind, s.id === undefined ? undefined : `id ${s.id}`, what]
-    .filter((part) => part !== undefined)
-    .join(' · ');
+/** The error text behind the counts: each kind's samples, MAX_SAMPLES lines at most. */
+function errorSamples(samples: ErrorSamples): string[] {
+  const lines = Object.entries(samples).flatMap(([kind, texts]) =>
+    (texts ?? []).map((text) => `${kind}: ${text}`),
+  );
+  return lines.slice(0, MAX_SAMPLES).map((line, i) => row(i === 0 ? 'samples' : '', line));
 }
 
 function outcomeLines(
