@@ -1,6 +1,6 @@
-import { ErrorKind, NOT_ATTEMPTED, parseSpans, type Span } from '../sweep/data.js';
+import { ErrorKind, NOT_ATTEMPTED, type Span } from '../sweep/data.js';
 import { DEFAULT_EXPECTATIONS, type Expectations } from '../verdict/expectations.js';
-import { countExpectations } from '../verdict/match.js';
+import { matchExpectations } from '../verdict/match.js';
 
 /**
  * Which ids of a sweep did not meet their expectation: the attempted ids the verdict calls
@@ -16,7 +16,7 @@ export const NO_OUTCOME_KEYS: ReadonlySet<string> = new Set([NOT_ATTEMPTED, Erro
 
 /** The unexpected ids under `expectations`, range-wise: the verdict's own matcher. */
 export function unexpectedBy(expectations: Expectations): UnexpectedSpans {
-  return (ids) => parseSpans(countExpectations(ids, expectations).unexpectedIds);
+  return (ids) => matchExpectations(ids, expectations).unexpectedSpans;
 }
 
 /** The default expectation's (a final 2xx or 3xx meets it). */

@@ -24,6 +24,15 @@ export function countExpectations(
   ids: Readonly<Record<string, string>>,
   expectations: Expectations,
 ): ExpectationCount {
+  const { expected, unexpected, unexpectedSpans } = matchExpectations(ids, expectations);
+  return { expected, unexpected, unexpectedIds: formatSpans(unexpectedSpans) };
+}
+
+/** The same count, with the unexpected ids as spans (ascending, disjoint) for code that reads them. */
+export function matchExpectations(
+  ids: Readonly<Record<string, string>>,
+  expectations: Expectations,
+): { readonly expected: number; readonly unexpected: number; readonly unexpectedSpans: Span[] } {
   const segments = cover(expectations);
   const unexpectedSpans: Span[] = [];
   let expected = 0;
@@ -59,7 +68,7 @@ export function countExpectations(
   unexpectedSpans.sort((x, y) => x[0] - y[0]);
   const builder = new SpanBuilder();
   for (const [first, last] of unexpectedSpans) builder.add(first, last);
-  return { expected, unexpected, unexpectedIds: formatSpans(builder.spans()) };
+  return { expected, unexpected, unexpectedSpans: builder.spans() };
 }
 
 /**
