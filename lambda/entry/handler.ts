@@ -8,7 +8,7 @@ import { type HttpApiHandler, isHttpApiEvent } from '../middleware/json-http.js'
 import { requestParser } from '../request/request.js';
 import type { SweepAggregate } from '../sweep/data.js';
 import { httpApi } from './http.js';
-import { createSweeper, type SweepOutcome } from './sweeper.js';
+import { createSweeper, runsFor, type SweepOutcome } from './sweeper.js';
 
 /** What the one export Lambda calls may return: one of the entry points' results. */
 export type HandlerResult = APIGatewayProxyStructuredResultV2 | SweepOutcome | SweepAggregate;
@@ -30,8 +30,10 @@ export interface SweepHandlers {
 
 /** The sweep function, with its config and hooks captured once. */
 export function createHandlers(config: Config, hooks: SweepHooks = {}): SweepHandlers {
-  const parser = requestParser(config);
-  const sweeper = createSweeper(config, hooks);
+  const runs = runsFor(config, hooks);
+  // Ranges above MAX_IDS are accepted where runs can start (up to MAX_DISTRIBUTED_IDS).
+  const parser = requestParser(config, { distributed: runs !== undefined });
+  const sweeper = createSweeper(config, { ...hooks, runs });
   const http = httpApi(parser, sweeper, hooks.log);
   const invoke = async (event: unknown, context: Context) =>
     sweeper.answer(parser.fromEvent(event), context);
