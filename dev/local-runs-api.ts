@@ -1,7 +1,7 @@
 import { SWEEPS_PATH } from '../lambda/contract/routes.js';
 import type { Runs } from '../lambda/distributed/runs-port.js';
 import { runsHttp } from '../lambda/entry/runs.js';
-import type { LogWriter } from '../lambda/ground/log.js';
+import { inInvocation, type LogWriter } from '../lambda/ground/log.js';
 import { isHttpApiEvent } from '../lambda/middleware/json-http.js';
 import type { LocalHandler } from './local-api.js';
 
@@ -13,7 +13,8 @@ import type { LocalHandler } from './local-api.js';
  * then 202 with `Retry-After` and `progress`, then the result.
  */
 export function withLocalRuns(handler: LocalHandler, runs: Runs, log?: LogWriter): LocalHandler {
-  const status = runsHttp(runs, log ?? (() => undefined));
+  const api = runsHttp(runs, log ?? (() => undefined));
+  const status: typeof api = (event, context) => inInvocation(context, () => api(event, context));
   return async (event, context) => {
     if (isHttpApiEvent(event) && event.rawPath.replace(/\/$/, '').startsWith(`${SWEEPS_PATH}/`)) {
       return status(event, context);

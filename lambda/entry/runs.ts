@@ -1,4 +1,3 @@
-import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type {
   APIGatewayProxyEventV2,
@@ -14,9 +13,8 @@ import type { Runs } from '../distributed/runs-port.js';
 import { describeRun } from '../distributed/status.js';
 import { stepFunctionsRuns } from '../distributed/step-functions-runs.js';
 import type { Config } from '../ground/config.js';
-import { MIDDY_OPTIONS } from '../ground/deadline.js';
 import { ConfigError, InvalidEventError, InvalidRequestError } from '../ground/errors.js';
-import type { LogWriter } from '../ground/log.js';
+import { inInvocation, type LogWriter, withInvocationFields, writeLog } from '../ground/log.js';
 import { describeProblems } from '../ground/validation.js';
 import { HttpStatusError } from '../middleware/http-status-error.js';
 import {
@@ -48,10 +46,10 @@ export interface RunsHandlers {
   /** The state machine's reduce step; a malformed event throws InvalidEventError. */
   readonly reduce: (event: unknown, context: Context) => Promise<ReduceOutput>;
   /** The one export Lambda calls: each event to its entry point, nothing else. */
-  readonly dispatch: middy.MiddyfiedHandler<
-    unknown,
-    APIGatewayProxyStructuredResultV2 | ReduceOutput
-  >;
+  readonly dispatch: (
+    event: unknown,
+    context: Context,
+  ) => Promise<APIGatewayProxyStructuredResultV2 | ReduceOutput>;
 }
 
 /**
@@ -69,12 +67,17 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
       })}`,
     );
   }
-  const concluder = createConcluder(config, hooks);
+  // Every line written while an entry point handles an invocation carries its request id.
+  const log = hooks.log ? withInvocationFields(hooks.log) : writeLog;
+  const concluder = createConcluder(config, { ...hooks, log });
   const where = { stateMachineArn, resultsBucket };
   const runs = stepFunctionsRuns(config, stateMachineArn, (sweepId) => describeRun(sweepId, where));
-  const http = runsHttp(runs, hooks.log);
+  const api = runsHttp(runs, log);
+  const http: HttpApiHandler = (event, context) => inInvocation(context, () => api(event, context));
 
-  const reduce = async (input: unknown, context: Context): Promise<ReduceOutput> => {
+  const reduce = async (input: unknown, context: Context): Promise<ReduceOutput> =>
+    inInvocation(context, () => reduceRun(input, context));
+  const reduceRun = async (input: unknown, context: Context): Promise<ReduceOutput> => {
     const event = parseReduceEvent(input);
     const shards = await readShardAggregates(event.results);
     const clock = { startedAt: Date.parse(event.startedAt), endedAt: Date.now() };
@@ -90,13 +93,11 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
     };
   };
 
-  const dispatch = middy<unknown, APIGatewayProxyStructuredResultV2 | ReduceOutput>(
-    MIDDY_OPTIONS,
-  ).handler((event: unknown, context: Context) => {
+  const dispatch: RunsHandlers['dispatch'] = async (event, context) => {
     if (isHttpApiEvent(event)) return http(event, context);
     if (isReduceEvent(event)) return reduce(event, context);
     throw new InvalidEventError('the runs function takes HTTP API events and reduce events');
-  });
+  };
   return { http, reduce, dispatch };
 }
 

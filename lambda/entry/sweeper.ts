@@ -99,7 +99,6 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
     log({
       level: 'INFO',
       message: 'distributed sweep started',
-      requestId: invocation.awsRequestId,
       sweepId: accepted.sweepId,
       trigger: accepted.trigger,
       schedule: request.schedule,
@@ -126,7 +125,6 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       log({
         level: 'INFO',
         message: 'shard finished',
-        requestId: invocation.awsRequestId,
         sweepId: event.sweepId,
         range,
         complete: aggregate.complete,
