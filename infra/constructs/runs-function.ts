@@ -22,8 +22,8 @@ export interface RunsFunctionProps {
   readonly resultsBucket: IBucket;
   /** @default - 1024 MB */
   readonly memorySize?: number;
-  /** @default - 60 s (API Gateway answers GET /sweeps/{id} within 30 s anyway) */
-  readonly timeout?: Duration;
+  /** In ms, whole seconds. @default - 60 s (API Gateway answers GET /sweeps/{id} within 30 s anyway) */
+  readonly timeoutMs?: number;
   /** How long the function's logs are kept. @default - 30 days */
   readonly logRetention?: RetentionDays;
 }
@@ -49,7 +49,7 @@ export class RunsFunction extends Construct {
     const { function: fn, role } = nodeFunction(this, {
       entry: props.entry ?? `${REPO_ROOT}${BUNDLES.runs.entry}`,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
-      timeout: props.timeout ?? Duration.seconds(60),
+      timeout: Duration.millis(props.timeoutMs ?? 60_000),
       logRetention: props.logRetention,
       environment: this.environment,
     });
@@ -103,7 +103,7 @@ export class RunsFunction extends Construct {
 const REQUEST_SHAPE_SETTINGS: ReadonlySet<string> = new Set([
   'TARGET_METHOD',
   'TARGET_HEADERS_SECRET',
-  'TARGET_HEADERS_MAX_AGE_SECONDS',
+  'TARGET_HEADERS_MAX_AGE_MS',
 ]);
 
 function withoutRequestShape(

@@ -42,7 +42,7 @@ export class SweepFunction extends Construct {
   constructor(scope: Construct, id: string, props: SweepFunctionProps = {}) {
     super(scope, id);
     this.shardMaxConcurrency = props.shardMaxConcurrency ?? DEFAULT_SHARD_MAX_CONCURRENCY;
-    this.timeout = props.timeout ?? Duration.millis(DEFAULT_FUNCTION_TIMEOUT_MS);
+    this.timeout = Duration.millis(props.timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS);
     const headersSecret = this.targetHeadersSecret(props.targetHeadersSecret);
     this.environment = sweepEnvironment(props, {
       targetHeadersSecret: headersSecret,
@@ -79,7 +79,10 @@ export class SweepFunction extends Construct {
       // One scheduled invocation is one sweep: Lambda's default two async retries would triple
       // the load.
       retryAttempts: 0,
-      maxEventAge: props.maxEventAge ?? Duration.hours(1),
+      maxEventAge:
+        props.maxEventAgeMs === undefined
+          ? Duration.hours(1)
+          : Duration.millis(props.maxEventAgeMs),
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
     this.function = fn;

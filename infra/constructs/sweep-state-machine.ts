@@ -39,8 +39,8 @@ export interface SweepStateMachineProps {
   readonly runsFunction: IFunction;
   /** The ResultWriter writes each Map Run's shard results here, under `map-results/`. */
   readonly resultsBucket: IBucket;
-  /** Shards running at once; the sweep function splits rate limits by the same number. */
-  readonly maxConcurrency: number;
+  /** Shards running at once (the Map's MaxConcurrency); the sweep function splits rate limits by the same number. */
+  readonly shardMaxConcurrency: number;
   /**
    * Shards that may fail for good (their ids reported not attempted, in `failedShards`) before
    * the execution fails instead. @default - 10 percent (TOLERATED_FAILURE_PERCENTAGE, which the
@@ -110,7 +110,7 @@ export class SweepStateMachine extends Construct {
         rangeEnd: JsonPath.numberAt('$.range.end'),
         options: JsonPath.objectAt('$.shardOptions'),
       },
-      maxConcurrency: props.maxConcurrency,
+      maxConcurrency: props.shardMaxConcurrency,
       // A few shards failing for good are reduced as "not attempted" and named in failedShards;
       // beyond the tolerance the execution fails (and its alarm fires).
       toleratedFailurePercentage: props.toleratedFailurePercentage ?? TOLERATED_FAILURE_PERCENTAGE,
