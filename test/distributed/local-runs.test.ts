@@ -72,6 +72,21 @@ function seen(result: APIGatewayProxyStructuredResultV2, sweepId: string) {
   };
 }
 
+/** POST /sweeps for ids 1..`end` on the local API: the run it accepted. */
+async function startLocally(api: LocalHandler, end: number): Promise<RunAccepted> {
+  return jsonBody<RunAccepted>(
+    (await api(postSweeps({ start: 1, end }), lambdaContext())) as never,
+  );
+}
+
+/** GET /sweeps/{id} from the deployed runs function (its SFN answers mocked) and the local API. */
+async function getBoth(api: LocalHandler, sweepId: string) {
+  const aws = createRunsHandlers(deployed, { log: quiet });
+  const there = seen(await aws.http(getRun(sweepId), lambdaContext()), sweepId);
+  const here = seen((await api(getRun(sweepId), lambdaContext())) as never, sweepId);
+  return { there, here };
+}
+
 describe('a distributed run, locally and deployed', () => {
   it('is accepted with the same status, Location and fields', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
@@ -100,21 +115,14 @@ describe('a distributed run, locally and deployed', () => {
         return shard(event, context);
       },
     });
-    const accepted = jsonBody<RunAccepted>(
-      (await api(postSweeps({ start: 1, end: 120 }), lambdaContext())) as never,
-    );
+    const accepted = await startLocally(api, 120);
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date() });
     sfn.on(ListMapRunsCommand).resolves({ mapRuns: [{ mapRunArn: 'arn:map' } as never] });
     sfn.on(DescribeMapRunCommand).resolves({
       itemCounts: { total: 3, succeeded: 0, failed: 0, running: 3, pending: 0 } as never,
     });
-    const aws = createRunsHandlers(deployed, { log: quiet });
 
-    const there = seen(await aws.http(getRun(accepted.sweepId), lambdaContext()), accepted.sweepId);
-    const here = seen(
-      (await api(getRun(accepted.sweepId), lambdaContext())) as never,
-      accepted.sweepId,
-    );
+    const { there, here } = await getBoth(api, accepted.sweepId);
     release();
 
     expect(here).toMatchObject({ statusCode: 202, retryAfter: '5' });
@@ -128,9 +136,7 @@ describe('a distributed run, locally and deployed', () => {
     // 1 of 3 is 33 %, above the percentage the state machine is synthesized with (infra test).
     expect(exceedsTolerance(1, 3, TOLERATED_FAILURE_PERCENTAGE)).toBe(true);
     const { api, runs } = localApi({ invokeShard: secondShardFails() });
-    const accepted = jsonBody<RunAccepted>(
-      (await api(postSweeps({ start: 1, end: 120 }), lambdaContext())) as never,
-    );
+    const accepted = await startLocally(api, 120);
     expect(accepted.shards).toBe(3);
     await runs.ended(accepted.sweepId);
     sfn.on(DescribeExecutionCommand).resolves({
@@ -139,13 +145,8 @@ describe('a distributed run, locally and deployed', () => {
       error: TOLERANCE_EXCEEDED_ERROR,
       cause: 'The tolerated failure threshold was exceeded',
     });
-    const aws = createRunsHandlers(deployed, { log: quiet });
 
-    const there = seen(await aws.http(getRun(accepted.sweepId), lambdaContext()), accepted.sweepId);
-    const here = seen(
-      (await api(getRun(accepted.sweepId), lambdaContext())) as never,
-      accepted.sweepId,
-    );
+    const { there, here } = await getBoth(api, accepted.sweepId);
 
     expect({ ...here, body: undefined }).toEqual({ ...there, body: undefined });
     expect(here.body).toMatchObject({ status: 'FAILED', error: TOLERANCE_EXCEEDED_ERROR });
@@ -155,9 +156,7 @@ describe('a distributed run, locally and deployed', () => {
   it('reduces a run with one failed shard of 12 (within the tolerance) and names the shard', async () => {
     expect(exceedsTolerance(1, 12, TOLERATED_FAILURE_PERCENTAGE)).toBe(false);
     const { api, runs } = localApi({ invokeShard: secondShardFails() });
-    const accepted = jsonBody<RunAccepted>(
-      (await api(postSweeps({ start: 1, end: 600 }), lambdaContext())) as never,
-    );
+    const accepted = await startLocally(api, 600);
     expect(accepted.shards).toBe(12);
     await runs.ended(accepted.sweepId);
 

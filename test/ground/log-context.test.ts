@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
 import { createHandlers } from '../../lambda/entry/handler.js';
 import { loadConfig } from '../../lambda/ground/config.js';
+import { UNREACHABLE_CLOUDWATCH } from '../support/cloudwatch-endpoint.js';
 import { lambdaContext, postSweeps } from '../support/events.js';
 
 let upstream: DemoUpstream;
@@ -36,11 +37,7 @@ describe('log lines of an invocation', () => {
     const { invoke, http } = createHandlers(
       loadConfig({
         TARGET_URL_TEMPLATE: upstream.urlTemplate,
-        METRICS_MODE: 'cloudwatch',
-        AWS_REGION: 'eu-west-1',
-        AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9',
-        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'secret',
+        ...UNREACHABLE_CLOUDWATCH,
       }),
       {
         onAggregate: (aggregate) => {
