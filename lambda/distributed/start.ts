@@ -30,7 +30,7 @@ export function planFor(
     invocationMs,
     responseMarginMs: config.responseMarginMs,
     maxShardSize: config.shardSize,
-    mapConcurrency: config.shardMaxConcurrency,
+    shardMaxConcurrency: config.shardMaxConcurrency,
   });
 }
 
