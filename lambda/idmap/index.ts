@@ -5,5 +5,5 @@
  */
 export { CELLS_PER_ROW, type Layout, layoutFor, MAX_CELLS } from './layout.js';
 export { CLASS_STYLE, MARK_STYLE, MapClass } from './palette.js';
-export { renderIdMap, renderIdMapPage } from './render.js';
+export { renderIdMap, renderIdMapMessage, renderIdMapPage } from './render.js';
 export type { MapSweep } from './sweep.js';

@@ -46,3 +46,8 @@ export function renderIdMapPage(sweep: MapSweep): string {
   const title = `Id map ${sweep.range.start}-${sweep.range.end}${sweep.target === undefined ? '' : ` of ${sweep.target}`}`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body>${renderIdMap(sweep)}</body></html>\n`;
 }
+
+/** Pure: a readable message in the map's frame, for when there is no map to draw. */
+export function renderIdMapMessage(text: string): string {
+  return `<div class="idmap"><style>${STYLE}</style><p class="note">${escapeHtml(text)}</p></div>`;
+}
