@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '../config.js';
-import { writeLog } from '../log.js';
+import { loadConfig } from '../ground/config.js';
+import { writeLog } from '../ground/log.js';
 import type { CustomWidgetEvent } from './event.js';
 import { s3BaselineReader } from './read-baseline.js';
 import { createIdMapWidget } from './widget.js';

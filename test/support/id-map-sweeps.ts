@@ -1,4 +1,4 @@
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import { formatSpans, type IdRange, SpanBuilder } from '../../lambda/sweep/data.js';
 
 /** How a fixture id ended: its outcome key and whether it met its expectation. */
