@@ -11,6 +11,7 @@ import { MetricsMode } from '../lambda/ground/settings.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
 import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
+import { MAP_PATH, withLocalMaps } from './local-maps.js';
 import { withLocalRuns } from './local-runs-api.js';
 import { resolveTarget } from './target.js';
 
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   }
   const baselines = values.baselines ?? DEFAULT_BASELINES_DIR;
   const { dispatch, invoke } = createHandlers(config, { baselines: folderStore(baselines) });
-  const handler = withLocalInvoke(withLocalRuns(dispatch, config), invoke);
+  const handler = withLocalMaps(withLocalInvoke(withLocalRuns(dispatch, config), invoke));
   let api: LocalApi;
   try {
     api = await startLocalApi({ handler, port, host: values.host });
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   console.error(
     `a schedule's sweep: curl -X POST ${api.url}${INVOKE_PATH} -H 'content-type: application/json' -d '{"start":1,"end":100,"schedule":"nightly"}' (baselines in ${baselines})`,
   );
+  console.error(`a sweep's id map: ${api.url}${MAP_PATH} (open it in a browser)`);
   const stop = async () => {
     await api.close();
     await target.close();
