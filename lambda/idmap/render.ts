@@ -41,10 +41,13 @@ export function renderIdMap(sweep: MapSweep): string {
   return `<div class="idmap"><style>${STYLE}</style>${legendHtml(sweep, tally)}${cells}</div>`;
 }
 
-/** Pure: the same map as a whole, self-contained HTML document (the CLI's file, the local API). */
+/**
+ * Pure: the same map as a whole, self-contained HTML document (the CLI's file, the local API);
+ * its empty icon keeps a browser from asking the server for /favicon.ico.
+ */
 export function renderIdMapPage(sweep: MapSweep): string {
   const title = `Id map ${sweep.range.start}-${sweep.range.end}${sweep.target === undefined ? '' : ` of ${sweep.target}`}`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body>${renderIdMap(sweep)}</body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title></head><body>${renderIdMap(sweep)}</body></html>\n`;
 }
 
 /** Pure: a readable message in the map's frame, for when there is no map to draw. */
