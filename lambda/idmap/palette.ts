@@ -47,7 +47,7 @@ export const CLASS_STYLE: Readonly<Record<MapClass, ClassStyle>> = {
 /** Changes since the baseline, drawn as an outline on the cells that hold them. */
 export const MARK_STYLE = {
   newlyUnexpected: { css: 'x', colour: '#000000', label: 'newly unexpected (black outline)' },
-  recovered: { css: 'r', colour: '#0072b2', label: 'recovered (blue outline)' },
+  recovered: { css: 'r', colour: '#cc79a7', label: 'recovered (pink outline)' },
 } as const;
 
 /**

@@ -27,7 +27,6 @@ const STYLE = [
   ...Object.values(MARK_STYLE).map(
     ({ css, colour }) => `.idmap .${css}{stroke:${colour};stroke-width:1.5px}`,
   ),
-  `.idmap .${MARK_STYLE.recovered.css}{stroke-dasharray:2 1}`,
 ].join('');
 
 /**
