@@ -45,7 +45,7 @@ describe('the id map of a small sweep', () => {
     expect(html).toMatch(/wrong status <b>10<\/b> \(63%\)/);
     expect(html).toMatch(/met <b>6<\/b> \(38%\)/);
     expect(html).toMatch(/newly unexpected \(black outline\) <b>5<\/b>/);
-    expect(html).toMatch(/recovered \(blue outline\) <b>0<\/b>/);
+    expect(html).toMatch(/recovered \(pink outline\) <b>0<\/b>/);
   });
 
   it('is a self-contained page with no script', () => {
