@@ -73,7 +73,7 @@ export class IdMapWidgets extends Construct {
       ...props.scheduleNames.map(
         (schedule) =>
           new CustomWidget({
-            title: `Id map: ${schedule} (latest sweep)`,
+            title: `Id map: ${schedule} (its baseline)`,
             functionArn: fn.functionArn,
             params: { schedule },
             width: 24,

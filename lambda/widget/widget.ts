@@ -15,7 +15,7 @@ export const WIDGET_MARGIN_MS = 1_000;
 
 /** The widget's documentation, shown by the dashboard's "Get documentation". */
 export const WIDGET_DOCS = `## Status Sweep id map
-Draws the latest sweep of one schedule (its baseline, \`baselines/<schedule>.json\` in the results bucket): ids in rows, coloured by outcome, changes since the sweep before outlined.
+Draws one schedule's baseline (\`baselines/<schedule>.json\` in the results bucket): its latest sweep, or its latest complete one when the latest was cut short. Ids in rows, coloured by outcome; changes since the sweep before outlined.
 
 Parameter: \`schedule\`, one of the deployed schedules' names, e.g. \`{"schedule": "kanto"}\`.`;
 

@@ -31,13 +31,13 @@ describe('the id map on the dashboard', () => {
 
     expect(custom.map((w) => w.properties)).toEqual([
       expect.objectContaining({
-        title: 'Id map: kanto (latest sweep)',
+        title: 'Id map: kanto (its baseline)',
         endpoint: '<ref>',
         params: { schedule: 'kanto' },
         updateOn: { refresh: true, resize: false, timeRange: false },
       }),
       expect.objectContaining({
-        title: 'Id map: johto (latest sweep)',
+        title: 'Id map: johto (its baseline)',
         params: { schedule: 'johto' },
       }),
     ]);
