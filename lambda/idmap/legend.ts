@@ -3,7 +3,7 @@ import { CELLS_PER_ROW } from './layout.js';
 import { CLASS_ORDER, CLASS_STYLE, MARK_STYLE, MapClass, SHARE_STEPS } from './palette.js';
 import type { MapSweep } from './sweep.js';
 import type { CellTally } from './tally.js';
-import { escapeHtml, percent } from './text.js';
+import { countText, escapeHtml, percent } from './text.js';
 
 /** Classes listed even at zero: every sweep can have them. */
 const ALWAYS: ReadonlySet<MapClass> = new Set([
@@ -23,17 +23,17 @@ export function legendHtml(sweep: MapSweep, tally: CellTally): string {
     sweep.verdict === undefined ? '' : ` · <b>${text(sweep.verdict.toUpperCase(), '')}</b>`;
   const heading = `<h3>Id map · ${text(sweep.target, 'target not named')}${verdict}</h3>`;
   const facts = [
-    `ids ${sweep.range.start}-${sweep.range.end} (${total})`,
+    `ids ${sweep.range.start}-${sweep.range.end} (${countText(total)})`,
     `sweep ${text(sweep.sweepId, '(no id)')}`,
     `ended ${sweep.endedAt === undefined ? 'at an unknown time' : `<time>${escapeHtml(sweep.endedAt)}</time>`}`,
     sweep.complete === false ? 'incomplete' : '',
-    `1 cell = ${idsPerCell} id${idsPerCell > 1 ? 's' : ''}, ${CELLS_PER_ROW} cells per row`,
+    `1 cell = ${countText(idsPerCell)} id${idsPerCell > 1 ? 's' : ''}, ${CELLS_PER_ROW} cells per row`,
   ].filter(Boolean);
   const items = CLASS_ORDER.filter(
     (c) => ALWAYS.has(c) || tally.totals[c] > 0 || reported(sweep, c),
   ).map((c) => {
     const n = tally.totals[c];
-    return `<li>${swatch(`${CLASS_STYLE[c].css}4`)} ${CLASS_STYLE[c].label} <b>${n}</b> (${percent(n, total)})</li>`;
+    return `<li>${swatch(`${CLASS_STYLE[c].css}4`)} ${CLASS_STYLE[c].label} <b>${countText(n)}</b> (${percent(n, total)})</li>`;
   });
   const notes = [
     idsPerCell > 1
@@ -56,7 +56,7 @@ function changesText(sweep: MapSweep): string {
   const base = changes.baseline;
   const since = `since sweep ${escapeHtml(base?.sweepId ?? '(no id)')}${base?.endedAt ? ` (<time>${escapeHtml(base.endedAt)}</time>)` : ''}`;
   const mark = (key: keyof typeof MARK_STYLE, n: number | undefined) =>
-    `${swatch(`m4 ${MARK_STYLE[key].css}`)} ${MARK_STYLE[key].label} <b>${n ?? 0}</b>`;
+    `${swatch(`m4 ${MARK_STYLE[key].css}`)} ${MARK_STYLE[key].label} <b>${countText(n ?? 0)}</b>`;
   return `Changes ${since}: ${mark('newlyUnexpected', changes.newlyUnexpected?.count)} · ${mark('recovered', changes.recovered?.count)}`;
 }
 

@@ -16,3 +16,8 @@ export function percent(part: number, whole: number): string {
   if (value < 100 && value > 99) return '>99%';
   return `${Math.round(value)}%`;
 }
+
+/** A count with thousands separators, "938,756", the same on every machine (no locale). */
+export function countText(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

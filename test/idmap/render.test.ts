@@ -114,7 +114,10 @@ describe('the id map of a fragmented sweep', () => {
 
     const html = renderIdMap(sweep);
 
-    const counts = [...html.matchAll(/<li>.*?<b>(\d+)<\/b>/g)].map((m) => Number(m[1]));
+    const counts = [...html.matchAll(/<li>.*?<b>([\d,]+)<\/b>/g)].map((m) =>
+      Number(m[1]?.replaceAll(',', '')),
+    );
+    expect(html).toContain('ids 7-12345 (12,339)');
     expect(counts.reduce((a, b) => a + b, 0)).toBe(sweep.total);
   });
 });
