@@ -6,6 +6,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BASELINES_PREFIX } from '../../lambda/baseline/store.js';
+import { BUNDLES } from '../bundle-budget.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 
 /** The settings the widget function reads, under the names the sweep function reads them by. */
@@ -41,7 +42,7 @@ export class IdMapWidgets extends Construct {
     super(scope, id);
     if (props.scheduleNames.length === 0) return;
     const { function: fn, role } = nodeFunction(this, {
-      entry: `${REPO_ROOT}lambda/widget/handler.ts`,
+      entry: `${REPO_ROOT}${BUNDLES.widget.entry}`,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(10),
       logRetention: props.logRetention,

@@ -5,6 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULT_MEMORY_MB } from '../../lambda/ground/defaults.js';
+import { BUNDLES } from '../bundle-budget.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { RESULTS_PREFIX } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
@@ -46,7 +47,7 @@ export class RunsFunction extends Construct {
       RESULTS_BUCKET: resultsBucket.bucketName,
     };
     const { function: fn, role } = nodeFunction(this, {
-      entry: props.entry ?? `${REPO_ROOT}lambda/entry/runs-handler.ts`,
+      entry: props.entry ?? `${REPO_ROOT}${BUNDLES.runs.entry}`,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(60),
       logRetention: props.logRetention,

@@ -12,6 +12,7 @@ import {
   DEFAULT_SHARD_MAX_CONCURRENCY,
 } from '../../lambda/ground/defaults.js';
 import { type RequestParser, requestParser } from '../../lambda/request/request.js';
+import { BUNDLES } from '../bundle-budget.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { sweepEnvironment } from './sweep-environment.js';
 import type { SweepFunctionProps } from './sweep-function-props.js';
@@ -69,7 +70,7 @@ export class SweepFunction extends Construct {
     });
 
     const { function: fn, role } = nodeFunction(this, {
-      entry: props.entry ?? `${REPO_ROOT}lambda/entry/handler.ts`,
+      entry: props.entry ?? `${REPO_ROOT}${BUNDLES.sweep.entry}`,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: this.timeout,
       logRetention: props.logRetention,

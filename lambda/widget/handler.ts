@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../ground/config.js';
-import { writeLog } from '../ground/log.js';
+import { inInvocation, writeLog } from '../ground/log.js';
 import type { CustomWidgetEvent } from './event.js';
 import { s3BaselineReader } from './read-baseline.js';
 import { createIdMapWidget } from './widget.js';
@@ -13,6 +13,6 @@ const widget = createIdMapWidget({
   log: writeLog,
 });
 
-/** The dashboard's custom widget: the latest sweep of one schedule as an id map (HTML). */
+/** The dashboard's custom widget: one schedule's baseline (its latest sweep) as an id map (HTML). */
 export const handler = (event: CustomWidgetEvent, context: Context): Promise<string> =>
-  widget(event, context.getRemainingTimeInMillis());
+  inInvocation(context, () => widget(event, context.getRemainingTimeInMillis()));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
 import { type LocalApi, startLocalApi } from '../../dev/local-api.js';
 import { withLocalMaps } from '../../dev/local-maps.js';
+import { localRuns } from '../../dev/local-runs.js';
 import { withLocalRuns } from '../../dev/local-runs-api.js';
 import type { SweepResponse } from '../../lambda/contract/response.js';
 import { createHandlers } from '../../lambda/entry/handler.js';
@@ -17,8 +18,9 @@ beforeAll(async () => {
     METRICS_MODE: 'off',
     MAX_IDS: '50',
   });
-  const dispatch = createHandlers(config, { log: () => undefined }).dispatch;
-  api = await startLocalApi({ handler: withLocalMaps(withLocalRuns(dispatch, config)), port: 0 });
+  const runs = localRuns(config);
+  const dispatch = createHandlers(config, { log: () => undefined, runs }).dispatch;
+  api = await startLocalApi({ handler: withLocalMaps(withLocalRuns(dispatch, runs)), port: 0 });
 });
 afterAll(async () => {
   await api?.close();

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleLikeDeployed } from './support/bundle.js';
+import { BUNDLES } from '../../infra/bundle-budget.js';
+import { deployedBuild } from './support/bundle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'status-sweep-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +23,7 @@ try {
 describe('the deployed bundle', () => {
   it('keeps class names, so an error record names InvalidRequestError', async () => {
     const outfile = join(dir, 'handler.mjs');
-    await bundleLikeDeployed('lambda/entry/handler.ts', outfile);
+    await build(deployedBuild(BUNDLES.sweep.entry, { outfile }));
 
     const printed = execFileSync(
       process.execPath,

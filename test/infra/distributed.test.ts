@@ -3,6 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
+import { TOLERATED_FAILURE_PERCENTAGE } from '../../lambda/distributed/tolerance.js';
 import { ConfigError, InvalidRequestError } from '../../lambda/ground/errors.js';
 import {
   formattedStateMachineArn,
@@ -125,7 +126,7 @@ describe('the distributed-sweep state machine', () => {
       ItemsPath: '$.plan.shardStarts',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
       MaxConcurrency: 10,
-      ToleratedFailurePercentage: 10,
+      ToleratedFailurePercentage: TOLERATED_FAILURE_PERCENTAGE,
       ResultPath: '$.mapResult',
       Next: 'Reduce',
     });

@@ -3,9 +3,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLES } from '../../infra/bundle-budget.js';
 import { REPO_ROOT } from '../../infra/constructs/node-function.js';
-import { bundleLikeDeployed } from '../infra/support/bundle.js';
+import { deployedBuild } from '../infra/support/bundle.js';
 import { met, sweepOf } from '../support/id-map-sweeps.js';
 import { type S3Endpoint, startS3Endpoint } from '../support/s3-endpoint.js';
 
@@ -19,7 +21,7 @@ let s3: S3Endpoint;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'status-sweep-widget-'));
   bundle = join(dir, 'index.mjs');
-  await bundleLikeDeployed('lambda/widget/handler.ts', bundle);
+  await build(deployedBuild(BUNDLES.widget.entry, { outfile: bundle }));
   s3 = await startS3Endpoint();
 });
 afterAll(async () => {
