@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CustomWidgetEvent } from '../../lambda/widget/event.js';
 import { s3BaselineReader } from '../../lambda/widget/read-baseline.js';
 import { createIdMapWidget } from '../../lambda/widget/widget.js';
@@ -134,6 +134,35 @@ describe('the id map widget, over the S3 wire protocol', () => {
       'not a sweep response the map can draw: range, ids missing or malformed',
     );
     expect(html).not.toMatch(/\bat \S+:\d+/);
+  });
+
+  it('says why a stored sweep cannot be drawn, and logs it with the invocation id', async () => {
+    s3.objects.set(
+      `${BUCKET}/baselines/johto.json`,
+      JSON.stringify({ ...kanto, ids: { '200': '1-97,99-98', '404': '98' } }),
+    );
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const context = lambdaContext({ awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678' });
+
+    const html = await handler(widgetEvent({ schedule: 'johto' }), context).finally(() => {
+      write.mockRestore();
+      s3.objects.delete(`${BUCKET}/baselines/johto.json`);
+    });
+
+    expect(html).toContain('could not be drawn: not ascending ids and ranges at character 10');
+    const lines = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'id map widget: not drawn',
+        requestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+        schedule: 'johto',
+      }),
+    );
   });
 
   it('answers its documentation when CloudWatch asks', async () => {
