@@ -24,6 +24,8 @@ export const Format = {
   json: 'json',
   junit: 'junit',
   markdown: 'markdown',
+  /** The id map: a self-contained HTML page (lambda/idmap/). */
+  html: 'html',
 } as const;
 export type Format = (typeof Format)[keyof typeof Format];
 

@@ -8,6 +8,7 @@ import { type Config, loadConfig } from '../lambda/ground/config.js';
 import { API_SWEEP_LIMIT_MS } from '../lambda/ground/deadline.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
+import { renderIdMapPage } from '../lambda/idmap/index.js';
 import type { HistogramSnapshot } from '../lambda/sweep/data.js';
 import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
 import { type CliOptions, parseCli, UsageError } from './cli-args.js';
@@ -140,6 +141,8 @@ function render(cli: CliOptions, response: SweepResponse, extras: SummaryExtras)
       return formatJunit(response, cli.expect);
     case Format.markdown:
       return formatMarkdown(response);
+    case Format.html:
+      return renderIdMapPage(response);
     default:
       return formatSummary(response, extras);
   }

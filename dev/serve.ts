@@ -11,6 +11,7 @@ import { MetricsMode } from '../lambda/ground/settings.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
 import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
+import { MAP_PATH, withLocalMaps } from './local-maps.js';
 import { localRuns } from './local-runs.js';
 import { withLocalRuns } from './local-runs-api.js';
 import { resolveTarget } from './target.js';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   const store = folderStore(baselines);
   const runs = localRuns(config, { baselines: store });
   const { dispatch, invoke } = createHandlers(config, { baselines: store, runs });
-  const handler = withLocalInvoke(withLocalRuns(dispatch, runs), invoke);
+  const handler = withLocalMaps(withLocalInvoke(withLocalRuns(dispatch, runs), invoke));
   let api: LocalApi;
   try {
     api = await startLocalApi({ handler, port, host: values.host });
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   console.error(
     `a schedule's sweep: curl -X POST ${api.url}${INVOKE_PATH} -H 'content-type: application/json' -d '{"start":1,"end":100,"schedule":"nightly"}' (baselines in ${baselines})`,
   );
+  console.error(`a sweep's id map: ${api.url}${MAP_PATH} (open it in a browser)`);
   const stop = async () => {
     await api.close();
     await target.close();

@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { IdMapWidgets } from './constructs/id-map-widgets.js';
 import { ResultsBucket } from './constructs/results-bucket.js';
 import { RunsFunction, type RunsFunctionProps } from './constructs/runs-function.js';
 import { StateMachineArns } from './constructs/state-machine-arns.js';
@@ -139,6 +140,13 @@ export class SweepStack extends Stack {
       deadLetterQueue: sweep.deadLetterQueue,
       alarms: alarms.all,
       stateMachine: stateMachine.stateMachine,
+    });
+    // An id map of each schedule's latest sweep, read from its baseline.
+    new IdMapWidgets(this, 'IdMap', {
+      dashboard: dashboard.dashboard,
+      bucket: results.bucket,
+      environment: sweep.environment,
+      scheduleNames: (props.schedules ?? []).map((schedule) => schedule.name),
     });
 
     this.sweep = sweep;
