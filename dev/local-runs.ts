@@ -21,7 +21,7 @@ import { newPool } from '../lambda/sweep/index.js';
 import { lambdaContext } from './lambda-context.js';
 
 export interface LocalRunHooks
-  extends Pick<SweepHooks, 'onAggregate' | 'onProgress' | 'onSettle' | 'signal'> {
+  extends Pick<SweepHooks, 'onAggregate' | 'onProgress' | 'onSettle' | 'signal' | 'targetHeaders'> {
   /** The run's id (a local API answers 202 with it before the run ends). @default - a new UUID */
   readonly sweepId?: string;
   /** Told the plan before the first shard starts. */
@@ -64,6 +64,7 @@ export async function runDistributedLocally(
         pool,
         onSettle: hooks.onSettle,
         signal: hooks.signal,
+        targetHeaders: hooks.targetHeaders,
         onProgress: (shardSettled) => {
           settled += shardSettled - (settledByShard.get(shardStart) ?? 0);
           settledByShard.set(shardStart, shardSettled);

@@ -8,10 +8,7 @@ import { SWEEPS_PATH } from '../lambda/routes.js';
 import { toHttpApiEvent } from './http-api-event.js';
 import { lambdaContext } from './lambda-context.js';
 import { type LocalRunHooks, runDistributedLocally } from './local-runs.js';
-
-/** How the CLI reaches the handler: as `aws lambda invoke` would, or as API Gateway would. */
-export const Via = { invoke: 'invoke', api: 'api', distributed: 'distributed' } as const;
-export type Via = (typeof Via)[keyof typeof Via];
+import { Via } from './via.js';
 
 /** A sweep's end as the CLI sees it: a response, or the handler's refusal in its own words. */
 export type LocalSweepResult =
@@ -25,18 +22,6 @@ export type LocalSweepResult =
 
 /** The handler's hooks, and the shard plan of a distributed run. */
 export type LocalSweepHooks = SweepHooks & Pick<LocalRunHooks, 'onPlan'>;
-
-/** Which way `fields` will go: ranges above MAX_IDS run on the local distributed executor. */
-export function viaFor(
-  fields: Readonly<Record<string, unknown>>,
-  config: Config,
-  api: boolean,
-): Via {
-  const { start, end } = fields;
-  const size = typeof start === 'number' && typeof end === 'number' ? end - start + 1 : 0;
-  if (size > config.maxIds) return Via.distributed;
-  return api ? Via.api : Via.invoke;
-}
 
 /**
  * One sweep through the deployed handler, in this process: a direct invoke (bounded by the

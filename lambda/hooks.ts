@@ -1,6 +1,7 @@
 import type { BaselineStore } from './baseline/store.js';
 import type { LogWriter } from './log.js';
 import type { EnginePool, SettledId, SweepAggregate } from './sweep/index.js';
+import type { TargetHeaders } from './target-headers.js';
 
 /**
  * What the process hosting the handler may hear of a sweep; the deployed function uses the
@@ -21,4 +22,6 @@ export interface SweepHooks {
   readonly signal?: AbortSignal;
   /** A connection pool of the host's for every sweep (the local executor gives each shard its own). */
   readonly pool?: EnginePool;
+  /** The request headers of every sweep (the local CLI's --header). @default - TARGET_HEADERS_SECRET */
+  readonly targetHeaders?: TargetHeaders;
 }

@@ -36,7 +36,7 @@ export interface Sweeper {
 export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const log = hooks.log ?? writeLog;
   const concluder = createConcluder(config, hooks);
-  const targetHeaders = targetHeadersFrom(config);
+  const targetHeaders = hooks.targetHeaders ?? targetHeadersFrom(config);
 
   /** The engine on `range` with `options`, within the deadline, shaped as deployed. */
   const sweepRange = async (range: IdRange, options: SweepRequestOptions, deadline?: number) =>
