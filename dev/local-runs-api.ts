@@ -13,8 +13,9 @@ import { HttpStatusError } from '../lambda/middleware/http-status-error.js';
 import { isHttpApiEvent, jsonHttp, jsonResponse } from '../lambda/middleware/json-http.js';
 import { requestParser } from '../lambda/request.js';
 import type { SweepResponse } from '../lambda/response.js';
-import { RUN_PATH, runPath, SWEEPS_PATH } from '../lambda/routes.js';
+import { RUN_PATH, runPath, SWEEP_ID, SWEEPS_PATH } from '../lambda/routes.js';
 import { rangeSize } from '../lambda/sweep/data.js';
+import { describeProblems } from '../lambda/validation.js';
 import type { LocalHandler } from './local-api.js';
 import { runDistributedLocally } from './local-runs.js';
 
@@ -45,8 +46,17 @@ export function withLocalRuns(handler: LocalHandler, config: Config): LocalHandl
           method: 'GET',
           path: RUN_PATH,
           handler: async (event: APIGatewayProxyEventV2) => {
-            const run = runs.get(event.pathParameters?.id ?? '');
-            if (!run) throw new HttpStatusError(404, `no sweep ${event.pathParameters?.id}`);
+            const sweepId = event.pathParameters?.id ?? '';
+            if (!SWEEP_ID.test(sweepId)) {
+              // As the runs function answers it: a malformed id is the caller's mistake.
+              const details = { id: [`must be a UUID, got ${JSON.stringify(sweepId)}`] };
+              throw new InvalidRequestError(
+                `invalid request: ${describeProblems(details)}`,
+                details,
+              );
+            }
+            const run = runs.get(sweepId);
+            if (!run) throw new HttpStatusError(404, `no sweep ${sweepId}`);
             if (run.result) return jsonResponse(200, run.result);
             if (run.error)
               return jsonResponse(200, { ...run.accepted, status: 'FAILED', error: run.error });
@@ -79,7 +89,9 @@ export function withLocalRuns(handler: LocalHandler, config: Config): LocalHandl
     try {
       request = parser.fromApi(fields.input, fields.source);
     } catch (error) {
-      if (error instanceof InvalidRequestError) return undefined; // the handler says why
+      // Refused with the limits of a deployment with distributed sweeps (MAX_DISTRIBUTED_IDS),
+      // as the deployed API refuses it; the handler alone would cite MAX_IDS.
+      if (error instanceof InvalidRequestError) return refuse(error)(event, context);
       throw error;
     }
     if (rangeSize(request.range) <= config.maxIds) return undefined;

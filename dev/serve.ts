@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../lambda/config.js';
-import { createHandlers } from '../lambda/handler.js';
 import { MetricsMode } from '../lambda/settings.js';
+import { closest } from './cli-args.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
 import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
@@ -17,6 +17,8 @@ import { resolveTarget } from './target.js';
 const USAGE = `usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}] [--metrics local|cloudwatch|emf|off]
                         [--baselines ${DEFAULT_BASELINES_DIR}]
   SCHEDULE_NAMES=a,b names the schedules whose baselines "compareWith" may read.`;
+
+const SERVE_FLAGS = ['port', 'host', 'target', 'metrics', 'baselines', 'help'];
 
 async function main(): Promise<void> {
   let values: {
@@ -40,7 +42,13 @@ async function main(): Promise<void> {
       strict: true,
     }));
   } catch (error) {
-    fail((error as Error).message);
+    const unknown = /Unknown option '--([^']+)'/.exec((error as Error).message)?.[1];
+    const guess = unknown && closest(unknown, SERVE_FLAGS);
+    fail(
+      unknown
+        ? `unknown flag --${unknown}${guess ? ` (did you mean --${guess}?)` : ''}`
+        : (error as Error).message,
+    );
   }
   if (values.help) {
     console.log(USAGE);
@@ -65,6 +73,10 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   const baselines = values.baselines ?? DEFAULT_BASELINES_DIR;
+  // The handler module reads the environment as it loads: it sees the settings checked above.
+  process.env.TARGET_URL_TEMPLATE = config.targetUrlTemplate;
+  process.env.METRICS_MODE = config.metricsMode;
+  const { createHandlers } = await import('../lambda/handler.js');
   const { dispatch, invoke } = createHandlers(config, { baselines: folderStore(baselines) });
   const handler = withLocalInvoke(withLocalRuns(dispatch, config), invoke);
   let api: LocalApi;

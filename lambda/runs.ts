@@ -20,11 +20,9 @@ import {
   jsonHttp,
   jsonResponse,
 } from './middleware/json-http.js';
-import { RUN_PATH } from './routes.js';
+import { RUN_PATH, SWEEP_ID } from './routes.js';
 import { describeProblems } from './validation.js';
 
-/** Sweep ids are UUIDs: anything else cannot name an execution. */
-const SWEEP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** How soon a caller following a running sweep should ask again. */
 const POLL_AFTER_SECONDS = 5;
 
