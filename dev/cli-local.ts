@@ -1,7 +1,7 @@
 import type { Baseline } from '../lambda/baseline/baseline.js';
-import { API_SWEEP_LIMIT_MS } from '../lambda/deadline.js';
-import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/defaults.js';
-import { MetricsMode } from '../lambda/settings.js';
+import { API_SWEEP_LIMIT_MS } from '../lambda/ground/deadline.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
+import { MetricsMode } from '../lambda/ground/settings.js';
 import type { HistogramSnapshot } from '../lambda/sweep/data.js';
 import type { CliOptions } from './cli-args.js';
 import { configFrom, type LocalPlan } from './cli-check.js';

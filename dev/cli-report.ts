@@ -1,5 +1,5 @@
 import type { Baseline } from '../lambda/baseline/baseline.js';
-import type { SweepResponse } from '../lambda/response.js';
+import type { SweepResponse } from '../lambda/contract/response.js';
 import { compareWithBaseline, saveResponse } from './baseline.js';
 import type { CliOptions } from './cli-args.js';
 import { ExitCode, Format } from './cli-flags.js';

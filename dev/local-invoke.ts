@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { InputError, InvalidRequestError } from '../lambda/errors.js';
+import { InputError, InvalidRequestError } from '../lambda/ground/errors.js';
 import { isHttpApiEvent, jsonHttp } from '../lambda/middleware/json-http.js';
 import type { LocalHandler } from './local-api.js';
 

@@ -5,8 +5,8 @@
  * input): schedules' baselines are kept in a local folder (--baselines).
  */
 import { parseArgs } from 'node:util';
-import { type Config, loadConfig } from '../lambda/config.js';
-import { MetricsMode } from '../lambda/settings.js';
+import { type Config, loadConfig } from '../lambda/ground/config.js';
+import { MetricsMode } from '../lambda/ground/settings.js';
 import { closest } from './cli-args.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   // The handler module reads the environment as it loads: it sees the settings checked above.
   process.env.TARGET_URL_TEMPLATE = config.targetUrlTemplate;
   process.env.METRICS_MODE = config.metricsMode;
-  const { createHandlers } = await import('../lambda/handler.js');
+  const { createHandlers } = await import('../lambda/entry/handler.js');
   const { dispatch, invoke } = createHandlers(config, { baselines: folderStore(baselines) });
   const handler = withLocalInvoke(withLocalRuns(dispatch, config), invoke);
   let api: LocalApi;

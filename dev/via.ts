@@ -1,4 +1,4 @@
-import type { Config } from '../lambda/config.js';
+import type { Config } from '../lambda/ground/config.js';
 
 /** How the CLI reaches the handler: as `aws lambda invoke` would, or as API Gateway would. */
 export const Via = { invoke: 'invoke', api: 'api', distributed: 'distributed' } as const;

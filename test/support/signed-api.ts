@@ -3,8 +3,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type LocalApi, type LocalHandler, startLocalApi } from '../../dev/local-api.js';
 import { withLocalRuns } from '../../dev/local-runs-api.js';
-import type { Config } from '../../lambda/config.js';
-import { createHandlers } from '../../lambda/handler.js';
+import { createHandlers } from '../../lambda/entry/handler.js';
+import type { Config } from '../../lambda/ground/config.js';
 
 /** Keys only these tests know: the stand-in accepts requests signed with them and no others. */
 export const TEST_CREDENTIALS = {

@@ -1,7 +1,6 @@
-import type { BaselineStore } from './baseline/store.js';
-import type { LogWriter } from './log.js';
-import type { EnginePool, SettledId, SweepAggregate } from './sweep/index.js';
-import type { TargetHeaders } from './target-headers.js';
+import type { BaselineStore } from '../baseline/store.js';
+import type { LogWriter } from '../ground/log.js';
+import type { EnginePool, SettledId, SweepAggregate } from '../sweep/index.js';
 
 /**
  * What the process hosting the handler may hear of a sweep; the deployed function uses the
@@ -23,5 +22,5 @@ export interface SweepHooks {
   /** A connection pool of the host's for every sweep (the local executor gives each shard its own). */
   readonly pool?: EnginePool;
   /** The request headers of every sweep (the local CLI's --header). @default - TARGET_HEADERS_SECRET */
-  readonly targetHeaders?: TargetHeaders;
+  readonly targetHeaders?: () => Promise<Readonly<Record<string, string>>>;
 }

@@ -5,23 +5,23 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { createConcluder } from './conclude.js';
-import type { Config } from './config.js';
-import { MIDDY_OPTIONS } from './deadline.js';
-import { isReduceEvent, parseReduceEvent } from './distributed/messages.js';
-import { readShardAggregates, writeResult } from './distributed/results.js';
-import { describeRun } from './distributed/status.js';
-import { ConfigError, InvalidEventError, InvalidRequestError } from './errors.js';
-import type { SweepHooks } from './hooks.js';
-import { HttpStatusError } from './middleware/http-status-error.js';
+import { createConcluder } from '../conclude/conclude.js';
+import type { SweepHooks } from '../conclude/hooks.js';
+import { RUN_PATH, SWEEP_ID } from '../contract/routes.js';
+import { isReduceEvent, parseReduceEvent } from '../distributed/messages.js';
+import { readShardAggregates, writeResult } from '../distributed/results.js';
+import { describeRun } from '../distributed/status.js';
+import type { Config } from '../ground/config.js';
+import { MIDDY_OPTIONS } from '../ground/deadline.js';
+import { ConfigError, InvalidEventError, InvalidRequestError } from '../ground/errors.js';
+import { describeProblems } from '../ground/validation.js';
+import { HttpStatusError } from '../middleware/http-status-error.js';
 import {
   type HttpApiHandler,
   isHttpApiEvent,
   jsonHttp,
   jsonResponse,
-} from './middleware/json-http.js';
-import { RUN_PATH, SWEEP_ID } from './routes.js';
-import { describeProblems } from './validation.js';
+} from '../middleware/json-http.js';
 
 /** How soon a caller following a running sweep should ask again. */
 const POLL_AFTER_SECONDS = 5;
