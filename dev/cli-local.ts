@@ -1,7 +1,6 @@
 import type { Baseline } from '../lambda/baseline/baseline.js';
 import { API_SWEEP_LIMIT_MS } from '../lambda/ground/deadline.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
-import { MetricsMode } from '../lambda/ground/settings.js';
 import type { HistogramSnapshot } from '../lambda/sweep/data.js';
 import type { CliOptions } from './cli-args.js';
 import { configFrom, type LocalPlan } from './cli-check.js';
@@ -11,6 +10,7 @@ import { ctrlC } from './ctrl-c.js';
 import { sweepLocally } from './local-sweep.js';
 import { idRecorder } from './per-id.js';
 import { progressLine, wantsProgress } from './progress.js';
+import { holdStderr } from './stdout.js';
 import { resolveTarget } from './target.js';
 import { Via } from './via.js';
 
@@ -36,6 +36,7 @@ const VIA_WORDS = {
  */
 export async function sweepHere(cli: CliOptions, plan: LocalPlan, run: LocalRun): Promise<number> {
   const target = await resolveTarget(cli.flags.target, run.env);
+  const metricsBlock = holdStderr();
   try {
     const config = configFrom(cli, run.env, target.urlTemplate);
     const { fields, via } = plan;
@@ -56,7 +57,8 @@ export async function sweepHere(cli: CliOptions, plan: LocalPlan, run: LocalRun)
       onProgress: progress.update,
       onAggregate: (aggregate) => {
         latency = aggregate.latency;
-        progress.clear(); // before the local metrics block
+        progress.clear();
+        if (human) metricsBlock.start(); // the local metrics block follows the summary
       },
       onSettle: recorder.onSettle,
       signal: interrupt.signal,
@@ -72,6 +74,11 @@ export async function sweepHere(cli: CliOptions, plan: LocalPlan, run: LocalRun)
       progress.clear();
       interrupt.dispose();
     });
+    // What the sweep printed on stderr as it concluded (the metrics block) follows the summary.
+    const writeResult = (text: string) => {
+      run.writeResult(text);
+      metricsBlock.release();
+    };
     if (result.kind === 'invalid') {
       say(`status-sweep: ${result.message}`);
       return ExitCode.usage;
@@ -82,7 +89,6 @@ export async function sweepHere(cli: CliOptions, plan: LocalPlan, run: LocalRun)
     }
     await recorder.finish(result.response);
     const interrupted = interrupt.signal.aborted;
-    if (human && result.response.metrics.status === MetricsMode.local) say('');
     const extras = {
       latency,
       slowest: recorder.slowest(),
@@ -92,9 +98,10 @@ export async function sweepHere(cli: CliOptions, plan: LocalPlan, run: LocalRun)
       cli,
       run.baseline,
       { response: result.response, extras, interrupted },
-      run.writeResult,
+      writeResult,
     );
   } finally {
+    metricsBlock.release();
     await target.close();
   }
 }

@@ -85,7 +85,7 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
 
 function metricsLine(metrics: SweepResponse['metrics']): string {
   if (metrics.status === 'local') {
-    return 'local: the block above, not sent (--metrics cloudwatch publishes them)';
+    return 'local: the block below, not sent (--metrics cloudwatch publishes them)';
   }
   return metrics.status + (metrics.reason ? ` (${metrics.reason})` : '');
 }

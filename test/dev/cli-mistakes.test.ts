@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -160,5 +162,29 @@ describe('--version and output width', () => {
       expect(wide).toEqual([]);
     }
     expect(sweep.stdout).toMatch(/^OK · 20 expected/);
+  });
+
+  it('shows the verdict before anything the sweep printed, in one terminal stream', async () => {
+    const file = join(dir, 'terminal.txt');
+    const fd = openSync(file, 'w');
+    try {
+      const child = spawn(
+        process.execPath,
+        [cli.bundle, '--target', upstream.urlTemplate, '--end', '20'],
+        { stdio: ['ignore', fd, fd], env: { PATH: process.env.PATH ?? '' } },
+      );
+      await once(child, 'close');
+    } finally {
+      closeSync(fd);
+    }
+    const terminal = readFileSync(file, 'utf8');
+
+    const lines = terminal.split('\n');
+    // The announcement (what is swept, where) and then the verdict; the metrics block after it.
+    expect(lines[0]).toMatch(/^sweeping ids 1-20/);
+    expect(lines[2]).toMatch(/^OK · 20 expected/);
+    expect(terminal.indexOf('metrics (METRICS_MODE=local')).toBeGreaterThan(
+      terminal.indexOf('OK ·'),
+    );
   });
 });

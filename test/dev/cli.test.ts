@@ -113,10 +113,10 @@ describe('status-sweep for people', () => {
       expect(lastProgress).toBeGreaterThan(0);
       expect(cleared).toBeGreaterThan(lastProgress);
       expect(metrics).toBeGreaterThan(cleared);
-      expect(stderr.slice(cleared + '\r\x1b[2K'.length, metrics)).toBe('');
+      expect(stderr.slice(cleared + '\r\x1b[2K'.length, metrics)).toBe('\n'); // a line apart
       expect(stderr.match(/METRICS_MODE=local/g)).toHaveLength(1);
       expect(stdout).not.toMatch(/Requests \d/);
-      expect(stdout).toMatch(/metrics\s+local: the block above/);
+      expect(stdout).toMatch(/metrics\s+local: the block below/);
     } finally {
       await slow.close();
     }
