@@ -5,7 +5,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Baseline } from '../lambda/baseline/baseline.js';
 import type { SweepResponse } from '../lambda/contract/response.js';
 import { SWEEPS_PATH } from '../lambda/contract/routes.js';
-import type { CliOptions } from './cli-args.js';
+import { type CliOptions, UsageError } from './cli-args.js';
 import { ExitCode, Format } from './cli-flags.js';
 import { finish, say } from './cli-report.js';
 import { invalidFlagsText, requestFields } from './cli-request.js';
@@ -133,7 +133,7 @@ function signedSender(api: URL, region: string) {
     const url = new URL(path.replace(/^\//, ''), api);
     const headers: Record<string, string> = { host: url.host, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const signed = await signer.sign({
+    const signed = await signWith(signer, {
       method,
       protocol: url.protocol,
       hostname: url.hostname,
@@ -144,7 +144,14 @@ function signedSender(api: URL, region: string) {
       body,
     });
     const { host: _host, ...sent } = signed.headers;
-    const response = await fetch(url, { method, headers: sent, body, signal });
+    const response = await fetch(url, { method, headers: sent, body, signal }).catch(
+      (error: Error) => {
+        if (signal.aborted) throw error;
+        const cause = error.cause as { code?: string; message?: string } | undefined;
+        const why = cause?.code ?? cause?.message ?? error.message;
+        throw new Error(`cannot reach ${url.origin}: ${why}`, { cause: error });
+      },
+    );
     const text = await response.text();
     let parsed: unknown;
     try {
@@ -160,6 +167,22 @@ function signedSender(api: URL, region: string) {
         typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {},
     };
   };
+}
+
+/** Signs; no credentials in the chain is the caller's setup to fix: one line, exit 2. */
+async function signWith(
+  signer: SignatureV4,
+  request: Parameters<SignatureV4['sign']>[0],
+): ReturnType<SignatureV4['sign']> {
+  try {
+    return await signer.sign(request);
+  } catch (error) {
+    if ((error as Error).name !== 'CredentialsProviderError') throw error;
+    throw new UsageError(
+      `--api needs AWS credentials (environment, profile, SSO or role): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
 }
 
 /** SHA-256 (and its HMAC) as the signer asks for it, on node:crypto, as @smithy/hash-node does. */

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,5 +115,32 @@ describe('status-sweep --api URL (the deployed stack)', () => {
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ message: 'Forbidden' });
     expect(upstream.seen.length).toBe(before);
+  });
+
+  it('says in one line, exit 2, that it found no AWS credentials, and sends nothing', async () => {
+    const before = api.refused;
+    const run = await cli.run(['--api', api.url, '--end', '5'], {
+      env: { AWS_REGION: TEST_REGION, AWS_EC2_METADATA_DISABLED: 'true', HOME: dir },
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^status-sweep: --api needs AWS credentials/m);
+    expect(run.stderr).not.toMatch(/ {4}at /);
+    expect(api.refused).toBe(before);
+  });
+
+  it('says in one line that an API it cannot reach is unreachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const run = await cli.run(['--api', `http://127.0.0.1:${port}/`, '--end', '5'], {
+      env: SIGNED,
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /status-sweep: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/,
+    );
   });
 });
