@@ -1,4 +1,3 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -11,6 +10,7 @@ import { finish, say } from './cli-report.js';
 import { invalidFlagsText, requestFields } from './cli-request.js';
 import { ctrlC } from './ctrl-c.js';
 import { progressLine, wantsProgress } from './progress.js';
+import { NodeSha256 } from './sha256.js';
 
 /**
  * `--api URL`: the CLI as a client of the deployed stack. The request is signed with SigV4 for
@@ -183,27 +183,4 @@ async function signWith(
       { cause: error },
     );
   }
-}
-
-/** SHA-256 (and its HMAC) as the signer asks for it, on node:crypto, as @smithy/hash-node does. */
-export class NodeSha256 {
-  readonly #hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-  reset(): void {
-    throw new Error('NodeSha256 is single-use');
-  }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
