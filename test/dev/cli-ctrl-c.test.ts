@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltCli, buildCli } from '../support/cli.js';
+import { type BuiltCli, buildCli, ctrlCAfter } from '../support/cli.js';
 import { behaviours, type FaultUpstream, startFaultUpstream } from '../support/fault-upstream.js';
 
 let cli: BuiltCli;
@@ -16,16 +16,11 @@ afterAll(async () => {
 
 describe('Ctrl-C on a local distributed run', () => {
   it('prints the partial summary of what finished, says the user stopped it, and exits 130', async () => {
-    let sent = false;
     const { code, stdout, stderr } = await cli.run(
       ['--target', slow.urlTemplate, '--end', '50000'],
       {
         timeoutMs: 60_000,
-        onStderr: (child, text) => {
-          if (sent || !text.includes('distributed:')) return;
-          sent = true;
-          setTimeout(() => child.kill('SIGINT'), 2_500);
-        },
+        onStderr: ctrlCAfter('distributed:', 2_500),
       },
     );
 

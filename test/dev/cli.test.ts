@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
 import type { SweepResponse } from '../../lambda/contract/response.js';
-import { type BuiltCli, buildCli } from '../support/cli.js';
+import { type BuiltCli, buildCli, ctrlCAfter } from '../support/cli.js';
 import { behaviours, type FaultUpstream, startFaultUpstream } from '../support/fault-upstream.js';
 import { expectAccountedFor } from '../support/sweep-handler.js';
 
@@ -123,16 +123,9 @@ describe('status-sweep for people', () => {
   });
 
   it('prints the partial summary of what finished on Ctrl-C and exits 130', async () => {
-    let sent = false;
     const { code, stdout, stderr } = await cli.run(
       ['--target', mostlyHanging.urlTemplate, '--end', '20', '--concurrency', '5'],
-      {
-        onStderr: (child, text) => {
-          if (sent || !text.includes('sweeping')) return;
-          sent = true;
-          setTimeout(() => child.kill('SIGINT'), 800);
-        },
-      },
+      { onStderr: ctrlCAfter('sweeping', 800) },
     );
 
     expect(code).toBe(130);
