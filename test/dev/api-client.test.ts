@@ -57,6 +57,7 @@ describe('status-sweep --api URL (the deployed stack)', () => {
 
   it('follows a distributed run (202, then polls its statusUrl) to the merged result, in --json', async () => {
     const saved = join(dir, 'run.json');
+    const before = api.signed.length;
     const run = await cli.run(['--api', api.url, '--end', '200', '--json', '--save', saved], {
       env: SIGNED,
     });
@@ -70,6 +71,23 @@ describe('status-sweep --api URL (the deployed stack)', () => {
       complete: true,
     });
     expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual(response);
+    // The POST, then each GET of the statusUrl a Retry-After (1 s here) after the one before.
+    const [post, ...polls] = api.signed.slice(before);
+    expect(post).toMatchObject({ method: 'POST', path: '/sweeps' });
+    expect(polls.length).toBeGreaterThan(0);
+    let previous = post?.at ?? 0;
+    for (const poll of polls) {
+      expect(poll).toMatchObject({ method: 'GET', path: `/sweeps/${response.sweepId}` });
+      expect(poll.at - previous).toBeGreaterThanOrEqual(950);
+      previous = poll.at;
+    }
+  });
+
+  it('comes as a bundle of reasonable size, the signer in it', () => {
+    const bundle = readFileSync(cli.bundle, 'utf8');
+
+    expect(bundle.length).toBeLessThan(1_400_000); // 1,241,133 bytes on 2026-12-02
+    expect(bundle).toContain('AWS4-HMAC-SHA256');
   });
 
   it('reports JUnit and Markdown from a deployed sweep', async () => {

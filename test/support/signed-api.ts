@@ -14,6 +14,13 @@ export const TEST_CREDENTIALS = {
 };
 export const TEST_REGION = 'eu-west-1';
 
+/** A request that passed the signature check, and when it arrived (Date.now()). */
+export interface SignedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly at: number;
+}
+
 /** API Gateway's answer to a request without a valid signature (IAM authorization). */
 const FORBIDDEN = {
   statusCode: 403,
@@ -28,14 +35,21 @@ const AUTHORIZATION =
  * checks it (the request signed again with the known keys by the SDK's own signer, the
  * Authorization headers compared), then the sweep function with local distributed runs behind.
  */
-export async function startSignedApi(config: Config): Promise<LocalApi & { refused: number }> {
+export async function startSignedApi(
+  config: Config,
+): Promise<LocalApi & { readonly refused: number; readonly signed: readonly SignedRequest[] }> {
   const { dispatch } = createHandlers(config, { log: () => undefined });
   const behind = withLocalRuns(dispatch, config);
   let refused = 0;
+  const signed: SignedRequest[] = [];
   const handler: LocalHandler = async (event, context) => {
-    if (await isSignedByTestKeys(event as APIGatewayProxyEventV2)) return behind(event, context);
-    refused++;
-    return FORBIDDEN;
+    const http = event as APIGatewayProxyEventV2;
+    if (!(await isSignedByTestKeys(http))) {
+      refused++;
+      return FORBIDDEN;
+    }
+    signed.push({ method: http.requestContext.http.method, path: http.rawPath, at: Date.now() });
+    return behind(event, context);
   };
   const api = await startLocalApi({ handler, port: 0 });
   return {
@@ -44,6 +58,7 @@ export async function startSignedApi(config: Config): Promise<LocalApi & { refus
     get refused() {
       return refused;
     },
+    signed,
   };
 }
 
