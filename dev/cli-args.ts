@@ -12,7 +12,12 @@ export interface CliOptions {
   readonly metrics?: MetricsMode;
   /** Parsed --expect rules, passed as the request's `expect` field. */
   readonly expect?: unknown;
+  /** `--api URL`: the deployed API to ask; `--api` alone is the HTTP API event in this process. */
+  readonly apiUrl?: URL;
 }
+
+/** What a bare `--api` stands for: the HTTP API event in this process, as before it took a URL. */
+const IN_PROCESS_API = 'here';
 
 /** A mistake in the command line: printed with the usage, exit 2. */
 export class UsageError extends Error {
@@ -22,14 +27,17 @@ export class UsageError extends Error {
 /** Parses argv; throws UsageError with a message a person can act on. */
 export function parseCli(argv: readonly string[]): CliOptions {
   const options = Object.fromEntries(
-    Object.entries(FLAGS).map(([name, spec]) => [name, { type: spec.type }]),
-  ) as Record<FlagName, { type: 'string' | 'boolean' }>;
-  options.help = { type: 'boolean', short: 'h' } as { type: 'boolean' };
+    Object.entries(FLAGS).map(([name, spec]) => [
+      name,
+      { type: spec.type, multiple: 'multiple' in spec },
+    ]),
+  ) as Record<FlagName, { type: 'string' | 'boolean'; multiple: boolean }>;
+  options.help = { type: 'boolean', short: 'h', multiple: false } as (typeof options)['help'];
   let values: CliFlags;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      args: [...argv],
+      args: withBareApi(argv),
       options,
       strict: true,
       allowPositionals: true,
@@ -54,7 +62,40 @@ export function parseCli(argv: readonly string[]): CliOptions {
       `--metrics must be one of ${Object.values(MetricsMode).join(', ')}, got "${metrics}"`,
     );
   }
-  return { flags: values, format, failOn, metrics, expect: parseExpect(values.expect) };
+  return {
+    flags: values,
+    format,
+    failOn,
+    metrics,
+    expect: parseExpect(values.expect),
+    apiUrl: parseApiUrl(values.api),
+  };
+}
+
+/** `--api` with no URL after it (the end, or another flag) keeps its old meaning. */
+function withBareApi(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    const next = argv[i + 1];
+    return arg === '--api' && (next === undefined || next.startsWith('-'))
+      ? `--api=${IN_PROCESS_API}`
+      : arg;
+  });
+}
+
+/** The deployed API's base URL: https, or http on loopback (tests, a local stand-in). */
+function parseApiUrl(text: string | undefined): URL | undefined {
+  if (text === undefined || text === IN_PROCESS_API) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text.endsWith('/') ? text : `${text}/`);
+  } catch {
+    throw new UsageError(`--api must be your API's URL (https://…execute-api…/), got "${text}"`);
+  }
+  const loopback = url.protocol === 'http:' && url.hostname === '127.0.0.1';
+  if (url.protocol !== 'https:' && !loopback) {
+    throw new UsageError(`--api must be an https:// URL (http only on 127.0.0.1), got "${text}"`);
+  }
+  return url;
 }
 
 function parseExpect(text: string | undefined): unknown {
@@ -85,10 +126,13 @@ function explain(error: Error & { code?: string }): string {
   return error.message;
 }
 
-/** The known flag nearest to a typo, within two edits. */
-function closest(typo: string): string | undefined {
+/** The known name nearest to a typo, within two edits (`--prot` → `port`). */
+export function closest(
+  typo: string,
+  names: readonly string[] = Object.keys(FLAGS),
+): string | undefined {
   let best: { name: string; distance: number } | undefined;
-  for (const name of Object.keys(FLAGS)) {
+  for (const name of names) {
     const distance = editDistance(typo, name);
     if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
   }

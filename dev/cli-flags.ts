@@ -31,6 +31,8 @@ export type Format = (typeof Format)[keyof typeof Format];
 
 interface FlagSpec {
   readonly type: 'string' | 'boolean';
+  /** Repeatable: every occurrence is kept. */
+  readonly multiple?: true;
   /** The value's placeholder in --help. */
   readonly value?: string;
   readonly help: string;
@@ -72,9 +74,23 @@ export const FLAGS = {
     default: 'TARGET_URL_TEMPLATE, else the built-in demo upstream',
   },
   api: {
-    type: 'boolean',
-    help: 'go through the HTTP API event (API Gateway 28 s limit) instead of a direct invoke',
-    default: 'off',
+    type: 'string',
+    value: '[URL]',
+    help: 'your deployed API, signed (SigV4); alone: the HTTP API event in this process',
+    default: 'off: a direct invoke in this process',
+  },
+  header: {
+    type: 'string',
+    multiple: true,
+    value: "'N: V'",
+    help: 'a request header for every id (repeatable; local runs); never printed',
+    default: 'none',
+  },
+  'headers-file': {
+    type: 'string',
+    value: 'FILE',
+    help: 'a JSON object of headers, as the TARGET_HEADERS_SECRET holds (local runs)',
+    default: 'none',
   },
   metrics: {
     type: 'string',
@@ -85,7 +101,7 @@ export const FLAGS = {
   expect: {
     type: 'string',
     value: 'JSON',
-    help: `expectation rules, e.g. '[{"ids":"1-1025","statuses":["2xx"]},{"ids":"1026-","statuses":[404]}]'`,
+    help: `'[{"ids":"1-1025","statuses":["2xx"]},{"ids":"1026-","statuses":[404]}]'`,
     default: '[{"statuses":["2xx","3xx"]}]',
   },
   'fail-on': {
@@ -119,12 +135,18 @@ export const FLAGS = {
     help: "this sweep's --json output, for the next --baseline",
     default: 'none',
   },
+  debug: { type: 'boolean', help: 'stack traces with errors', default: 'off' },
+  version: { type: 'boolean', help: 'the version', default: 'off' },
   help: { type: 'boolean', help: 'this text', default: 'off' },
 } as const satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;
 export type CliFlags = {
-  -readonly [K in FlagName]?: (typeof FLAGS)[K]['type'] extends 'boolean' ? boolean : string;
+  -readonly [K in FlagName]?: (typeof FLAGS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof FLAGS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
 };
 
 /** `--help`: every flag with its default, and the exit codes. */
@@ -138,13 +160,14 @@ export function helpText(): string {
 Sweeps ids start..end through the deployed handler, in this process: a direct invoke unless
 --api. Without --target (or TARGET_URL_TEMPLATE) it starts the built-in demo upstream on
 loopback and sweeps that. Ranges above MAX_IDS run on the local distributed executor.
+With --api URL it asks your deployed stack instead, and follows a distributed run to its end.
 
 ${rows.join('\n')}
 
 exit codes:
   ${ExitCode.ok}    verdict ok (or degraded, unless --fail-on degraded)
   ${ExitCode.failed}    verdict failed (or degraded with --fail-on degraded), or the sweep failed
-  ${ExitCode.usage}    bad usage: unknown flag, invalid value or setting; nothing swept
+  ${ExitCode.usage}    a mistake: unknown flag, invalid value, setting or path; nothing swept
   ${ExitCode.interrupted}  Ctrl-C: the partial summary of what finished was printed
 `;
 }

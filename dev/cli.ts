@@ -1,166 +1,81 @@
 /**
- * `npx status-sweep` / `npm start`: one sweep through the deployed handler in this process,
- * printed for people (or as JSON, JUnit or Markdown), with an exit code CI can use.
+ * `npx status-sweep` / `npm start`: one sweep through the deployed handler in this process, or
+ * through your deployed API with --api URL, printed for people (or as JSON, JUnit or Markdown),
+ * with an exit code CI can use. Every mistake is refused here, in one line, before anything runs;
+ * the sweep's own modules load only then (a bad setting never reaches their cold-start checks).
  */
-
-import type { SweepResponse } from '../lambda/contract/response.js';
-import { type Config, loadConfig } from '../lambda/ground/config.js';
-import { API_SWEEP_LIMIT_MS } from '../lambda/ground/deadline.js';
-import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
-import { MetricsMode } from '../lambda/ground/settings.js';
-import { renderIdMapPage } from '../lambda/idmap/index.js';
-import type { HistogramSnapshot } from '../lambda/sweep/data.js';
-import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
+import packageJson from '../package.json' with { type: 'json' };
+import { loadBaseline } from './baseline.js';
 import { type CliOptions, parseCli, UsageError } from './cli-args.js';
-import { ExitCode, Format, helpText, USAGE_LINE } from './cli-flags.js';
-import { invalidFlagsText, requestFields } from './cli-request.js';
-import { ctrlC } from './ctrl-c.js';
-import { sweepLocally, Via, viaFor } from './local-sweep.js';
-import { idRecorder } from './per-id.js';
-import { progressLine, wantsProgress } from './progress.js';
-import { formatJunit, formatMarkdown } from './reports.js';
+import { checkLocal, checkOutputs, headersFrom } from './cli-check.js';
+import { ExitCode, helpText } from './cli-flags.js';
+import { say } from './cli-report.js';
 import { claimStdout } from './stdout.js';
-import { formatSummary, type SummaryExtras } from './summary.js';
-import { type LocalTarget, resolveTarget } from './target.js';
 
 /** The Lambda runtime's Node major (nodejs24.x): older ones get a warning. */
 const RUNTIME_NODE_MAJOR = 24;
+/** Flags that only mean something for a sweep in this process. */
+const LOCAL_ONLY = ['target', 'metrics', 'header', 'headers-file', 'out'] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
-const say = (text: string) => process.stderr.write(`${text}\n`);
 
 /** Runs the CLI; resolves to its exit code. */
 async function main(argv: readonly string[], env: Env = process.env): Promise<number> {
-  let cli: CliOptions;
+  const debug = argv.includes('--debug');
   try {
-    cli = parseCli(argv);
+    return await run(argv, env);
   } catch (error) {
-    if (error instanceof UsageError) return usageError(error.message);
-    throw error;
+    if (error instanceof UsageError) {
+      say(`status-sweep: ${error.message}`);
+      if (debug && error.cause instanceof Error) say(String(error.cause.stack));
+      return ExitCode.usage;
+    }
+    const stack = (error as Error)?.stack;
+    say(`status-sweep: ${error instanceof Error ? error.message : String(error)}`);
+    say(debug && stack ? stack : '(--debug shows where)');
+    return ExitCode.failed;
   }
+}
+
+async function run(argv: readonly string[], env: Env): Promise<number> {
+  const cli = parseCli(argv);
   if (cli.flags.help) {
     process.stdout.write(helpText());
     return ExitCode.ok;
   }
-  warnOnOldNode();
-  const writeResult = claimStdout();
-  const target = await resolveTarget(cli.flags.target, env);
-  try {
-    let config: Config;
-    try {
-      const metrics = cli.metrics ?? env.METRICS_MODE ?? MetricsMode.local;
-      config = loadConfig({
-        ...env,
-        TARGET_URL_TEMPLATE: target.urlTemplate,
-        METRICS_MODE: metrics,
-      });
-    } catch (error) {
-      const via = cli.flags.target === undefined ? '' : ' (--target sets TARGET_URL_TEMPLATE)';
-      return usageError(`${(error as Error).message}${via}`);
-    }
-    return await sweepAndReport(cli, config, target, writeResult, env);
-  } finally {
-    await target.close();
+  if (cli.flags.version) {
+    process.stdout.write(`status-sweep ${packageJson.version}\n`);
+    return ExitCode.ok;
   }
+  warnOnOldNode();
+  checkOutputs(cli.flags);
+  const baseline = await loadBaseline(cli.flags.baseline).catch((error: Error) => {
+    throw new UsageError(error.message);
+  });
+  if (cli.apiUrl) return deployed(cli, cli.apiUrl, env, baseline);
+  const plan = checkLocal(cli, env);
+  const headers = headersFrom(cli.flags);
+  // The handler module reads the environment once as it loads: it sees the checked settings.
+  process.env.TARGET_URL_TEMPLATE = plan.config.targetUrlTemplate;
+  process.env.METRICS_MODE = plan.config.metricsMode;
+  const { sweepHere } = await import('./cli-local.js');
+  return sweepHere(cli, plan, { env, baseline, headers, writeResult: claimStdout() });
 }
 
-async function sweepAndReport(
+async function deployed(
   cli: CliOptions,
-  config: Config,
-  target: LocalTarget,
-  writeResult: (text: string) => void,
+  apiUrl: URL,
   env: Env,
+  baseline: Awaited<ReturnType<typeof loadBaseline>>,
 ): Promise<number> {
-  const human = cli.format === Format.human;
-  let baseline: Awaited<ReturnType<typeof loadBaseline>>;
-  try {
-    baseline = await loadBaseline(cli.flags.baseline);
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  const fields = requestFields(cli, target);
-  const via = viaFor(fields, config, cli.flags.api === true);
-  if (human) {
-    say(
-      `sweeping ids ${fields.start}-${fields.end} at concurrency ${fields.concurrency ?? 'default'} (${via === Via.invoke ? 'direct invoke' : via === Via.api ? 'HTTP API event' : 'local distributed run'}) on ${target.description}`,
+  const local = LOCAL_ONLY.filter((flag) => cli.flags[flag] !== undefined);
+  if (local.length > 0) {
+    throw new UsageError(
+      `--${local[0]} is for local sweeps: the deployed stack's target, headers and metrics are fixed at deploy time`,
     );
   }
-  const progress = progressLine(human && wantsProgress(process.stderr, env));
-  const recorder = idRecorder(cli.flags.out);
-  const interrupt = ctrlC(via);
-  let latency: HistogramSnapshot | undefined;
-  const result = await sweepLocally(fields, config, via, {
-    log: () => undefined, // the summary replaces the log line
-    onProgress: progress.update,
-    onAggregate: (aggregate) => {
-      latency = aggregate.latency;
-      progress.clear(); // before the local metrics block
-    },
-    onSettle: recorder.onSettle,
-    signal: interrupt.signal,
-    onPlan: ({ shards, shardSize, atOnce, runMs }) => {
-      if (human) {
-        say(
-          `distributed: ${shards} shards of up to ${shardSize} ids, ${atOnce} at a time, ~${Math.ceil(runMs / 1000)} s at 0.4 s per request (the local executor standing in for the Step Functions Distributed Map)`,
-        );
-      }
-    },
-  }).finally(() => {
-    progress.clear();
-    interrupt.dispose();
-  });
-  if (result.kind === 'invalid') {
-    say(`status-sweep: ${invalidFlagsText(result.message, result.details)}`);
-    return ExitCode.usage;
-  }
-  if (result.kind === 'failed') {
-    say(`status-sweep: the sweep failed: ${result.message}`);
-    return ExitCode.failed;
-  }
-  const response: SweepResponse = compareWithBaseline(result.response, baseline);
-  await saveResponse(cli.flags.save, response);
-  await recorder.finish(response);
-  const extras: SummaryExtras = {
-    latency,
-    slowest: recorder.slowest(),
-    stoppedBy: interrupt.signal.aborted ? 'Ctrl-C' : stoppedBy(cli, via),
-  };
-  if (human && response.metrics.status === MetricsMode.local) say('');
-  writeResult(render(cli, response, extras));
-  if (interrupt.signal.aborted) return ExitCode.interrupted;
-  const { verdict } = response;
-  const fails = verdict === 'failed' || (verdict === 'degraded' && cli.failOn === 'degraded');
-  return fails ? ExitCode.failed : ExitCode.ok;
-}
-
-function render(cli: CliOptions, response: SweepResponse, extras: SummaryExtras): string {
-  switch (cli.format) {
-    case Format.json:
-      return `${JSON.stringify(response)}\n`;
-    case Format.junit:
-      return formatJunit(response, cli.expect);
-    case Format.markdown:
-      return formatMarkdown(response);
-    case Format.html:
-      return renderIdMapPage(response);
-    default:
-      return formatSummary(response, extras);
-  }
-}
-
-/** What bounded a sweep that did not finish, in words. */
-function stoppedBy(cli: CliOptions, via: Via): string {
-  const budget = Number(cli.flags['time-budget']);
-  const api = via === Via.api;
-  if (budget > 0 && (!api || budget < API_SWEEP_LIMIT_MS))
-    return `the --time-budget of ${budget} ms`;
-  if (api) return `API Gateway's limit (${API_SWEEP_LIMIT_MS / 1000} s for an API sweep)`;
-  return `the function's ${DEFAULT_FUNCTION_TIMEOUT_MS / 1000} s timeout`;
-}
-
-function usageError(message: string): number {
-  say(`status-sweep: ${message}\n${USAGE_LINE}`);
-  return ExitCode.usage;
+  const { sweepDeployed } = await import('./api-client.js');
+  return sweepDeployed(cli, apiUrl, { env, baseline, writeResult: claimStdout() });
 }
 
 function warnOnOldNode(): void {
@@ -171,4 +86,5 @@ function warnOnOldNode(): void {
   );
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// A snapshot: the checked settings are written back to process.env before the handler loads.
+process.exitCode = await main(process.argv.slice(2), { ...process.env });

@@ -1,15 +1,17 @@
 import { ExitCode } from './cli-flags.js';
-import { Via } from './local-sweep.js';
 
 /**
- * Ctrl-C aborts the sweep through its signal: what finished is summarised, then exit 130. A
- * second Ctrl-C, or one during a local distributed run (its shards take no signal), exits at once.
+ * Ctrl-C aborts the sweep through its signal, single or distributed (every shard hears it): the
+ * ids in flight stay not attempted, what finished is summarised, then exit 130. A second Ctrl-C
+ * exits at once.
  */
-export function ctrlC(via: Via): { readonly signal: AbortSignal; dispose(): void } {
+export function ctrlC(): { readonly signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted || via === Via.distributed) process.exit(ExitCode.interrupted);
-    process.stderr.write('\ninterrupted: summarising what finished (Ctrl-C again to quit now)\n');
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    process.stderr.write(
+      '\nstopped by you (Ctrl-C): summarising what finished; again to quit now\n',
+    );
     controller.abort();
   };
   process.on('SIGINT', onSigint);

@@ -27,7 +27,7 @@ import { lambdaContext } from './lambda-context.js';
 export interface LocalRunHooks
   extends Pick<
     SweepHooks,
-    'log' | 'onAggregate' | 'onProgress' | 'onSettle' | 'signal' | 'baselines'
+    'log' | 'onAggregate' | 'onProgress' | 'onSettle' | 'signal' | 'baselines' | 'targetHeaders'
   > {
   /** Told the plan before the first shard starts. */
   readonly onPlan?: (plan: RunPlan) => void;
@@ -64,6 +64,7 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
     createHandlers(config, {
       log,
       signal: hooks.signal,
+      targetHeaders: hooks.targetHeaders,
       poolPerSweep: true,
       onSettle: (settled) => {
         hooks.onSettle?.(settled);

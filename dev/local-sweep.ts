@@ -1,7 +1,6 @@
 import type { SweepHooks } from '../lambda/conclude/hooks.js';
 import type { SweepResponse } from '../lambda/contract/response.js';
 import { SWEEPS_PATH } from '../lambda/contract/routes.js';
-import { isRunSized } from '../lambda/distributed/runs-port.js';
 import { createHandlers } from '../lambda/entry/handler.js';
 import { isRunAccepted } from '../lambda/entry/sweeper.js';
 import type { Config } from '../lambda/ground/config.js';
@@ -9,10 +8,7 @@ import { InvalidRequestError } from '../lambda/ground/errors.js';
 import { toHttpApiEvent } from './http-api-event.js';
 import { lambdaContext } from './lambda-context.js';
 import { type LocalRunHooks, localRuns } from './local-runs.js';
-
-/** How the CLI reaches the handler: as `aws lambda invoke` would, or as API Gateway would. */
-export const Via = { invoke: 'invoke', api: 'api', distributed: 'distributed' } as const;
-export type Via = (typeof Via)[keyof typeof Via];
+import { Via } from './via.js';
 
 /** A sweep's end as the CLI sees it: a response, or the handler's refusal in its own words. */
 export type LocalSweepResult =
@@ -26,18 +22,6 @@ export type LocalSweepResult =
 
 /** The handler's hooks, and the shard plan of a distributed run. */
 export type LocalSweepHooks = SweepHooks & Pick<LocalRunHooks, 'onPlan'>;
-
-/** Which way `fields` will go: where the sweeper would start a run, the local runs. */
-export function viaFor(
-  fields: Readonly<Record<string, unknown>>,
-  config: Config,
-  api: boolean,
-): Via {
-  const { start, end } = fields;
-  const sized = typeof start === 'number' && typeof end === 'number';
-  if (sized && isRunSized({ start, end }, config.maxIds)) return Via.distributed;
-  return api ? Via.api : Via.invoke;
-}
 
 /**
  * One sweep through the deployed handler, in this process: a direct invoke (bounded by the

@@ -5,20 +5,21 @@
  * input): schedules' baselines are kept in a local folder (--baselines).
  */
 import { parseArgs } from 'node:util';
-import { createHandlers } from '../lambda/entry/handler.js';
 import { type Config, loadConfig } from '../lambda/ground/config.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
+import { closest } from './cli-args.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
 import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
 import { MAP_PATH, withLocalMaps } from './local-maps.js';
-import { localRuns } from './local-runs.js';
 import { withLocalRuns } from './local-runs-api.js';
 import { resolveTarget } from './target.js';
 
 const USAGE = `usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}] [--metrics local|cloudwatch|emf|off]
                         [--baselines ${DEFAULT_BASELINES_DIR}]
   SCHEDULE_NAMES=a,b names the schedules whose baselines "compareWith" may read.`;
+
+const SERVE_FLAGS = ['port', 'host', 'target', 'metrics', 'baselines', 'help'];
 
 async function main(): Promise<void> {
   let values: {
@@ -42,7 +43,13 @@ async function main(): Promise<void> {
       strict: true,
     }));
   } catch (error) {
-    fail((error as Error).message);
+    const unknown = /Unknown option '--([^']+)'/.exec((error as Error).message)?.[1];
+    const guess = unknown && closest(unknown, SERVE_FLAGS);
+    fail(
+      unknown
+        ? `unknown flag --${unknown}${guess ? ` (did you mean --${guess}?)` : ''}`
+        : (error as Error).message,
+    );
   }
   if (values.help) {
     console.log(USAGE);
@@ -67,6 +74,11 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   const baselines = values.baselines ?? DEFAULT_BASELINES_DIR;
+  // The handler module reads the environment as it loads: it sees the settings checked above.
+  process.env.TARGET_URL_TEMPLATE = config.targetUrlTemplate;
+  process.env.METRICS_MODE = config.metricsMode;
+  const { createHandlers } = await import('../lambda/entry/handler.js');
+  const { localRuns } = await import('./local-runs.js');
   const store = folderStore(baselines);
   const runs = localRuns(config, { baselines: store });
   const { dispatch, invoke } = createHandlers(config, { baselines: store, runs });

@@ -32,9 +32,9 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
   const unexpectedIds = response.unexpected > 0 ? `: ${ids(response.unexpectedIds)}` : '';
   const { changes } = response;
   const lines = [
-    // What changed since --baseline is the news: it comes first when there is any.
-    ...(changes && hasChanges(changes) ? [...formatChanges(changes, row), ''] : []),
+    // The verdict is the first line a terminal shows; what changed since --baseline follows it.
     `${response.verdict.toUpperCase()} · ${response.expected} expected, ${response.unexpected} unexpected${unexpectedIds}`,
+    ...(changes && hasChanges(changes) ? formatChanges(changes, row) : []),
     `ids ${range.start}-${range.end} (${response.total}) · ${done} in ${seconds(response.durationMs)}`,
     ...outcomeLines('statuses', response.statuses, response.ids),
     ...outcomeLines('errors', nonZero(response.errors), response.ids),
@@ -47,11 +47,19 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
   if (latencyMs === null) {
     lines.push(row('latency', 'none: no id got a response'));
   } else {
-    const { min, mean, p50, p90, p95, p99, max } = latencyMs;
+    const { mean } = latencyMs;
+    const [min, p50, p90, p95, p99, max] = [
+      latencyMs.min,
+      latencyMs.p50,
+      latencyMs.p90,
+      latencyMs.p95,
+      latencyMs.p99,
+      latencyMs.max,
+    ].map(Math.round);
     lines.push(
       row(
         'latency',
-        `min ${min} · p50 ${p50} · p90 ${p90} · p95 ${p95} · p99 ${p99} · max ${max} · mean ${mean} ms`,
+        `min ${min} · p50 ${p50} · p90 ${p90} · p95 ${p95} · p99 ${p99} · max ${max} · mean ${Math.round(mean)} ms`,
       ),
       ...(latency ? histogram(latency) : []),
     );
@@ -77,7 +85,7 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
 
 function metricsLine(metrics: SweepResponse['metrics']): string {
   if (metrics.status === 'local') {
-    return 'local: the block above, not sent (--metrics cloudwatch publishes them)';
+    return 'local: the block below, not sent (--metrics cloudwatch publishes them)';
   }
   return metrics.status + (metrics.reason ? ` (${metrics.reason})` : '');
 }

@@ -26,7 +26,7 @@ export async function resolveTarget(
   const demo = await startDemoUpstream({ jitter: 0 });
   return {
     urlTemplate: demo.urlTemplate,
-    description: `the built-in demo upstream at ${demo.url} (PokéAPI-shaped, ${DEMO_LATENCY_MS} ms per id; give --target to sweep a real one)`,
+    description: `the built-in demo upstream at ${demo.url} (${DEMO_LATENCY_MS} ms per id; --target for yours)`,
     demo,
     close: () => demo.close(),
   };

@@ -27,4 +27,6 @@ export interface SweepHooks {
   readonly poolPerSweep?: boolean;
   /** Where runs start and are read. @default - the state machine when STATE_MACHINE_ARN is set */
   readonly runs?: Runs;
+  /** The request headers of every sweep (the local CLI's --header). @default - TARGET_HEADERS_SECRET */
+  readonly targetHeaders?: () => Promise<Readonly<Record<string, string>>>;
 }

@@ -10,6 +10,9 @@ export const SWEEPS_METHODS = ['GET', 'POST'] as const;
 /** `GET /sweeps/{id}`: the runs function follows a distributed sweep. */
 export const RUN_PATH = `${SWEEPS_PATH}/{id}`;
 
+/** A sweep id (a UUID, the run's execution name): anything else in RUN_PATH is a 400. */
+export const SWEEP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** The path that reports distributed sweep `sweepId`. */
 export function runPath(sweepId: string): string {
   return RUN_PATH.replace('{id}', sweepId);

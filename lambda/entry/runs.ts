@@ -6,7 +6,7 @@ import type {
 } from 'aws-lambda';
 import { createConcluder } from '../conclude/conclude.js';
 import type { SweepHooks } from '../conclude/hooks.js';
-import { RUN_PATH } from '../contract/routes.js';
+import { RUN_PATH, SWEEP_ID } from '../contract/routes.js';
 import { isReduceEvent, parseReduceEvent } from '../distributed/messages.js';
 import { readShardAggregates, writeResult } from '../distributed/results.js';
 import type { Runs } from '../distributed/runs-port.js';
@@ -24,8 +24,6 @@ import {
   jsonResponse,
 } from '../middleware/json-http.js';
 
-/** Sweep ids are UUIDs: anything else cannot name an execution. */
-const SWEEP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** How soon a caller following a running sweep should ask again (`Retry-After`, seconds). */
 export const POLL_AFTER_SECONDS = 5;
 

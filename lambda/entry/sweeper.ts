@@ -44,7 +44,7 @@ export function runsFor(config: Config, hooks: SweepHooks): Runs | undefined {
 export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const log = hooks.log ?? writeLog;
   const concluder = createConcluder(config, hooks);
-  const targetHeaders = targetHeadersFrom(config);
+  const targetHeaders = hooks.targetHeaders ?? targetHeadersFrom(config);
   const runs = runsFor(config, hooks);
   const { origin } = urlTemplateParts(config.targetUrlTemplate);
 

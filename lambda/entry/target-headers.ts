@@ -82,9 +82,16 @@ export function targetHeadersFrom(config: Config): TargetHeaders {
   };
 }
 
-/** Pure: the headers in a secret's text; a ConfigError naming the secret (not its value) if bad. */
-export function parseTargetHeaders(secretId: string, raw: string): Record<string, string> {
-  const fail = (problem: string) => new ConfigError(`${describe(secretId)} ${problem}`);
+/**
+ * Pure: the headers in a secret's text; a ConfigError naming the secret (not its value) if bad.
+ * `source` names where the text came from otherwise (the local CLI's --headers-file).
+ */
+export function parseTargetHeaders(
+  secretId: string,
+  raw: string,
+  source = describe(secretId),
+): Record<string, string> {
+  const fail = (problem: string) => new ConfigError(`${source} ${problem}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

@@ -7,7 +7,7 @@ import {
   attempt,
   requestShape,
 } from './fetcher.js';
-import { type Outcome, RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import { ErrorKind, type Outcome, RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
 import type { EngineDispatcher, EnginePool } from './pool.js';
 import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
@@ -38,7 +38,7 @@ export interface SweepOptions {
   readonly ratePerSecond?: number;
   /** Epoch milliseconds: no new attempt near it, in-flight ones aborted at it. */
   readonly deadline?: number;
-  /** Aborting it ends the sweep like the deadline does. */
+  /** Aborting it ends the sweep like the deadline does, but ids in flight stay not attempted. */
   readonly signal?: AbortSignal;
   /** A pool of the caller's (see newPool) instead of the process's one per origin. */
   readonly pool?: EnginePool;
@@ -148,6 +148,9 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
         void fresh.close().catch(() => undefined);
       }
       if (!result) break;
+      // Stopped by the host (Ctrl-C), not by the deadline: the attempt never finished, so the id
+      // keeps an earlier attempt's outcome or stays not attempted; it is not counted as aborted.
+      if (options.signal?.aborted && isCutShort(result)) break;
       if (attemptNo > 1) tally.retries++;
       last = result;
       attempts = attemptNo;
@@ -184,6 +187,10 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   tally.throttlePauses = throttle.pauses;
   options.onProgress?.(tally.settled, tally.total);
   return summarize(tally, { startedAt, endedAt: Date.now() });
+}
+
+function isCutShort({ outcome }: AttemptResult): boolean {
+  return outcome.kind === 'error' && outcome.error === ErrorKind.aborted;
 }
 
 function isRetryable(result: AttemptResult): boolean {

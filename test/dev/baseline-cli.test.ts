@@ -52,7 +52,8 @@ describe('npm start with --save and --baseline', () => {
 
     expect(human.code).toBe(0);
     const lines = human.stdout.split('\n');
-    expect(lines[0]).toContain(`changes   since sweep ${previous.sweepId} (${previous.endedAt})`);
+    expect(lines[0]).toMatch(/^DEGRADED · /); // the verdict first, what changed next
+    expect(lines[1]).toContain(`changes   since sweep ${previous.sweepId} (${previous.endedAt})`);
     expect(human.stdout).toMatch(/newly unexpected\s+×3\s+98-100/);
     expect(human.stdout).toMatch(/recovered\s+×2\s+7,101/);
     expect(human.stdout).toMatch(/200→404\s+×3\s+98-100/);

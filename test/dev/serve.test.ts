@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
 import { type LocalApi, startLocalApi } from '../../dev/local-api.js';
+import { withLocalInvoke } from '../../dev/local-invoke.js';
 import { localRuns } from '../../dev/local-runs.js';
 import { withLocalRuns } from '../../dev/local-runs-api.js';
 import type { SweepResponse } from '../../lambda/contract/response.js';
@@ -21,10 +22,8 @@ beforeAll(async () => {
     MAX_IDS: '50',
   });
   const runs = localRuns(config);
-  const handler = withLocalRuns(
-    createHandlers(config, { log: () => undefined, runs }).dispatch,
-    runs,
-  );
+  const { dispatch, invoke } = createHandlers(config, { log: () => undefined, runs });
+  const handler = withLocalInvoke(withLocalRuns(dispatch, runs), invoke);
   api = await startLocalApi({ handler, port: 0 });
 });
 afterAll(async () => {
@@ -66,6 +65,42 @@ describe('npm run serve', () => {
 
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('answers 400 for a malformed sweep id, as the runs function does', async () => {
+    const res = await fetch(`${api.url}/sweeps/not-a-uuid`);
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { details: { id: ['must be a UUID, got "not-a-uuid"'] } },
+    });
+  });
+
+  it('refuses a range past the distributed limit citing MAX_DISTRIBUTED_IDS, not MAX_IDS', async () => {
+    const res = await fetch(`${api.url}/sweeps?start=1&end=2000000`);
+
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { message: string } };
+    expect(error.message).toMatch(/MAX_DISTRIBUTED_IDS/);
+    expect(error.message).not.toMatch(/MAX_IDS\b/);
+  });
+
+  it.each([
+    ['a field out of bounds', '{"start":1,"end":5,"concurrency":0}', /concurrency/],
+    ['a body that is not JSON', '{"start":', /not JSON/],
+  ])('answers POST /invoke with %s by 400 and the reason', async (_, body, reason) => {
+    const res = await fetch(`${api.url}/invoke`, { method: 'POST', body });
+
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { message: string } };
+    expect(error.message).toMatch(reason);
+  });
+
+  it('names the nearest flag of npm run serve, in one line, exit 2', async () => {
+    const { code, stderr } = await runNode(['--import', 'tsx', 'dev/serve.ts', '--prot', '3']);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^status-sweep: unknown flag --prot \(did you mean --port\?\)/);
   });
 
   it('still sweeps a range within MAX_IDS at once', async () => {

@@ -27,6 +27,16 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
+/** An onStderr that sends Ctrl-C (SIGINT) `delayMs` after stderr first shows `text`. */
+export function ctrlCAfter(text: string, delayMs: number): NonNullable<CliOptions['onStderr']> {
+  let sent = false;
+  return (child, stderr) => {
+    if (sent || !stderr.includes(text)) return;
+    sent = true;
+    setTimeout(() => child.kill('SIGINT'), delayMs);
+  };
+}
+
 /** Builds dev/cli.ts with the project's own build script (the one `prepare` runs). */
 export function buildCli(): BuiltCli {
   const dir = mkdtempSync(join(tmpdir(), 'status-sweep-cli-'));
