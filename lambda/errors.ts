@@ -39,3 +39,29 @@ export class InvalidEventError extends InputError {
 export class InvalidBaselineError extends Error {
   override readonly name = 'InvalidBaselineError';
 }
+
+/**
+ * A service a sweep depends on (Secrets Manager) throttled it or failed on its side (5xx, no
+ * answer in time): the next attempt may well succeed, so a shard that throws it is swept again.
+ */
+export class ServiceUnavailableError extends Error {
+  override readonly name = 'ServiceUnavailableError';
+  /** When a caller should try again: an API answer's Retry-After. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? 5;
+  }
+}
+
+/**
+ * What the handlers throw that another attempt would only repeat: an event only our own
+ * infrastructure sends, malformed, and a setting that is wrong (not one that could not be read
+ * just now, which is ServiceUnavailableError). The state machine never retries these
+ * (infra/constructs/shard-retries.ts); any other error of a task is worth one more attempt.
+ */
+export const NEVER_RETRIED_ERRORS: readonly string[] = [InvalidEventError.name, ConfigError.name];
+
+/** Our errors a retry may cure; every class above is in exactly one of the two lists. */
+export const RETRYABLE_ERRORS: readonly string[] = [ServiceUnavailableError.name];

@@ -32,6 +32,15 @@ export interface Sweeper {
   sweepShard(event: ShardEvent, invocation: Invocation): Promise<SweepAggregate>;
 }
 
+/** Aborts at the deadline (or with the caller's signal): what bounds a read the sweep waits for. */
+function readSignal(deadline: number | undefined, signal?: AbortSignal): AbortSignal | undefined {
+  const signals = [
+    ...(deadline === undefined ? [] : [AbortSignal.timeout(Math.max(0, deadline - Date.now()))]),
+    ...(signal ? [signal] : []),
+  ];
+  return signals.length === 0 ? undefined : AbortSignal.any(signals);
+}
+
 /** Built once at cold start, like middy's middleware factories that close over their options. */
 export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const log = hooks.log ?? writeLog;
@@ -44,7 +53,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       range,
       urlTemplate: config.targetUrlTemplate,
       method: config.targetMethod,
-      headers: await targetHeaders(),
+      headers: await targetHeaders(readSignal(deadline, hooks.signal)),
       concurrency: options.concurrency,
       timeoutMs: options.timeoutMs,
       retries: options.retries,

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import { InvalidRequestError } from '../errors.js';
+import { InvalidRequestError, ServiceUnavailableError } from '../errors.js';
 import { HttpStatusError, httpStatusOf } from './http-status-error.js';
 
 /** The `code` of every error body the API sends; documented in the README. */
@@ -10,6 +10,7 @@ export const ErrorCode = {
   methodNotAllowed: 'method_not_allowed',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
+  unavailable: 'service_unavailable',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -51,6 +52,15 @@ export function httpErrorBody(): MiddlewareObj {
           message: error.message,
           details: error.details,
         });
+        return;
+      }
+      if (error instanceof ServiceUnavailableError) {
+        // Transient (a throttled dependency, a refused run): a retry later may succeed.
+        request.error = jsonError(
+          503,
+          { code: ErrorCode.unavailable, message: error.message },
+          { cause: error, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
+        );
         return;
       }
       const status = httpStatusOf(error);

@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
-import { ConfigError, InvalidRequestError } from '../../lambda/errors.js';
+import { NEVER_RETRIED_ERRORS } from '../../lambda/errors.js';
 import {
   formattedStateMachineArn,
   formattedStatesArn,
@@ -185,18 +185,18 @@ describe('the distributed-sweep state machine', () => {
   it('never retries refused events, bad configuration or timeouts, whose names come from lambda/', () => {
     const retry = shardTask(definition)?.Retry ?? [];
     const permanent = [
-      'InvalidRequestError',
-      'ConfigError',
+      ...NEVER_RETRIED_ERRORS,
       'Sandbox.Timedout',
       'Lambda.Unknown',
       'States.Timeout',
       'Lambda.ClientExecutionTimeoutException',
     ];
+    expect(NEVER_RETRIED_ERRORS).toEqual(['InvalidEventError', 'ConfigError']);
     for (const error of permanent) {
       expect(retry.find((r) => r.ErrorEquals.includes(error))).toMatchObject({ MaxAttempts: 0 });
     }
-    expect(new InvalidRequestError('x').name).toBe('InvalidRequestError');
-    expect(new ConfigError('x').name).toBe('ConfigError');
+    // A caller's bad input is refused before any run starts: no shard ever throws it.
+    expect(retry.flatMap((r) => r.ErrorEquals)).not.toContain('InvalidRequestError');
     expect(state('Shards').ItemSelector).toMatchObject({ kind: SHARD_KIND });
     expect((state('Reduce') as unknown as TaskState).Parameters.Payload).toMatchObject({
       kind: REDUCE_KIND,
@@ -240,6 +240,15 @@ describe('the distributed-sweep state machine', () => {
     expect(reduce.Retry?.flatMap((r) => r.ErrorEquals)).toEqual(
       expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
     );
+  });
+
+  it('merges again after the reduce crashed, twice at most, but never a refused event', () => {
+    const retry = (state('Reduce') as unknown as TaskState).Retry ?? [];
+    const first = (error: string) => retry.find((r) => r.ErrorEquals.includes(error));
+
+    expect(first('InvalidEventError')).toMatchObject({ MaxAttempts: 0 });
+    expect(first('ConfigError')).toMatchObject({ MaxAttempts: 0 });
+    expect(retry.at(-1)).toMatchObject({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 });
   });
 
   it('takes the Map concurrency and the name from props', () => {
