@@ -56,6 +56,28 @@ export class ServiceUnavailableError extends Error {
 }
 
 /**
+ * Whether another AWS call may succeed: a throttle, a 5xx, no answer (timed out, aborted, a
+ * network error without an HTTP status). Any other 4xx (not found, access denied, a limit
+ * reached) says the call or its permissions are wrong.
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ */
+export function isTransientAwsError(error: unknown): boolean {
+  const { name, $metadata, $retryable } = (error ?? {}) as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+  };
+  const status = $metadata?.httpStatusCode;
+  return (
+    $retryable !== undefined ||
+    status === undefined ||
+    status >= 500 ||
+    status === 429 ||
+    /Throttl|TooManyRequests|Timeout|Abort/.test(name ?? '')
+  );
+}
+
+/**
  * What the handlers throw that another attempt would only repeat: an event only our own
  * infrastructure sends, malformed, and a setting that is wrong (not one that could not be read
  * just now, which is ServiceUnavailableError). The state machine never retries these

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from './config.js';
-import { ConfigError, ServiceUnavailableError } from './errors.js';
+import { ConfigError, isTransientAwsError, ServiceUnavailableError } from './errors.js';
 
 /**
  * The request headers a deployment sends with every request (an API key, say): one Secrets
@@ -95,7 +95,7 @@ async function readSecret(
   } catch (error) {
     // The SDK's message names the secret and the failure (access denied, not found), no value.
     const reason = error instanceof Error ? error.message : String(error);
-    if (abortSignal.aborted || isTransient(error)) {
+    if (abortSignal.aborted || isTransientAwsError(error)) {
       throw new ServiceUnavailableError(`cannot read ${describe(secretId)} now: ${reason}`, {
         cause: error,
       });
@@ -106,28 +106,6 @@ async function readSecret(
     throw new ConfigError(`${describe(secretId)} must be a JSON object in SecretString`);
   }
   return output.SecretString;
-}
-
-/**
- * Whether another read may succeed: a throttle, a 5xx, no answer (aborted, timed out, a network
- * error without an HTTP status). A 4xx other than a throttle (not found, access denied, a secret
- * that cannot be decrypted) says the setting or its permissions are wrong.
- * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/CommonErrors.html
- */
-function isTransient(error: unknown): boolean {
-  const { name, $metadata, $retryable } = (error ?? {}) as {
-    name?: string;
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: unknown;
-  };
-  const status = $metadata?.httpStatusCode;
-  return (
-    $retryable !== undefined ||
-    status === undefined ||
-    status >= 500 ||
-    status === 429 ||
-    /Throttl|TooManyRequests|Timeout|Abort/.test(name ?? '')
-  );
 }
 
 /** Pure: the headers in a secret's text; a ConfigError naming the secret (not its value) if bad. */

@@ -1,11 +1,19 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Config } from '../config.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../defaults.js';
+import { isTransientAwsError, ServiceUnavailableError } from '../errors.js';
 import type { SweepRequest } from '../options.js';
 import { runPath } from '../routes.js';
 import { rangeSize } from '../sweep/data.js';
 import type { RunAccepted, RunInput } from './messages.js';
 import { ASSUMED_LATENCY_MS, planRun, type RunPlan } from './plan.js';
+
+/**
+ * How soon a caller refused a run should try again: Step Functions refuses a start over its
+ * StartExecution rate (a token bucket refilling every second) or with a million executions open.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ */
+export const RUN_RETRY_AFTER_SECONDS = 30;
 
 /** One client for the life of the process; created on first use, so single sweeps never pay. */
 let client: SFNClient | undefined;
@@ -70,9 +78,20 @@ export async function startRun(
   const plan = planFor(request, config, invocationMs);
   const input = runInput(request, sweepId, plan);
   client ??= new SFNClient({});
-  await client.send(
-    new StartExecutionCommand({ stateMachineArn, name: sweepId, input: JSON.stringify(input) }),
-  );
+  try {
+    await client.send(
+      new StartExecutionCommand({ stateMachineArn, name: sweepId, input: JSON.stringify(input) }),
+    );
+  } catch (error) {
+    const name = (error as { name?: string } | null)?.name ?? 'an error';
+    if (name === 'ExecutionLimitExceeded' || isTransientAwsError(error)) {
+      throw new ServiceUnavailableError(
+        `Step Functions refused to start the run now (${name}); try again in ${RUN_RETRY_AFTER_SECONDS} s`,
+        { cause: error, retryAfterSeconds: RUN_RETRY_AFTER_SECONDS },
+      );
+    }
+    throw error;
+  }
   return {
     sweepId,
     trigger: request.trigger,

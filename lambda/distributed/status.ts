@@ -30,8 +30,10 @@ export type RunStatus =
       readonly sweepId: string;
       readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
       readonly startedAt: string;
+      /** Step Functions' error name (`States.ExceedToleratedFailureThreshold`, `ConfigError`). */
       readonly error?: string;
-      readonly cause?: string;
+      /** One line saying why, from the cause; never the cause itself (a Lambda error's trace). */
+      readonly message?: string;
     };
 
 export interface ShardProgress {
@@ -66,7 +68,13 @@ export async function describeRun(
       const result = await readResult(where.resultsBucket, sweepId);
       if (result) return { sweepId, status: 'SUCCEEDED', result };
       // Succeeded but no result kept: the bucket's retention already expired it.
-      return { sweepId, status: 'FAILED', startedAt, error: 'ResultExpired' };
+      return {
+        sweepId,
+        status: 'FAILED',
+        startedAt,
+        error: 'ResultExpired',
+        message: 'the result was kept for the results bucket retention, which has passed',
+      };
     }
     case 'RUNNING':
     case undefined: {
@@ -79,9 +87,28 @@ export async function describeRun(
         status: execution.status,
         startedAt,
         ...(execution.error && { error: execution.error }),
-        ...(execution.cause && { cause: execution.cause }),
+        ...(execution.cause && { message: oneLine(execution.cause) }),
       };
   }
+}
+
+/** The longest message a failed run's status carries. */
+const MAX_MESSAGE_CHARS = 300;
+
+/**
+ * A cause as one line for a caller: a Lambda error's cause is its payload as JSON
+ * (`{"errorType","errorMessage","trace"}`), of which only the message's first line is kept.
+ */
+export function oneLine(cause: string): string {
+  let text = cause;
+  try {
+    const payload = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof payload?.errorMessage === 'string') text = payload.errorMessage;
+  } catch {
+    // Not JSON: Step Functions' own causes are sentences.
+  }
+  const line = text.trim().split(/\r?\n/, 1)[0] ?? '';
+  return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS - 1)}…` : line;
 }
 
 function describeExecution(arn: string) {

@@ -194,6 +194,48 @@ describe('GET /sweeps/{id}', () => {
     expect(jsonBody(result)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
   });
 
+  it("names a failed task's error in one line, never its trace or payload", async () => {
+    const trace = [
+      'ConfigError: cannot read the secret x',
+      '    at readSecret (file:///var/task/index.mjs:1:2)',
+    ];
+    const cause = JSON.stringify({
+      errorType: 'ConfigError',
+      errorMessage: 'cannot read the secret x\nsecond line',
+      trace,
+    });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'FAILED', startDate: new Date(0), error: 'ConfigError', cause });
+
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
+
+    expect(jsonBody(result)).toEqual({
+      sweepId: SWEEP_ID,
+      status: 'FAILED',
+      startedAt: '1970-01-01T00:00:00.000Z',
+      error: 'ConfigError',
+      message: 'cannot read the secret x',
+    });
+    expect(result.body).not.toMatch(/trace|index\.mjs|second line/);
+  });
+
+  it("keeps Step Functions' own cause, a sentence, as the message", async () => {
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      startDate: new Date(0),
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'The specified tolerated failure threshold was exceeded',
+    });
+
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
+
+    expect(jsonBody(result)).toMatchObject({
+      error: 'States.ExceedToleratedFailureThreshold',
+      message: 'The specified tolerated failure threshold was exceeded',
+    });
+  });
+
   it('reports a succeeded run whose result has expired', async () => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));

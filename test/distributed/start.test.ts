@@ -1,5 +1,10 @@
 import 'aws-sdk-client-mock-vitest/extend';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionLimitExceeded,
+  SFNClient,
+  SFNServiceException,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunAccepted, RunInput } from '../../lambda/distributed/messages.js';
@@ -108,6 +113,34 @@ describe('a range larger than one invocation', () => {
     expect(body).toContain('1000 ids cannot finish at 0.01 requests per second');
     expect(body).toContain('in a run of at most');
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it.each([
+    [
+      'too many open executions',
+      new ExecutionLimitExceeded({ message: 'limit', $metadata: { httpStatusCode: 400 } }),
+    ],
+    [
+      'throttled',
+      new SFNServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
+      }),
+    ],
+  ])('answers 503 with Retry-After when Step Functions refuses the start (%s)', async (_n, e) => {
+    sfn.on(StartExecutionCommand).rejects(e);
+
+    const result = await sut.http(postSweeps({ start: 1, end: 250 }), lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '30' } });
+    expect(jsonBody(result)).toEqual({
+      error: {
+        code: 'service_unavailable',
+        message: `Step Functions refused to start the run now (${e.name}); try again in 30 s`,
+      },
+    });
   });
 
   it('refuses a range above MAX_DISTRIBUTED_IDS by name', async () => {
