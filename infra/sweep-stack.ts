@@ -1,5 +1,6 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { warnWhenBaselinesExpire } from './constructs/baseline-retention.js';
 import { ResultsBucket } from './constructs/results-bucket.js';
 import { RunsFunction, type RunsFunctionProps } from './constructs/runs-function.js';
 import { StateMachineArns } from './constructs/state-machine-arns.js';
@@ -78,6 +79,7 @@ export class SweepStack extends Stack {
       distributed.stateMachineName ?? StateMachineArns.defaultName(this),
     );
     const results = new ResultsBucket(this, 'Results', { retention: distributed.resultsRetention });
+    warnWhenBaselinesExpire(results, props.schedules ?? []);
     const sweep = new SweepFunction(this, 'Function', {
       ...props.function,
       stateMachine: arns,

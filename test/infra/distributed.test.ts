@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BASELINES_PREFIX } from '../../lambda/baseline/store.js';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
 import { NEVER_RETRIED_ERRORS } from '../../lambda/errors.js';
@@ -484,7 +485,7 @@ describe('the results bucket', () => {
     template = synthTemplate({ distributed: { resultsRetention: Duration.days(7) } });
   });
 
-  it('is private, encrypted with S3-managed keys and expires objects after the retention', () => {
+  it('is private, encrypted with S3-managed keys and expires results after the retention', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
@@ -499,14 +500,38 @@ describe('the results bucket', () => {
       },
       LifecycleConfiguration: {
         Rules: [
-          Match.objectLike({
-            Status: 'Enabled',
+          { Id: 'ExpireResults', Prefix: 'results/', ExpirationInDays: 7, Status: 'Enabled' },
+          {
+            Id: 'ExpireMapResults',
+            Prefix: 'map-results/',
             ExpirationInDays: 7,
+            Status: 'Enabled',
+          },
+          {
+            Id: 'AbortIncompleteUploads',
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-          }),
+            Status: 'Enabled',
+          },
         ],
       },
     });
+  });
+
+  it("keeps schedules' baselines: no rule expires baselines/", () => {
+    const { Rules: rules } = (
+      onlyResource(template, 'AWS::S3::Bucket') as {
+        LifecycleConfiguration: {
+          Rules: Array<{ Prefix?: string; ExpirationInDays?: number }>;
+        };
+      }
+    ).LifecycleConfiguration;
+    const expiring = rules.filter((rule) => rule.ExpirationInDays !== undefined);
+
+    expect(expiring.length).toBeGreaterThan(0);
+    for (const rule of expiring) {
+      expect(rule.Prefix).toBeDefined();
+      expect(`${BASELINES_PREFIX}nightly.json`.startsWith(rule.Prefix ?? '')).toBe(false);
+    }
   });
 
   it('refuses requests without TLS', () => {
