@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
-import { NEVER_RETRIED_ERRORS } from '../../lambda/errors.js';
+import { NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 
 /**
  * How a shard's Lambda task retries, and the arithmetic that keeps every retry of a shard inside

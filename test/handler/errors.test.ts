@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lambda/config.js';
-import * as errors from '../../lambda/errors.js';
-import { NEVER_RETRIED_ERRORS, RETRYABLE_ERRORS } from '../../lambda/errors.js';
-import { createHandlers } from '../../lambda/handler.js';
-import { createRunsHandlers } from '../../lambda/runs.js';
+import { createHandlers } from '../../lambda/entry/handler.js';
+import { createRunsHandlers } from '../../lambda/entry/runs.js';
+import { loadConfig } from '../../lambda/ground/config.js';
+import * as errors from '../../lambda/ground/errors.js';
+import { NEVER_RETRIED_ERRORS, RETRYABLE_ERRORS } from '../../lambda/ground/errors.js';
 import { lambdaContext } from '../support/events.js';
 
 const config = loadConfig({

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BASELINES_PREFIX } from '../../lambda/baseline/store.js';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
-import { NEVER_RETRIED_ERRORS } from '../../lambda/errors.js';
+import { NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 import {
   formattedStateMachineArn,
   formattedStatesArn,

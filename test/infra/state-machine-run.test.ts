@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lambda/config.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import { SHARD_KIND } from '../../lambda/distributed/messages.js';
 import { planFor, runInput } from '../../lambda/distributed/start.js';
-import { Trigger } from '../../lambda/options.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import { loadConfig } from '../../lambda/ground/config.js';
+import { Trigger } from '../../lambda/ground/options.js';
 import {
   type CloudWatchEndpoint,
   startCloudWatchEndpoint,

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Config } from './config.js';
-import { ConfigError, isTransientAwsError, ServiceUnavailableError } from './errors.js';
+import type { Config } from '../ground/config.js';
+import { ConfigError, isTransientAwsError, ServiceUnavailableError } from '../ground/errors.js';
 
 /**
  * The request headers a deployment sends with every request (an API key, say): one Secrets
