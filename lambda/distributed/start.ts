@@ -1,8 +1,12 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { runPath } from '../contract/routes.js';
 import type { Config } from '../ground/config.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../ground/defaults.js';
-import { isTransientAwsError, ServiceUnavailableError } from '../ground/errors.js';
+import {
+  isTransientAwsError,
+  RunInProgressError,
+  ServiceUnavailableError,
+} from '../ground/errors.js';
 import type { SweepRequest } from '../ground/options.js';
 import { rangeSize } from '../sweep/data.js';
 import type { RunAccepted, RunInput } from './messages.js';
@@ -67,6 +71,33 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
   };
 }
 
+/**
+ * One run of a target at a time: the state machine sweeps one target, and a second run at once
+ * would double the rate a caller set (ratePerSecond is the whole run's). Two requests in the
+ * same instant can both pass this check; a refusal is the rule, not a lock.
+ */
+async function refuseOverlap(sfn: SFNClient, stateMachineArn: string): Promise<void> {
+  let running: { name?: string; startDate?: Date } | undefined;
+  try {
+    const listed = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }),
+    );
+    running = listed.executions?.[0];
+  } catch (error) {
+    if (!isTransientAwsError(error)) throw error;
+    throw new ServiceUnavailableError('Step Functions did not list running sweeps now', {
+      cause: error,
+      retryAfterSeconds: RUN_RETRY_AFTER_SECONDS,
+    });
+  }
+  if (running?.name === undefined) return;
+  throw new RunInProgressError(
+    running.name,
+    runPath(running.name),
+    `sweep ${running.name} of this target is still running (since ${running.startDate?.toISOString() ?? 'an unknown time'}); one run at a time keeps the rate the target sees. Follow it at ${runPath(running.name)}`,
+  );
+}
+
 /** Starts the state machine for a range larger than one invocation sweeps (execution name = sweep id). */
 export async function startRun(
   request: SweepRequest,
@@ -78,6 +109,7 @@ export async function startRun(
   const plan = planFor(request, config, invocationMs);
   const input = runInput(request, sweepId, plan);
   client ??= new SFNClient({});
+  await refuseOverlap(client, stateMachineArn);
   try {
     await client.send(
       new StartExecutionCommand({ stateMachineArn, name: sweepId, input: JSON.stringify(input) }),

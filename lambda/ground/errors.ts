@@ -56,6 +56,23 @@ export class ServiceUnavailableError extends Error {
 }
 
 /**
+ * A distributed sweep of this target is still running: a second would multiply the rate the
+ * target sees, so it is refused (409 on the API), naming the running one.
+ */
+export class RunInProgressError extends Error {
+  override readonly name = 'RunInProgressError';
+  /** The running sweep, and where the API follows it. */
+  readonly sweepId: string;
+  readonly statusUrl: string;
+
+  constructor(sweepId: string, statusUrl: string, message: string) {
+    super(message);
+    this.sweepId = sweepId;
+    this.statusUrl = statusUrl;
+  }
+}
+
+/**
  * Whether another AWS call may succeed: a throttle, a 5xx, no answer (timed out, aborted, a
  * network error without an HTTP status). Any other 4xx (not found, access denied, a limit
  * reached) says the call or its permissions are wrong.

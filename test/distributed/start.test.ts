@@ -1,6 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import {
   ExecutionLimitExceeded,
+  ListExecutionsCommand,
   SFNClient,
   SFNServiceException,
   StartExecutionCommand,
@@ -33,6 +34,7 @@ describe('a range larger than one invocation', () => {
   beforeEach(() => {
     sfn.reset();
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
   });
 
   it('starts the state machine and answers 202 with where to follow it', async () => {
@@ -141,6 +143,50 @@ describe('a range larger than one invocation', () => {
         message: `Step Functions refused to start the run now (${e.name}); try again in 30 s`,
       },
     });
+  });
+
+  it('refuses a second run of the target with 409, naming the running sweep, starting nothing', async () => {
+    const running = '7d3c1f0e-2b4a-4c5d-8e6f-0a1b2c3d4e5f';
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        {
+          name: running,
+          executionArn: `arn:x:${running}`,
+          stateMachineArn: STATE_MACHINE_ARN,
+          status: 'RUNNING',
+          startDate: new Date('2026-03-12T06:00:00Z'),
+        },
+      ],
+    });
+
+    const result = await sut.http(postSweeps({ start: 1, end: 250 }), lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 409, headers: { Location: `/sweeps/${running}` } });
+    expect(jsonBody(result)).toEqual({
+      error: {
+        code: 'run_in_progress',
+        sweepId: running,
+        message: `sweep ${running} of this target is still running (since 2026-03-12T06:00:00.000Z); one run at a time keeps the rate the target sees. Follow it at /sweeps/${running}`,
+      },
+    });
+    expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, {
+      stateMachineArn: STATE_MACHINE_ARN,
+      statusFilter: 'RUNNING',
+    });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it('fails a scheduled run that would overlap one still running, visibly', async () => {
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [{ name: 'earlier' } as never],
+    });
+
+    const error: unknown = await sut
+      .invoke(scheduleEvent({ start: 1, end: 250, schedule: 'nightly' }), lambdaContext())
+      .catch((e: unknown) => e);
+
+    expect((error as Error).name).toBe('RunInProgressError');
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
   });
 
   it('refuses a range above MAX_DISTRIBUTED_IDS by name', async () => {

@@ -36,8 +36,9 @@ describe('the errors the state machine must never retry', () => {
       .filter((name) => name !== 'InputError');
 
     const classified = [...NEVER_RETRIED_ERRORS, ...RETRYABLE_ERRORS];
-    // A caller's InvalidRequestError and a compared baseline's error never leave a task.
-    const neverFromTasks = ['InvalidRequestError', 'InvalidBaselineError'];
+    // A caller's bad input, a compared baseline's error and a refused second run (the sweep
+    // function's API and invoke path) never leave a task.
+    const neverFromTasks = ['InvalidRequestError', 'InvalidBaselineError', 'RunInProgressError'];
 
     expect([...classified, ...neverFromTasks].sort()).toEqual([...classes].sort());
     expect(new Set(classified).size).toBe(classified.length);

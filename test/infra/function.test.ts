@@ -213,11 +213,11 @@ describe('the function role', () => {
     ]);
   });
 
-  it('may start executions of the distributed-sweep state machine only, by its formatted ARN', () => {
+  it('may start and list executions of the distributed-sweep state machine only, by its formatted ARN', () => {
     const states = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
     expect(states).toEqual([
       {
-        Action: 'states:StartExecution',
+        Action: ['states:StartExecution', 'states:ListExecutions'],
         Effect: 'Allow',
         Resource: formattedStateMachineArn('StatusSweep-DistributedSweeps'),
       },
@@ -275,6 +275,7 @@ describe('the function role', () => {
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
+        'states:ListExecutions',
         'states:StartExecution',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
