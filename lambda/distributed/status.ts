@@ -53,11 +53,12 @@ export function executionArn(stateMachineArn: string, sweepId: string): string {
 export async function describeRun(
   sweepId: string,
   where: { readonly stateMachineArn: string; readonly resultsBucket: string },
+  signal?: AbortSignal,
 ): Promise<RunStatus | undefined> {
   const arn = executionArn(where.stateMachineArn, sweepId);
   let execution: Awaited<ReturnType<typeof describeExecution>>;
   try {
-    execution = await describeExecution(arn);
+    execution = await describeExecution(arn, signal);
   } catch (error) {
     if (error instanceof ExecutionDoesNotExist) return undefined;
     throw error;
@@ -65,7 +66,7 @@ export async function describeRun(
   const startedAt = execution.startDate?.toISOString() ?? '';
   switch (execution.status) {
     case 'SUCCEEDED': {
-      const result = await readResult(where.resultsBucket, sweepId);
+      const result = await readResult(where.resultsBucket, sweepId, signal);
       if (result) return { sweepId, status: 'SUCCEEDED', result };
       // Succeeded but no result kept: the bucket's retention already expired it.
       return {
@@ -78,7 +79,7 @@ export async function describeRun(
     }
     case 'RUNNING':
     case undefined: {
-      const progress = await shardProgress(arn);
+      const progress = await shardProgress(arn, signal);
       return { sweepId, status: 'RUNNING', startedAt, ...(progress && { progress }) };
     }
     default:
@@ -111,15 +112,22 @@ export function oneLine(cause: string): string {
   return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS - 1)}…` : line;
 }
 
-function describeExecution(arn: string) {
-  return sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+function describeExecution(arn: string, signal?: AbortSignal) {
+  return sfn.send(new DescribeExecutionCommand({ executionArn: arn }), { abortSignal: signal });
 }
 
-async function shardProgress(arn: string): Promise<ShardProgress | undefined> {
-  const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: arn, maxResults: 1 }));
+async function shardProgress(
+  arn: string,
+  signal?: AbortSignal,
+): Promise<ShardProgress | undefined> {
+  const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: arn, maxResults: 1 }), {
+    abortSignal: signal,
+  });
   const mapRunArn = mapRuns?.[0]?.mapRunArn;
   if (!mapRunArn) return undefined;
-  const { itemCounts: c } = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+  const { itemCounts: c } = await sfn.send(new DescribeMapRunCommand({ mapRunArn }), {
+    abortSignal: signal,
+  });
   if (!c) return undefined;
   return {
     total: c.total ?? 0,

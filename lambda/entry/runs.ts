@@ -12,8 +12,14 @@ import { isReduceEvent, parseReduceEvent } from '../distributed/messages.js';
 import { readShardAggregates, writeResult } from '../distributed/results.js';
 import { describeRun } from '../distributed/status.js';
 import type { Config } from '../ground/config.js';
-import { MIDDY_OPTIONS } from '../ground/deadline.js';
-import { ConfigError, InvalidEventError, InvalidRequestError } from '../ground/errors.js';
+import { endTimesFor, type Invocation, MIDDY_OPTIONS, sweepDeadline } from '../ground/deadline.js';
+import {
+  ConfigError,
+  InvalidEventError,
+  InvalidRequestError,
+  ServiceUnavailableError,
+} from '../ground/errors.js';
+import { Trigger } from '../ground/options.js';
 import { describeProblems } from '../ground/validation.js';
 import { HttpStatusError } from '../middleware/http-status-error.js';
 import {
@@ -69,13 +75,32 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
   const where = { stateMachineArn, resultsBucket };
   const concluder = createConcluder(config, hooks);
 
-  const status = async (event: APIGatewayProxyEventV2) => {
+  /** Aborts every read at the invocation's deadline (the API's 28 s, or Lambda's timeout). */
+  const readsUntilDeadline = (invocation: Invocation, trigger: Trigger): AbortSignal => {
+    const times = endTimesFor(invocation, trigger);
+    const deadline = sweepDeadline(times, undefined, config.responseMarginMs);
+    return AbortSignal.timeout(Math.max(0, (deadline ?? Date.now()) - Date.now()));
+  };
+
+  const status = async (event: APIGatewayProxyEventV2, context: Context) => {
     const sweepId = event.pathParameters?.id ?? '';
     if (!SWEEP_ID.test(sweepId)) {
       const details = { id: [`must be a UUID, got ${JSON.stringify(sweepId)}`] };
       throw new InvalidRequestError(`invalid request: ${describeProblems(details)}`, details);
     }
-    const run = await describeRun(sweepId, where);
+    const invocation = {
+      awsRequestId: context.awsRequestId,
+      getRemainingTimeInMillis: () => context.getRemainingTimeInMillis(),
+      requestedAt: event.requestContext?.timeEpoch,
+    };
+    const signal = readsUntilDeadline(invocation, Trigger.api);
+    const run = await describeRun(sweepId, where, signal).catch((error: unknown) => {
+      if (!signal.aborted) throw error;
+      throw new ServiceUnavailableError(
+        `the state of sweep ${sweepId} could not be read in time; ask again`,
+        { cause: error },
+      );
+    });
     if (!run) throw new HttpStatusError(404, `no sweep ${sweepId}`);
     if (run.status === 'SUCCEEDED') return jsonResponse(200, run.result);
     if (run.status === 'RUNNING') {
@@ -96,10 +121,12 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
 
   const reduce = async (input: unknown, context: Context): Promise<ReduceOutput> => {
     const event = parseReduceEvent(input);
-    const shards = await readShardAggregates(event.results);
+    // Reads and writes end before the invocation does: a retry of the reduce then starts clean.
+    const signal = readsUntilDeadline(context, Trigger.invoke);
+    const shards = await readShardAggregates(event.results, signal);
     const clock = { startedAt: Date.parse(event.startedAt), endedAt: Date.now() };
     const response = await concluder.concludeRun(event.run, shards, clock, context);
-    const resultKey = await writeResult(resultsBucket, response);
+    const resultKey = await writeResult(resultsBucket, response, signal);
     return {
       sweepId: response.sweepId,
       total: response.total,

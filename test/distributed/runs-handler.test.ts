@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SweepResponse } from '../../lambda/contract/response.js';
+import { writeResult } from '../../lambda/distributed/results.js';
 import { createRunsHandlers } from '../../lambda/entry/runs.js';
 import { loadConfig } from '../../lambda/ground/config.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
@@ -90,6 +91,10 @@ describe('GET /sweeps/{id}', () => {
     s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.json` }).resolves({
       Body: body(stored),
     });
+    // Kept before the reduce wrote summaries: none beside it.
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.summary.json` }).rejects(
+      new NoSuchKey({ message: 'none', $metadata: {} }),
+    );
   };
 
   it('answers the merged result, in the single-sweep contract, once the run succeeded', async () => {
@@ -134,6 +139,48 @@ describe('GET /sweeps/{id}', () => {
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDTESTONLY\//);
     expect(Date.parse(String(summary.resultUrlExpiresAt))).toBeGreaterThan(Date.now());
+  });
+
+  it('keeps the summary of a too-big result beside it, and a poll reads that, never the whole result', async () => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTONLY');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-only-secret');
+    const odd = Array.from({ length: 500_000 }, (_, i) => 2 * i + 1);
+    const stored = {
+      sweepId: SWEEP_ID,
+      total: 1_000_000,
+      statuses: { '200': 500_000, '404': 500_000 },
+      ids: { '200': odd.join(','), '404': odd.map((id) => id + 1).join(',') },
+    } as unknown as SweepResponse;
+    s3.on(PutObjectCommand).resolves({});
+
+    await writeResult(BUCKET, stored);
+
+    const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(puts.map((put) => put.Key)).toEqual([
+      `results/${SWEEP_ID}.json`,
+      `results/${SWEEP_ID}.summary.json`,
+    ]);
+    const kept = String(puts[1]?.Body);
+    expect(Buffer.byteLength(kept)).toBeLessThan(1024);
+
+    s3.reset();
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
+    s3.on(GetObjectCommand, { Key: `results/${SWEEP_ID}.summary.json` }).resolves({
+      Body: { transformToString: async () => kept } as never,
+    });
+
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
+
+    expect(jsonBody(result)).toMatchObject({
+      total: 1_000_000,
+      omitted: ['ids'],
+      resultBytes: Buffer.byteLength(JSON.stringify(stored)),
+      resultUrl: expect.stringContaining(`/results/${SWEEP_ID}.json?`),
+    });
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key)).toEqual([
+      `results/${SWEEP_ID}.summary.json`,
+    ]);
   });
 
   it('leaves out the unexpected ids and the ranges of changes too when the summary alone is too big', async () => {

@@ -12,6 +12,8 @@ export interface S3Endpoint {
   readonly url: string;
   /** Objects by "bucket/key": their text. */
   readonly objects: Map<string, string>;
+  /** "bucket/key"s whose GET sends its headers and a first byte, then stalls. */
+  readonly stalls: Set<string>;
   /** Every request: method, "bucket/key" and its conditional headers. */
   readonly requests: Array<{
     readonly method: string;
@@ -24,6 +26,7 @@ export interface S3Endpoint {
 
 export async function startS3Endpoint(): Promise<S3Endpoint> {
   const objects = new Map<string, string>();
+  const stalls = new Set<string>();
   const requests: S3Endpoint['requests'] = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/').slice(1);
@@ -44,6 +47,10 @@ export async function startS3Endpoint(): Promise<S3Endpoint> {
     };
     if (req.method === 'GET') {
       if (stored === undefined) return error(404, 'NoSuchKey');
+      if (stalls.has(path)) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': stored.length });
+        return res.write(stored.slice(0, 1));
+      }
       res.writeHead(200, { 'content-type': 'application/json', etag: etag(stored) });
       return res.end(stored);
     }
@@ -68,6 +75,7 @@ export async function startS3Endpoint(): Promise<S3Endpoint> {
   return {
     url: `http://127.0.0.1:${port}`,
     objects,
+    stalls,
     requests,
     close: async () => {
       server.closeAllConnections();
