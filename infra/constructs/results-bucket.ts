@@ -1,5 +1,5 @@
 import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { IGrantable, Role } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
 import {
   BlockPublicAccess,
   Bucket,
@@ -78,25 +78,24 @@ export class ResultsBucket extends Construct {
   }
 
   /**
-   * Lets a function (`grantee`, with its `role`) read and write schedules' baselines
-   * (`baselines/*`) and no other object; grantRead's bucket-level List* (key names, no contents)
-   * makes a missing baseline read as 404 NoSuchKey, not 403 AccessDenied.
+   * Lets a function (`grantee`, with its `role`) get and put schedules' baselines by key
+   * (`baselines/*`) and nothing else: no bucket-level List, so it cannot enumerate results. S3
+   * then answers a missing baseline 403 rather than 404, which the store reads as none; the
+   * conditional write keeps an existing one safe all the same.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
    */
   grantBaselines(grantee: IGrantable, role: Role): void {
     const pattern = `${BASELINES_PREFIX}*`;
-    this.bucket.grantRead(grantee, pattern);
-    this.bucket.grantPut(grantee, pattern);
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(pattern)],
+    });
     const bucketArn = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>`;
-    const reason =
-      'Baselines are one object per schedule under baselines/ of the one results bucket; the grant covers that prefix only.';
-    for (const id of [
-      `Resource::${bucketArn}/${pattern}`,
-      'Action::s3:GetObject*',
-      'Action::s3:GetBucket*',
-      'Action::s3:List*',
-      'Action::s3:Abort*',
-    ]) {
-      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${id}]`, reason });
-    }
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
+      reason:
+        'Baselines are one object per schedule under baselines/ of the one results bucket; the grant covers that prefix only.',
+    });
   }
 }

@@ -224,24 +224,15 @@ describe('the function role', () => {
     ]);
   });
 
-  it('may read and write objects under baselines/ of the results bucket and no other', () => {
+  it('may get and put objects under baselines/ of the results bucket by key, and list nothing', () => {
     const bucket = Object.keys(template.findResources('AWS::S3::Bucket'))[0] ?? '';
-    const arn = { 'Fn::GetAtt': [bucket, 'Arn'] };
-    const baselines = { 'Fn::Join': ['', [arn, '/baselines/*']] };
+    const baselines = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/baselines/*']] };
+
     const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
-    const objectResources = s3
-      .flatMap((s) => [s.Resource].flat())
-      .filter((r) => JSON.stringify(r) !== JSON.stringify(arn));
-    expect(objectResources).toEqual([baselines, baselines]);
-    const writes = s3.filter((s) => [s.Action].flat().includes('s3:PutObject'));
-    expect(writes).toEqual([expect.objectContaining({ Resource: baselines })]);
-    // On the bucket itself only what grantRead gives: key names (List*) and its settings.
-    const onBucket = s3.filter((s) =>
-      [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(arn)),
-    );
-    expect(onBucket.flatMap((s) => [s.Action].flat()).every((a) => /^s3:(Get|List)/.test(a))).toBe(
-      true,
-    );
+
+    expect(s3).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: baselines },
+    ]);
   });
 
   it('is told the schedule names compareWith may take, and the results bucket', () => {

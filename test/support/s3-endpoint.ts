@@ -14,6 +14,11 @@ export interface S3Endpoint {
   readonly objects: Map<string, string>;
   /** "bucket/key"s whose GET sends its headers and a first byte, then stalls. */
   readonly stalls: Set<string>;
+  /**
+   * As S3 answers a caller without s3:ListBucket: a GET of a missing key is 403 AccessDenied,
+   * not 404 NoSuchKey. @default false
+   */
+  unlisted: boolean;
   /** Every request: method, "bucket/key" and its conditional headers. */
   readonly requests: Array<{
     readonly method: string;
@@ -46,7 +51,9 @@ export async function startS3Endpoint(): Promise<S3Endpoint> {
       );
     };
     if (req.method === 'GET') {
-      if (stored === undefined) return error(404, 'NoSuchKey');
+      if (stored === undefined) {
+        return endpoint.unlisted ? error(403, 'AccessDenied') : error(404, 'NoSuchKey');
+      }
       if (stalls.has(path)) {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': stored.length });
         return res.write(stored.slice(0, 1));
@@ -72,16 +79,18 @@ export async function startS3Endpoint(): Promise<S3Endpoint> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const endpoint: S3Endpoint = {
     url: `http://127.0.0.1:${port}`,
     objects,
     stalls,
+    unlisted: false,
     requests,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return endpoint;
 }
 
 function etag(text: string): string {
