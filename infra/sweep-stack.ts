@@ -41,6 +41,7 @@ export interface SweepStackProps extends StackProps {
     | 'maxDistributedIds'
     | 'baselines'
     | 'scheduleNames'
+    | 'scheduleRanges'
   >;
   /** Distributed sweeps: shard size, concurrency, results retention. */
   readonly distributed?: DistributedSweepProps;
@@ -88,6 +89,9 @@ export class SweepStack extends Stack {
       maxDistributedIds: distributed.maxIds,
       baselines: results,
       scheduleNames: (props.schedules ?? []).map((schedule) => schedule.name),
+      scheduleRanges: Object.fromEntries(
+        (props.schedules ?? []).map(({ name, start, end }) => [name, { start, end }]),
+      ),
     });
     const runs = new RunsFunction(this, 'Runs', {
       ...distributed.runsFunction,

@@ -235,7 +235,7 @@ describe('the function role', () => {
     ]);
   });
 
-  it('is told the schedule names compareWith may take, and the results bucket', () => {
+  it('is told the schedule names compareWith may take, their ranges, and the results bucket', () => {
     const withSchedules = synthTemplate({
       schedules: [
         { name: 'kanto', expression: 'rate(1 hour)', start: 1, end: 151 },
@@ -249,6 +249,7 @@ describe('the function role', () => {
 
     expect(env.Variables).toMatchObject({
       SCHEDULE_NAMES: 'kanto,johto',
+      SCHEDULE_RANGES: 'kanto=1-151,johto=152-251',
       RESULTS_BUCKET: { Ref: expect.stringMatching(/^ResultsBucket/) },
     });
   });
