@@ -107,21 +107,31 @@ describe('GET /sweeps/{id}', () => {
     expect(jsonBody(result)).toEqual(stored);
   });
 
-  it('answers the summary and a time-limited link when the result is too big for a Lambda response', async () => {
+  /** Credentials the presigner signs the result link with. */
+  const stubCredentials = () => {
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTONLY');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-only-secret');
-    // 1,000,000 ids alternating 200/404: about 6.9 MB, over Lambda's 6 MB.
+  };
+  /** 1,000,000 ids alternating 200/404: about 6.9 MB, over Lambda's 6 MB. */
+  const alternating = (fields: Partial<SweepResponse> = {}) => {
     const odd = Array.from({ length: 500_000 }, (_, i) => 2 * i + 1);
-    const stored = {
+    return {
       sweepId: SWEEP_ID,
       total: 1_000_000,
-      complete: true,
       statuses: { '200': 500_000, '404': 500_000 },
-      latencyMs: { p50: 12, p99: 30 },
-      failedShards: [],
+      ...fields,
       ids: { '200': odd.join(','), '404': odd.map((id) => id + 1).join(',') },
     } as unknown as SweepResponse;
+  };
+
+  it('answers the summary and a time-limited link when the result is too big for a Lambda response', async () => {
+    stubCredentials();
+    const stored = alternating({
+      complete: true,
+      latencyMs: { p50: 12, p99: 30 },
+      failedShards: [],
+    } as unknown as Partial<SweepResponse>);
     succeededWith(stored);
 
     const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
@@ -142,16 +152,8 @@ describe('GET /sweeps/{id}', () => {
   });
 
   it('keeps the summary of a too-big result beside it, and a poll reads that, never the whole result', async () => {
-    vi.stubEnv('AWS_REGION', 'eu-west-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTONLY');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-only-secret');
-    const odd = Array.from({ length: 500_000 }, (_, i) => 2 * i + 1);
-    const stored = {
-      sweepId: SWEEP_ID,
-      total: 1_000_000,
-      statuses: { '200': 500_000, '404': 500_000 },
-      ids: { '200': odd.join(','), '404': odd.map((id) => id + 1).join(',') },
-    } as unknown as SweepResponse;
+    stubCredentials();
+    const stored = alternating();
     s3.on(PutObjectCommand).resolves({});
 
     await writeResult(BUCKET, stored);
@@ -184,9 +186,7 @@ describe('GET /sweeps/{id}', () => {
   });
 
   it('leaves out the unexpected ids and the ranges of changes too when the summary alone is too big', async () => {
-    vi.stubEnv('AWS_REGION', 'eu-west-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTONLY');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-only-secret');
+    stubCredentials();
     // A scheduled run whose odd ids went from 200 to 404 since its baseline: ~3.4 MB of ranges in
     // unexpectedIds and as much again in changes, over Lambda's 6 MB without any `ids`.
     const odd = Array.from({ length: 500_000 }, (_, i) => 2 * i + 1).join(',');
