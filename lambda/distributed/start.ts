@@ -42,7 +42,7 @@ export function planFor(
     invocationMs,
     responseMarginMs: config.responseMarginMs,
     maxShardSize: config.shardSize,
-    mapConcurrency: config.shardMaxConcurrency,
+    shardMaxConcurrency: config.shardMaxConcurrency,
   });
 }
 
@@ -82,7 +82,7 @@ async function refuseOverlap(sfn: SFNClient, stateMachineArn: string): Promise<v
     const listed = await sfn.send(
       new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }),
     );
-    running = listed.executions?.[0];
+    running = listed?.executions?.[0];
   } catch (error) {
     if (!isTransientAwsError(error)) throw error;
     throw new ServiceUnavailableError('Step Functions did not list running sweeps now', {
@@ -96,6 +96,28 @@ async function refuseOverlap(sfn: SFNClient, stateMachineArn: string): Promise<v
     runPath(running.name),
     `sweep ${running.name} of this target is still running (since ${running.startDate?.toISOString() ?? 'an unknown time'}); one run at a time keeps the rate the target sees. Follow it at ${runPath(running.name)}`,
   );
+}
+
+/** What a started run answers (202): the same fields whether it runs on AWS or locally. */
+export function runAccepted(
+  request: SweepRequest,
+  input: RunInput,
+  plan: RunPlan,
+  config: Config,
+): RunAccepted {
+  const { sweepId } = input.run;
+  return {
+    sweepId,
+    trigger: request.trigger,
+    target: config.targetName,
+    range: input.range,
+    total: rangeSize(input.range),
+    status: 'RUNNING',
+    shards: plan.shards,
+    shardSize: plan.shardSize,
+    expectedDurationMs: Math.round(plan.runMs),
+    statusUrl: runPath(sweepId),
+  };
 }
 
 /** Starts the state machine for a range larger than one invocation sweeps (execution name = sweep id). */
@@ -124,16 +146,5 @@ export async function startRun(
     }
     throw error;
   }
-  return {
-    sweepId,
-    trigger: request.trigger,
-    target: config.targetName,
-    range: input.range,
-    total: rangeSize(input.range),
-    status: 'RUNNING',
-    shards: plan.shards,
-    shardSize: plan.shardSize,
-    expectedDurationMs: Math.round(plan.runMs),
-    statusUrl: runPath(sweepId),
-  };
+  return runAccepted(request, input, plan, config);
 }

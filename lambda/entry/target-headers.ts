@@ -5,7 +5,7 @@ import { ConfigError, isTransientAwsError, ServiceUnavailableError } from '../gr
 /**
  * The request headers a deployment sends with every request (an API key, say): one Secrets
  * Manager secret holding a JSON object of header names to values, reused for
- * TARGET_HEADERS_MAX_AGE_SECONDS, so that a rotated value reaches warm functions within that
+ * TARGET_HEADERS_MAX_AGE_MS, so that a rotated value reaches warm functions within that
  * time. The value is never logged nor echoed: every error below names the secret, and a header's
  * name at most. A read Secrets Manager throttled or failed on its side is ServiceUnavailableError
  * (a shard retries it); a secret that is missing, denied or malformed is ConfigError.
@@ -69,7 +69,7 @@ export function targetHeadersFrom(config: Config): TargetHeaders {
       throwOnRequestTimeout: true,
     },
   });
-  const maxAgeMs = config.targetHeadersMaxAgeSeconds * 1000;
+  const maxAgeMs = config.targetHeadersMaxAgeMs;
   let last: { raw: string; headers: Readonly<Record<string, string>>; readAt: number } | undefined;
   return async (signal) => {
     if (last !== undefined && Date.now() - last.readAt < maxAgeMs) return last.headers;

@@ -74,22 +74,22 @@ export class RunInProgressError extends Error {
 
 /**
  * Whether another AWS call may succeed: a throttle, a 5xx, no answer (timed out, aborted, a
- * network error without an HTTP status). Any other 4xx (not found, access denied, a limit
- * reached) says the call or its permissions are wrong.
+ * network error such as ECONNRESET). Any other 4xx (not found, access denied, a limit reached)
+ * says the call or its permissions are wrong, and an error that is not the SDK's is a bug.
  * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
  */
 export function isTransientAwsError(error: unknown): boolean {
-  const { name, $metadata, $retryable } = (error ?? {}) as {
+  const { name, code, $metadata, $retryable } = (error ?? {}) as {
     name?: string;
+    code?: unknown;
     $metadata?: { httpStatusCode?: number };
     $retryable?: unknown;
   };
   const status = $metadata?.httpStatusCode;
   return (
     $retryable !== undefined ||
-    status === undefined ||
-    status >= 500 ||
-    status === 429 ||
+    (status !== undefined && (status >= 500 || status === 429)) ||
+    (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) ||
     /Throttl|TooManyRequests|Timeout|Abort/.test(name ?? '')
   );
 }

@@ -18,11 +18,11 @@ const monthly: SweepScheduleSpec = {
 function warnings(
   schedules: readonly SweepScheduleSpec[],
   change: (stack: SweepStack) => void = () => undefined,
-  retention?: Duration,
+  retentionDays?: number,
 ): string[] {
   const stack = new SweepStack(templateApp(), 'StatusSweep', {
     schedules,
-    distributed: { resultsRetention: retention },
+    distributed: { resultsRetentionDays: retentionDays },
   });
   change(stack);
   return Annotations.fromStack(stack)
@@ -32,7 +32,7 @@ function warnings(
 
 describe("a schedule's baseline and the bucket's lifecycle", () => {
   it('draws no warning when results expire in 5 days and the schedules are weekly or monthly', () => {
-    expect(warnings([weekly, monthly], undefined, Duration.days(5))).toEqual([]);
+    expect(warnings([weekly, monthly], undefined, 5)).toEqual([]);
   });
 
   it('warns, naming the schedule, the gap and the expiry, when a rule would expire a weekly baseline', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { oneLine } from '../../lambda/distributed/failure.js';
 import { SHARD_KIND } from '../../lambda/distributed/messages.js';
-import { oneLine } from '../../lambda/distributed/status.js';
 import { type ExecutedStack, startExecutedStack } from './support/executed-stack.js';
 
 /**
