@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
 import { createConcluder } from '../lambda/conclude/conclude.js';
 import type { SweepHooks } from '../lambda/conclude/hooks.js';
+import { oneLine } from '../lambda/distributed/failure.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
 import type { RunPlan } from '../lambda/distributed/plan.js';
 import type { Runs } from '../lambda/distributed/runs-port.js';
@@ -125,7 +126,7 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
         status: 'FAILED',
         startedAt: run.startedAt,
         error: TOLERANCE_EXCEEDED_ERROR,
-        cause: `${failed} of ${total} shards failed, more than the ${TOLERATED_FAILURE_PERCENTAGE} % tolerated`,
+        message: `${failed} of ${total} shards failed, more than the ${TOLERATED_FAILURE_PERCENTAGE} % tolerated`,
       };
     }
     // No Lambda context: the metrics publish gets the local budget, as the reduce step would get
@@ -166,7 +167,7 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
             status: 'FAILED',
             startedAt: run.startedAt,
             error: error instanceof Error ? error.name : 'Error',
-            cause: String(error),
+            message: oneLine(error instanceof Error ? error.message : String(error)),
           };
           run.ended = failed;
           settle(failed);

@@ -82,6 +82,7 @@ async function runLocally(
   if (status?.status === 'SUCCEEDED' && !('resultUrl' in status.result)) {
     return { kind: 'response', response: status.result };
   }
-  const why = status && 'error' in status ? `${status.error}: ${status.cause ?? ''}` : 'no result';
+  const why =
+    status && 'error' in status ? `${status.error}: ${status.message ?? ''}` : 'no result';
   return { kind: 'failed', message: `the run ${outcome.sweepId} failed (${why})` };
 }

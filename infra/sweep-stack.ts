@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { warnWhenBaselinesExpire } from './constructs/baseline-retention.js';
 import { IdMapWidgets } from './constructs/id-map-widgets.js';
 import { ResultsBucket } from './constructs/results-bucket.js';
 import { RunsFunction, type RunsFunctionProps } from './constructs/runs-function.js';
@@ -41,6 +42,7 @@ export interface SweepStackProps extends StackProps {
     | 'maxDistributedIds'
     | 'baselines'
     | 'scheduleNames'
+    | 'scheduleRanges'
   >;
   /** Distributed sweeps: shard size, concurrency, results retention. */
   readonly distributed?: DistributedSweepProps;
@@ -84,6 +86,7 @@ export class SweepStack extends Stack {
           ? undefined
           : Duration.days(distributed.resultsRetentionDays),
     });
+    warnWhenBaselinesExpire(results, props.schedules ?? []);
     const sweep = new SweepFunction(this, 'Function', {
       ...props.function,
       stateMachine: arns,
@@ -92,6 +95,9 @@ export class SweepStack extends Stack {
       maxDistributedIds: distributed.maxDistributedIds,
       baselines: results,
       scheduleNames: (props.schedules ?? []).map((schedule) => schedule.name),
+      scheduleRanges: Object.fromEntries(
+        (props.schedules ?? []).map(({ name, start, end }) => [name, { start, end }]),
+      ),
     });
     const runs = new RunsFunction(this, 'Runs', {
       ...distributed.runsFunction,

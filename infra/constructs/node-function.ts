@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, Token } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -34,6 +34,49 @@ export const BUNDLING = {
   keepNames: true,
 } as const;
 
+/**
+ * Lambda's limit on a function's environment variables, all together; Lambda measures them as
+ * one JSON object (its error quotes the "String measured").
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const MAX_ENVIRONMENT_BYTES = 4096;
+/**
+ * What a deploy-time value counts for before it is known: a bucket name is at most 63
+ * characters, a partition, region or account id fewer.
+ */
+const UNRESOLVED_BYTES = 64;
+/** How CDK writes a deploy-time value inside a string. */
+const TOKEN = /\$\{Token\[[^\]]*\]\}/g;
+
+/**
+ * The environment's size as Lambda measures it, deploy-time values at their longest; a synth
+ * error naming the largest variables when it is over the limit, rather than a failed deploy.
+ */
+export function checkEnvironmentSize(
+  functionPath: string,
+  environment: Readonly<Record<string, string>>,
+): number {
+  const longest = Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [
+      name,
+      Token.isUnresolved(value) ? value.replace(TOKEN, 'x'.repeat(UNRESOLVED_BYTES)) : value,
+    ]),
+  );
+  const total = Buffer.byteLength(JSON.stringify(longest));
+  if (total > MAX_ENVIRONMENT_BYTES) {
+    const largest = Object.entries(longest)
+      .map(([name, value]) => ({ name, bytes: Buffer.byteLength(JSON.stringify(value)) }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 2)
+      .map((s) => `${s.name} (${s.bytes} bytes)`)
+      .join(', ');
+    throw new Error(
+      `${functionPath}: its environment is ${total} bytes as JSON, over Lambda's limit of ${MAX_ENVIRONMENT_BYTES} bytes for all variables together; the largest are ${largest}. With a long expect, merge rules that share their statuses (ids "1-10,20-30"), or let schedules and requests bring their own.`,
+    );
+  }
+  return total;
+}
+
 /** What differs between this project's functions; everything else is shared. */
 export interface NodeFunctionOptions
   extends Omit<
@@ -65,6 +108,7 @@ export interface NodeFunctionParts {
  */
 export function nodeFunction(scope: Construct, options: NodeFunctionOptions): NodeFunctionParts {
   const { entry, logRetention, ...functionProps } = options;
+  checkEnvironmentSize(scope.node.path, functionProps.environment ?? {});
   const logGroup = new LogGroup(scope, 'LogGroup', {
     retention: logRetention ?? RetentionDays.ONE_MONTH,
   });

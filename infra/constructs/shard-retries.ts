@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
-import { ConfigError, InvalidRequestError } from '../../lambda/ground/errors.js';
+import { NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 
 /**
  * How a shard's Lambda task retries, and the arithmetic that keeps every retry of a shard inside
@@ -34,20 +34,31 @@ export const THROTTLE_RETRY = {
 export const SHARD_RETRY_INTERVAL = Duration.seconds(2);
 /**
  * Failures a retry would repeat or that would run into the Express limit: an event or
- * configuration the function refuses (lambda/ground/errors.ts), and timeouts. The function stops before
+ * configuration the function refuses (NEVER_RETRIED_ERRORS, lambda/errors.ts), and timeouts. The function stops before
  * its deadline on its own, so a shard that timed out hung, and a second wait of a whole timeout
  * is what would push the child past its five minutes. Lambda reports a timeout as
  * Sandbox.Timedout or Lambda.Unknown (like an out-of-memory crash, which would recur too).
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
  */
-export const PERMANENT_SHARD_ERRORS = [
-  InvalidRequestError.name,
-  ConfigError.name,
+export const PERMANENT_TASK_ERRORS = [
+  ...NEVER_RETRIED_ERRORS,
   'Sandbox.Timedout',
   'Lambda.Unknown',
   'Lambda.ClientExecutionTimeoutException',
   'States.Timeout',
 ];
+
+/**
+ * The reduce step ran and failed (a crash, a transient S3 error): merged again, twice at most.
+ * It is idempotent: the result and the baseline are written whole (the baseline conditionally),
+ * and at worst the run's metrics are published twice.
+ */
+export const REDUCE_RETRY = {
+  errors: ['States.TaskFailed'],
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxAttempts: 2,
+};
 
 /** The longest all of a retrier's waits add up to (full jitter waits at most the interval). */
 function waitsOf(retry: { interval: Duration; backoffRate: number; maxAttempts: number }): number {

@@ -51,11 +51,14 @@ export class StateMachineArns {
     this.mapRunArns = arn('mapRun', `${stateMachineName}/*`);
   }
 
-  /** Lets `grantee` start executions of this state machine, and nothing else with it. */
+  /**
+   * Lets `grantee` start executions of this state machine, and list them (a run already running
+   * refuses a second one), and nothing else with it.
+   */
   grantStartExecution(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
-      actions: ['states:StartExecution'],
+      actions: ['states:StartExecution', 'states:ListExecutions'],
       resourceArns: [this.stateMachineArn],
     });
   }

@@ -70,12 +70,12 @@ export class SweepDashboard extends Construct {
         metrics.metricNewlyUnexpected({ label: 'newly unexpected' }),
         metrics.metricRecovered({ label: 'recovered' }),
       ]),
-      graph(
-        'Sweeps per schedule',
-        (props.scheduleNames ?? []).map((name) =>
+      graph('Sweeps, all and per schedule', [
+        metrics.metricSweeps({ label: 'all sweeps' }),
+        ...(props.scheduleNames ?? []).map((name) =>
           metrics.forSchedule(name).metricSweeps({ label: name }),
         ),
-      ),
+      ]),
     );
     this.dashboard.addWidgets(
       graph('Sweep duration (ms)', [
@@ -100,7 +100,8 @@ export class SweepDashboard extends Construct {
         width: THIRD,
         height: 6,
       }),
-      graph('Errors, retries, not attempted (ids), failed shards', [
+      graph('Ids attempted, errors, retries, not attempted; failed shards', [
+        metrics.metricRequests({ label: 'attempted' }),
         metrics.metricErrors({ label: 'errors' }),
         metrics.metricRetries({ label: 'retries' }),
         metrics.metricNotAttempted({ label: 'not attempted' }),

@@ -51,6 +51,11 @@ export function sweepEnvironment(
     MAX_DISTRIBUTED_IDS: String(props.maxDistributedIds ?? defaultMaxDistributedIds(shardSize)),
     ...(props.baselines && { RESULTS_BUCKET: props.baselines.bucket.bucketName }),
     SCHEDULE_NAMES: (props.scheduleNames ?? []).join(','),
+    ...(Object.keys(props.scheduleRanges ?? {}).length > 0 && {
+      SCHEDULE_RANGES: Object.entries(props.scheduleRanges ?? {})
+        .map(([name, range]) => `${name}=${range.start}-${range.end}`)
+        .join(','),
+    }),
     ...(props.expect && { EXPECT: JSON.stringify(props.expect) }),
     VERDICT_FAILED_BELOW_PERCENT: String(
       props.verdictFailedBelowPercent ?? DEFAULT_VERDICT_FAILED_BELOW_PERCENT,

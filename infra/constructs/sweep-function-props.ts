@@ -69,6 +69,13 @@ export interface SweepFunctionProps {
   /** The schedules' names: the only values `compareWith` accepts. @default - none */
   readonly scheduleNames?: readonly string[];
   /**
+   * Each schedule's range: a direct invoke naming a schedule must sweep it (or leave the
+   * schedule out), so that it cannot replace that schedule's baseline. @default - none
+   */
+  readonly scheduleRanges?: Readonly<
+    Record<string, { readonly start: number; readonly end: number }>
+  >;
+  /**
    * What each id should answer (EXPECT), unless a request or schedule brings its own rules.
    * @default - a final 2xx or 3xx for every id
    */

@@ -20,7 +20,8 @@ import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
 import { TOLERATED_FAILURE_PERCENTAGE } from '../../lambda/distributed/tolerance.js';
 import { MAP_RESULTS_PREFIX } from './results-bucket.js';
 import {
-  PERMANENT_SHARD_ERRORS,
+  PERMANENT_TASK_ERRORS,
+  REDUCE_RETRY,
   SERVICE_RETRY,
   SHARD_RETRY_INTERVAL,
   shardRetriesWithin,
@@ -88,7 +89,7 @@ export class SweepStateMachine extends Construct {
     // Step Functions takes the first retrier that matches: the specific errors before TaskFailed.
     shard.addRetry(SERVICE_RETRY);
     shard.addRetry(THROTTLE_RETRY);
-    shard.addRetry({ errors: PERMANENT_SHARD_ERRORS, maxAttempts: 0 });
+    shard.addRetry({ errors: PERMANENT_TASK_ERRORS, maxAttempts: 0 });
     // The function ran and failed (a crash). A retry sweeps the shard again inside the same
     // child execution, so it holds its Map slot and the rate stays bounded.
     if (shardRetries > 0) {
@@ -135,6 +136,9 @@ export class SweepStateMachine extends Construct {
       retryOnServiceExceptions: true,
     });
     reduce.addRetry(THROTTLE_RETRY);
+    // After the specific errors: a refused event or setting never, any other failure twice.
+    reduce.addRetry({ errors: PERMANENT_TASK_ERRORS, maxAttempts: 0 });
+    reduce.addRetry(REDUCE_RETRY);
 
     // Under /aws/vendedlogs/, as AWS advises, so that the account's CloudWatch Logs resource
     // policy does not grow with every state machine and log group.

@@ -14,6 +14,20 @@ import { type BaselineStore, baselineKey } from './store.js';
  */
 const CONFLICT_STATUSES: ReadonlySet<number> = new Set([409, 412]);
 
+/**
+ * A missing key, as S3 answers a reader without bucket-level List (the sweep function reads
+ * baselines by key only): 403 AccessDenied rather than 404 NoSuchKey. A write is conditional,
+ * so reading a denied baseline as none can never replace one that exists.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+ */
+function isMissingUnlisted(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    error.name === 'AccessDenied' &&
+    error.$metadata?.httpStatusCode === 403
+  );
+}
+
 /** One client for the life of the process, made on first use. */
 let client: S3Client | undefined;
 
@@ -36,7 +50,7 @@ export function s3BaselineStore(bucket: string): BaselineStore {
         }
         return { document: JSON.parse(text) as unknown, version: object.ETag };
       } catch (error) {
-        if (error instanceof NoSuchKey) return undefined;
+        if (error instanceof NoSuchKey || isMissingUnlisted(error)) return undefined;
         throw error;
       }
     },

@@ -36,12 +36,60 @@ export interface ResultSummary extends Omit<SweepResponse, 'ids' | 'unexpectedId
   readonly resultBytes: number;
 }
 
-/** True when `text`, as the body of an HTTP API response, fits a Lambda response. */
-export function fitsResponse(text: string): boolean {
+/**
+ * True when `text`, as the body of an HTTP API response, fits a Lambda response with `extra`
+ * bytes to spare.
+ */
+export function fitsResponse(text: string, extra = 0): boolean {
   // The body travels as a JSON string inside the response object, escaped.
   return (
-    Buffer.byteLength(JSON.stringify(text)) + RESPONSE_ENVELOPE_BYTES <= LAMBDA_MAX_RESPONSE_BYTES
+    Buffer.byteLength(JSON.stringify(text)) + RESPONSE_ENVELOPE_BYTES + extra <=
+    LAMBDA_MAX_RESPONSE_BYTES
   );
+}
+
+/** What a summary holds before its link is made (at each read: a link expires). */
+export type UnlinkedSummary = Omit<ResultSummary, 'resultUrl' | 'resultUrlExpiresAt'>;
+
+/**
+ * Room for the link in a summary: a presigned URL carries the function's session token (about
+ * 1 KB) besides the signature.
+ */
+const LINK_BYTES = 4_096;
+
+/**
+ * The summary of a full result of `bytes`, without its link: pure, so that the reduce step
+ * computes it once and GET /sweeps/{id} only reads it.
+ */
+export function summaryOf(result: SweepResponse, bytes: number): UnlinkedSummary {
+  const { ids: _ids, ...withoutIds } = result;
+  const summary: UnlinkedSummary = { ...withoutIds, omitted: ['ids'], resultBytes: bytes };
+  if (fitsResponse(JSON.stringify(summary), LINK_BYTES)) return summary;
+  const { unexpectedIds: _unexpected, changes, ...counts } = withoutIds;
+  return {
+    ...counts,
+    ...(changes && { changeCounts: countsOf(changes) }),
+    omitted: ['ids', 'unexpectedIds', 'changes'],
+    resultBytes: bytes,
+  };
+}
+
+/** A summary with a time-limited link to the full result kept at s3://bucket/key. */
+export async function withLink(
+  summary: UnlinkedSummary,
+  where: { readonly client: S3Client; readonly bucket: string; readonly key: string },
+  now: number = Date.now(),
+): Promise<ResultSummary> {
+  const resultUrl = await getSignedUrl(
+    where.client,
+    new GetObjectCommand({ Bucket: where.bucket, Key: where.key }),
+    { expiresIn: RESULT_LINK_TTL_SECONDS },
+  );
+  return {
+    ...summary,
+    resultUrl,
+    resultUrlExpiresAt: new Date(now + RESULT_LINK_TTL_SECONDS * 1000).toISOString(),
+  };
 }
 
 /** The summary of a full result kept at s3://bucket/key, with a link to it. */
@@ -51,26 +99,7 @@ export async function summaryWithLink(
   where: { readonly client: S3Client; readonly bucket: string; readonly key: string },
   now: number = Date.now(),
 ): Promise<ResultSummary> {
-  const { ids: _ids, ...withoutIds } = result;
-  const resultUrl = await getSignedUrl(
-    where.client,
-    new GetObjectCommand({ Bucket: where.bucket, Key: where.key }),
-    { expiresIn: RESULT_LINK_TTL_SECONDS },
-  );
-  const link = {
-    resultUrl,
-    resultUrlExpiresAt: new Date(now + RESULT_LINK_TTL_SECONDS * 1000).toISOString(),
-    resultBytes: bytes,
-  };
-  const summary: ResultSummary = { ...withoutIds, omitted: ['ids'], ...link };
-  if (fitsResponse(JSON.stringify(summary))) return summary;
-  const { unexpectedIds: _unexpected, changes, ...counts } = withoutIds;
-  return {
-    ...counts,
-    ...(changes && { changeCounts: countsOf(changes) }),
-    omitted: ['ids', 'unexpectedIds', 'changes'],
-    ...link,
-  };
+  return withLink(summaryOf(result, bytes), where, now);
 }
 
 /** The counts of a `changes`: each category's, and each transition's ids counted. */

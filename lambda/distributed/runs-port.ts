@@ -14,8 +14,11 @@ export interface Runs {
    * run (the plan's bound); a run that could not finish in time throws InvalidRequestError.
    */
   start(request: SweepRequest, sweepId: string, invocationMs?: number): Promise<RunAccepted>;
-  /** Where run `sweepId` is (shards' progress, its result, or why it failed); undefined if none. */
-  status(sweepId: string): Promise<RunStatus | undefined>;
+  /**
+   * Where run `sweepId` is (shards' progress, its result, or why it failed); undefined if none.
+   * `signal` aborts the reads at the caller's deadline.
+   */
+  status(sweepId: string, signal?: AbortSignal): Promise<RunStatus | undefined>;
 }
 
 /** The one rule for where a request sweeps: a range above MAX_IDS runs as shards, if it can. */

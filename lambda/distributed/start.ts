@@ -1,11 +1,23 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { runPath } from '../contract/routes.js';
 import type { Config } from '../ground/config.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../ground/defaults.js';
+import {
+  isTransientAwsError,
+  RunInProgressError,
+  ServiceUnavailableError,
+} from '../ground/errors.js';
 import type { SweepRequest } from '../ground/options.js';
 import { rangeSize } from '../sweep/data.js';
 import type { RunAccepted, RunInput } from './messages.js';
 import { ASSUMED_LATENCY_MS, planRun, type RunPlan } from './plan.js';
+
+/**
+ * How soon a caller refused a run should try again: Step Functions refuses a start over its
+ * StartExecution rate (a token bucket refilling every second) or with a million executions open.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ */
+export const RUN_RETRY_AFTER_SECONDS = 30;
 
 /** One client for the life of the process; created on first use, so single sweeps never pay. */
 let client: SFNClient | undefined;
@@ -59,6 +71,33 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
   };
 }
 
+/**
+ * One run of a target at a time: the state machine sweeps one target, and a second run at once
+ * would double the rate a caller set (ratePerSecond is the whole run's). Two requests in the
+ * same instant can both pass this check; a refusal is the rule, not a lock.
+ */
+async function refuseOverlap(sfn: SFNClient, stateMachineArn: string): Promise<void> {
+  let running: { name?: string; startDate?: Date } | undefined;
+  try {
+    const listed = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }),
+    );
+    running = listed?.executions?.[0];
+  } catch (error) {
+    if (!isTransientAwsError(error)) throw error;
+    throw new ServiceUnavailableError('Step Functions did not list running sweeps now', {
+      cause: error,
+      retryAfterSeconds: RUN_RETRY_AFTER_SECONDS,
+    });
+  }
+  if (running?.name === undefined) return;
+  throw new RunInProgressError(
+    running.name,
+    runPath(running.name),
+    `sweep ${running.name} of this target is still running (since ${running.startDate?.toISOString() ?? 'an unknown time'}); one run at a time keeps the rate the target sees. Follow it at ${runPath(running.name)}`,
+  );
+}
+
 /** What a started run answers (202): the same fields whether it runs on AWS or locally. */
 export function runAccepted(
   request: SweepRequest,
@@ -92,8 +131,20 @@ export async function startRun(
   const plan = planFor(request, config, invocationMs);
   const input = runInput(request, sweepId, plan);
   client ??= new SFNClient({});
-  await client.send(
-    new StartExecutionCommand({ stateMachineArn, name: sweepId, input: JSON.stringify(input) }),
-  );
+  await refuseOverlap(client, stateMachineArn);
+  try {
+    await client.send(
+      new StartExecutionCommand({ stateMachineArn, name: sweepId, input: JSON.stringify(input) }),
+    );
+  } catch (error) {
+    const name = (error as { name?: string } | null)?.name ?? 'an error';
+    if (name === 'ExecutionLimitExceeded' || isTransientAwsError(error)) {
+      throw new ServiceUnavailableError(
+        `Step Functions refused to start the run now (${name}); try again in ${RUN_RETRY_AFTER_SECONDS} s`,
+        { cause: error, retryAfterSeconds: RUN_RETRY_AFTER_SECONDS },
+      );
+    }
+    throw error;
+  }
   return runAccepted(request, input, plan, config);
 }

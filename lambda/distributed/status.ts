@@ -6,6 +6,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { SweepResponse } from '../contract/response.js';
+import { oneLine } from './failure.js';
 import type { ResultSummary } from './result-link.js';
 import { readResult } from './results.js';
 
@@ -30,8 +31,10 @@ export type RunStatus =
       readonly sweepId: string;
       readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
       readonly startedAt: string;
+      /** Step Functions' error name (`States.ExceedToleratedFailureThreshold`, `ConfigError`). */
       readonly error?: string;
-      readonly cause?: string;
+      /** One line saying why, from the cause; never the cause itself (a Lambda error's trace). */
+      readonly message?: string;
     };
 
 export interface ShardProgress {
@@ -51,11 +54,12 @@ export function executionArn(stateMachineArn: string, sweepId: string): string {
 export async function describeRun(
   sweepId: string,
   where: { readonly stateMachineArn: string; readonly resultsBucket: string },
+  signal?: AbortSignal,
 ): Promise<RunStatus | undefined> {
   const arn = executionArn(where.stateMachineArn, sweepId);
   let execution: Awaited<ReturnType<typeof describeExecution>>;
   try {
-    execution = await describeExecution(arn);
+    execution = await describeExecution(arn, signal);
   } catch (error) {
     if (error instanceof ExecutionDoesNotExist) return undefined;
     throw error;
@@ -63,14 +67,20 @@ export async function describeRun(
   const startedAt = execution.startDate?.toISOString() ?? '';
   switch (execution.status) {
     case 'SUCCEEDED': {
-      const result = await readResult(where.resultsBucket, sweepId);
+      const result = await readResult(where.resultsBucket, sweepId, signal);
       if (result) return { sweepId, status: 'SUCCEEDED', result };
       // Succeeded but no result kept: the bucket's retention already expired it.
-      return { sweepId, status: 'FAILED', startedAt, error: 'ResultExpired' };
+      return {
+        sweepId,
+        status: 'FAILED',
+        startedAt,
+        error: 'ResultExpired',
+        message: 'the result was kept for the results bucket retention, which has passed',
+      };
     }
     case 'RUNNING':
     case undefined: {
-      const progress = await shardProgress(arn);
+      const progress = await shardProgress(arn, signal);
       return { sweepId, status: 'RUNNING', startedAt, ...(progress && { progress }) };
     }
     default:
@@ -79,20 +89,27 @@ export async function describeRun(
         status: execution.status,
         startedAt,
         ...(execution.error && { error: execution.error }),
-        ...(execution.cause && { cause: execution.cause }),
+        ...(execution.cause && { message: oneLine(execution.cause) }),
       };
   }
 }
 
-function describeExecution(arn: string) {
-  return sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+function describeExecution(arn: string, signal?: AbortSignal) {
+  return sfn.send(new DescribeExecutionCommand({ executionArn: arn }), { abortSignal: signal });
 }
 
-async function shardProgress(arn: string): Promise<ShardProgress | undefined> {
-  const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: arn, maxResults: 1 }));
+async function shardProgress(
+  arn: string,
+  signal?: AbortSignal,
+): Promise<ShardProgress | undefined> {
+  const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: arn, maxResults: 1 }), {
+    abortSignal: signal,
+  });
   const mapRunArn = mapRuns?.[0]?.mapRunArn;
   if (!mapRunArn) return undefined;
-  const { itemCounts: c } = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+  const { itemCounts: c } = await sfn.send(new DescribeMapRunCommand({ mapRunArn }), {
+    abortSignal: signal,
+  });
   if (!c) return undefined;
   return {
     total: c.total ?? 0,

@@ -13,8 +13,15 @@ import type { Runs } from '../distributed/runs-port.js';
 import { describeRun } from '../distributed/status.js';
 import { stepFunctionsRuns } from '../distributed/step-functions-runs.js';
 import type { Config } from '../ground/config.js';
-import { ConfigError, InvalidEventError, InvalidRequestError } from '../ground/errors.js';
+import { endTimesFor, type Invocation, sweepDeadline } from '../ground/deadline.js';
+import {
+  ConfigError,
+  InvalidEventError,
+  InvalidRequestError,
+  ServiceUnavailableError,
+} from '../ground/errors.js';
 import { inInvocation, type LogWriter, withInvocationFields, writeLog } from '../ground/log.js';
+import { Trigger } from '../ground/options.js';
 import { describeProblems } from '../ground/validation.js';
 import { HttpStatusError } from '../middleware/http-status-error.js';
 import {
@@ -69,18 +76,22 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
   const log = hooks.log ? withInvocationFields(hooks.log) : writeLog;
   const concluder = createConcluder(config, { ...hooks, log });
   const where = { stateMachineArn, resultsBucket };
-  const runs = stepFunctionsRuns(config, stateMachineArn, (sweepId) => describeRun(sweepId, where));
-  const api = runsHttp(runs, log);
+  const runs = stepFunctionsRuns(config, stateMachineArn, (sweepId, signal) =>
+    describeRun(sweepId, where, signal),
+  );
+  const api = runsHttp(runs, log, config.responseMarginMs);
   const http: HttpApiHandler = (event, context) => inInvocation(context, () => api(event, context));
 
   const reduce = async (input: unknown, context: Context): Promise<ReduceOutput> =>
     inInvocation(context, () => reduceRun(input, context));
   const reduceRun = async (input: unknown, context: Context): Promise<ReduceOutput> => {
     const event = parseReduceEvent(input);
-    const shards = await readShardAggregates(event.results);
+    // Reads and writes end before the invocation does: a retry of the reduce then starts clean.
+    const signal = readsUntilDeadline(context, Trigger.invoke, config.responseMarginMs);
+    const shards = await readShardAggregates(event.results, signal);
     const clock = { startedAt: Date.parse(event.startedAt), endedAt: Date.now() };
     const response = await concluder.concludeRun(event.run, shards, clock, context);
-    const resultKey = await writeResult(resultsBucket, response);
+    const resultKey = await writeResult(resultsBucket, response, signal);
     return {
       sweepId: response.sweepId,
       total: response.total,
@@ -99,19 +110,37 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
   return { http, reduce, dispatch };
 }
 
+/** Aborts at the invocation's deadline (the API's 28 s, or Lambda's timeout), less `marginMs`. */
+function readsUntilDeadline(invocation: Invocation, trigger: Trigger, marginMs: number) {
+  const deadline = sweepDeadline(endTimesFor(invocation, trigger), undefined, marginMs);
+  return AbortSignal.timeout(Math.max(0, (deadline ?? Date.now()) - Date.now()));
+}
+
 /**
  * `GET /sweeps/{id}`, over any runs: 202 with `Retry-After` and the shards' `progress` while the
  * run goes, 200 with the merged result once it succeeded, 200 with `error` when it failed, 404 for
  * no such sweep. The runs function answers with it, and so does the local API.
  */
-export function runsHttp(runs: Runs, log?: LogWriter): HttpApiHandler {
-  const status = async (event: APIGatewayProxyEventV2) => {
+export function runsHttp(runs: Runs, log?: LogWriter, responseMarginMs = 0): HttpApiHandler {
+  const status = async (event: APIGatewayProxyEventV2, context: Context) => {
     const sweepId = event.pathParameters?.id ?? '';
     if (!SWEEP_ID.test(sweepId)) {
       const details = { id: [`must be a UUID, got ${JSON.stringify(sweepId)}`] };
       throw new InvalidRequestError(`invalid request: ${describeProblems(details)}`, details);
     }
-    const run = await runs.status(sweepId);
+    const invocation = {
+      awsRequestId: context.awsRequestId,
+      getRemainingTimeInMillis: () => context.getRemainingTimeInMillis(),
+      requestedAt: event.requestContext?.timeEpoch,
+    };
+    const signal = readsUntilDeadline(invocation, Trigger.api, responseMarginMs);
+    const run = await runs.status(sweepId, signal).catch((error: unknown) => {
+      if (!signal.aborted) throw error;
+      throw new ServiceUnavailableError(
+        `the state of sweep ${sweepId} could not be read in time; ask again`,
+        { cause: error },
+      );
+    });
     if (!run) throw new HttpStatusError(404, `no sweep ${sweepId}`);
     if (run.status === 'SUCCEEDED') return jsonResponse(200, run.result);
     if (run.status === 'RUNNING') {

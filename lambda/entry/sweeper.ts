@@ -33,6 +33,15 @@ export interface Sweeper {
   sweepShard(event: ShardEvent, invocation: Invocation): Promise<SweepAggregate>;
 }
 
+/** Aborts at the deadline (or with the caller's signal): what bounds a read the sweep waits for. */
+function readSignal(deadline: number | undefined, signal?: AbortSignal): AbortSignal | undefined {
+  const signals = [
+    ...(deadline === undefined ? [] : [AbortSignal.timeout(Math.max(0, deadline - Date.now()))]),
+    ...(signal ? [signal] : []),
+  ];
+  return signals.length === 0 ? undefined : AbortSignal.any(signals);
+}
+
 /** Where this function starts runs: the host's, else the state machine if it has one. */
 export function runsFor(config: Config, hooks: SweepHooks): Runs | undefined {
   if (hooks.runs) return hooks.runs;
@@ -67,7 +76,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       range,
       urlTemplate: config.targetUrlTemplate,
       method: config.targetMethod,
-      headers: await targetHeaders(),
+      headers: await targetHeaders(readSignal(deadline, hooks.signal)),
       concurrency: options.concurrency,
       timeoutMs: options.timeoutMs,
       retries: options.retries,

@@ -1,23 +1,33 @@
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../ground/config.js';
-import { ConfigError } from '../ground/errors.js';
+import { ConfigError, isTransientAwsError, ServiceUnavailableError } from '../ground/errors.js';
 
 /**
  * The request headers a deployment sends with every request (an API key, say): one Secrets
- * Manager secret holding a JSON object of header names to values, read through Powertools
- * Parameters and reused for TARGET_HEADERS_MAX_AGE_MS, so that a rotated value reaches warm
- * functions within that time. The value is never logged nor echoed: every error below names the
- * secret, and a header's name at most.
+ * Manager secret holding a JSON object of header names to values, reused for
+ * TARGET_HEADERS_MAX_AGE_MS, so that a rotated value reaches warm functions within that
+ * time. The value is never logged nor echoed: every error below names the secret, and a header's
+ * name at most. A read Secrets Manager throttled or failed on its side is ServiceUnavailableError
+ * (a shard retries it); a secret that is missing, denied or malformed is ConfigError.
  */
 
-/** The headers for the next sweep: `{}` when no secret is configured. */
-export type TargetHeaders = () => Promise<Readonly<Record<string, string>>>;
+/**
+ * The headers for the next sweep: `{}` when no secret is configured. `signal` aborts the read
+ * (the sweep's deadline): headers that arrived do not hold a read whose body never comes.
+ */
+export type TargetHeaders = (signal?: AbortSignal) => Promise<Readonly<Record<string, string>>>;
 
 /**
  * A read that gets no answer must not hold the sweep: Secrets Manager answers in milliseconds.
- * The SDK's requestTimeout only warns unless throwOnRequestTimeout is set.
+ * The SDK's requestTimeout only warns unless throwOnRequestTimeout is set, and it times the
+ * wait for headers, not a body that stalls after them: `totalMs` bounds the whole read.
  */
-export const SECRET_READ = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, attempts: 2 };
+export const SECRET_READ = {
+  connectionTimeoutMs: 1_000,
+  requestTimeoutMs: 3_000,
+  attempts: 2,
+  totalMs: 5_000,
+};
 
 /**
  * A header name is an HTTP token.
@@ -47,39 +57,55 @@ const REFUSED = new Set([
   'expect',
 ]);
 
-/** Reads the configured secret, once per TTL; built once at cold start. */
+/** Reads the configured secret, once per max age; built once at cold start. */
 export function targetHeadersFrom(config: Config): TargetHeaders {
   const secretId = config.targetHeadersSecret;
   if (secretId === undefined) return async () => ({});
-  const provider = new SecretsProvider({
-    clientConfig: {
-      maxAttempts: SECRET_READ.attempts,
-      requestHandler: {
-        connectionTimeout: SECRET_READ.connectionTimeoutMs,
-        requestTimeout: SECRET_READ.requestTimeoutMs,
-        throwOnRequestTimeout: true,
-      },
+  const client = new SecretsManagerClient({
+    maxAttempts: SECRET_READ.attempts,
+    requestHandler: {
+      connectionTimeout: SECRET_READ.connectionTimeoutMs,
+      requestTimeout: SECRET_READ.requestTimeoutMs,
+      throwOnRequestTimeout: true,
     },
   });
-  let last: { raw: string; headers: Readonly<Record<string, string>> } | undefined;
-  return async () => {
-    let raw: unknown;
-    try {
-      // Powertools counts maxAge in seconds.
-      raw = await provider.get(secretId, {
-        maxAge: Math.ceil(config.targetHeadersMaxAgeMs / 1000),
-      });
-    } catch (error) {
-      // The SDK's message names the secret and the failure (access denied, not found), no value.
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConfigError(`cannot read ${describe(secretId)}: ${reason}`, { cause: error });
-    }
-    if (typeof raw !== 'string') {
-      throw new ConfigError(`${describe(secretId)} must be a JSON object in SecretString`);
-    }
-    if (last?.raw !== raw) last = { raw, headers: parseTargetHeaders(secretId, raw) };
-    return last.headers;
+  const maxAgeMs = config.targetHeadersMaxAgeMs;
+  let last: { raw: string; headers: Readonly<Record<string, string>>; readAt: number } | undefined;
+  return async (signal) => {
+    if (last !== undefined && Date.now() - last.readAt < maxAgeMs) return last.headers;
+    const raw = await readSecret(client, secretId, signal);
+    const headers = last?.raw === raw ? last.headers : parseTargetHeaders(secretId, raw);
+    last = { raw, headers, readAt: Date.now() };
+    return headers;
   };
+}
+
+async function readSecret(
+  client: SecretsManagerClient,
+  secretId: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const bound = AbortSignal.timeout(SECRET_READ.totalMs);
+  const abortSignal = signal ? AbortSignal.any([signal, bound]) : bound;
+  let output: { SecretString?: string };
+  try {
+    output = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
+      abortSignal,
+    });
+  } catch (error) {
+    // The SDK's message names the secret and the failure (access denied, not found), no value.
+    const reason = error instanceof Error ? error.message : String(error);
+    if (abortSignal.aborted || isTransientAwsError(error)) {
+      throw new ServiceUnavailableError(`cannot read ${describe(secretId)} now: ${reason}`, {
+        cause: error,
+      });
+    }
+    throw new ConfigError(`cannot read ${describe(secretId)}: ${reason}`, { cause: error });
+  }
+  if (typeof output.SecretString !== 'string') {
+    throw new ConfigError(`${describe(secretId)} must be a JSON object in SecretString`);
+  }
+  return output.SecretString;
 }
 
 /**

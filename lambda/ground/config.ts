@@ -51,6 +51,13 @@ export interface Config {
   readonly resultsBucket?: string;
   /** The schedules deployed with the function: the names `compareWith` may take. */
   readonly scheduleNames: readonly string[];
+  /**
+   * Each deployed schedule's range: a sweep that names the schedule must sweep it, or it would
+   * replace the schedule's baseline and feed its alarms with another range's outcomes.
+   */
+  readonly scheduleRanges: Readonly<
+    Record<string, { readonly start: number; readonly end: number }>
+  >;
   /** What each id should answer unless a request or schedule says otherwise (EXPECT). */
   readonly expect: readonly ExpectRule[];
   /** When a sweep is failed or degraded (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
@@ -99,6 +106,7 @@ export function loadConfig(
     maxDistributedIds,
     resultsBucket: e.RESULTS_BUCKET,
     scheduleNames: e.SCHEDULE_NAMES,
+    scheduleRanges: e.SCHEDULE_RANGES,
     expect: e.EXPECT ?? DEFAULT_EXPECT,
     verdict: {
       failedBelowPercent: e.VERDICT_FAILED_BELOW_PERCENT,

@@ -15,6 +15,22 @@ import {
 import { ExpectRulesSchema } from './expect-rules.js';
 import { mustBe } from './validation.js';
 
+/**
+ * `name=start-end` pairs, comma-separated, or nothing. The names are checked where a request
+ * names a schedule (a bad one in a schedule fails synth naming it).
+ */
+const SCHEDULE_RANGES = /^([^,=]{1,64}=\d+-\d+(,[^,=]{1,64}=\d+-\d+)*)?$/;
+
+function parseScheduleRanges(text: string): Record<string, { start: number; end: number }> {
+  const ranges: Record<string, { start: number; end: number }> = Object.create(null);
+  for (const pair of text.split(',').filter((p) => p !== '')) {
+    const [name = '', range = ''] = pair.split('=');
+    const [start, end] = range.split('-').map(Number) as [number, number];
+    ranges[name] = { start, end };
+  }
+  return { ...ranges };
+}
+
 /*
  * The environment's settings as the function accepts them: each one's type, range and default,
  * with the value expected in every message. loadConfig (config.ts) reads them through this schema.
@@ -135,6 +151,12 @@ export const EnvSchema = v.object({
   SCHEDULE_NAMES: v.pipe(
     v.optional(v.string(), ''),
     v.transform((s) => s.split(',').filter((name) => name !== '')),
+  ),
+  // Set by infra/ beside SCHEDULE_NAMES: `kanto=1-151,johto=152-251`, each schedule's range.
+  SCHEDULE_RANGES: v.pipe(
+    v.optional(v.string(), ''),
+    v.regex(SCHEDULE_RANGES, mustBe('name=start-end pairs, comma-separated')),
+    v.transform(parseScheduleRanges),
   ),
   EXPECT: v.optional(
     v.pipe(v.string(), v.parseJson(undefined, mustBe('JSON rules')), ExpectRulesSchema),

@@ -1,5 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
-import { InvalidRequestError } from '../ground/errors.js';
+import {
+  InvalidRequestError,
+  RunInProgressError,
+  ServiceUnavailableError,
+} from '../ground/errors.js';
 import { HttpStatusError, httpStatusOf } from './http-status-error.js';
 
 /** The `code` of every error body the API sends; documented in the README. */
@@ -10,6 +14,8 @@ export const ErrorCode = {
   methodNotAllowed: 'method_not_allowed',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
+  runInProgress: 'run_in_progress',
+  unavailable: 'service_unavailable',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -31,6 +37,8 @@ export interface ErrorBody {
     readonly message: string;
     /** Field name → what is wrong with it, for invalid_request. */
     readonly details?: Readonly<Record<string, readonly string[]>>;
+    /** For run_in_progress: the sweep that is running. */
+    readonly sweepId?: string;
     /** For internal_error: the Lambda request id that finds the logged cause. */
     readonly requestId?: string;
   };
@@ -51,6 +59,23 @@ export function httpErrorBody(): MiddlewareObj {
           message: error.message,
           details: error.details,
         });
+        return;
+      }
+      if (error instanceof RunInProgressError) {
+        request.error = jsonError(
+          409,
+          { code: ErrorCode.runInProgress, message: error.message, sweepId: error.sweepId },
+          { headers: { Location: error.statusUrl } },
+        );
+        return;
+      }
+      if (error instanceof ServiceUnavailableError) {
+        // Transient (a throttled dependency, a refused run): a retry later may succeed.
+        request.error = jsonError(
+          503,
+          { code: ErrorCode.unavailable, message: error.message },
+          { cause: error, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
+        );
         return;
       }
       const status = httpStatusOf(error);

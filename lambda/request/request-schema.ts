@@ -113,6 +113,21 @@ export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boo
     ),
     v.forward(
       v.partialCheck(
+        [['schedule'], ['start'], ['end']],
+        (r) => {
+          const own = r.schedule === undefined ? undefined : config.scheduleRanges[r.schedule];
+          return own === undefined || (own.start === r.start && own.end === r.end);
+        },
+        (i) => {
+          const r = i.input as { schedule: string; start: number; end: number };
+          const own = config.scheduleRanges[r.schedule];
+          return `names schedule "${r.schedule}", which sweeps ${own?.start}-${own?.end}: a sweep of ${r.start}-${r.end} would replace its baseline and feed its alarms; sweep its range, or leave schedule out`;
+        },
+      ),
+      ['schedule'],
+    ),
+    v.forward(
+      v.partialCheck(
         [['schedule'], ['compareWith']],
         (r) => r.schedule === undefined || r.compareWith === undefined,
         'is for other sweeps: a schedule compares with its own baseline',

@@ -53,4 +53,20 @@ describe('baselines over the S3 wire protocol', () => {
       sweepId: 'c',
     });
   });
+
+  it('reads a missing baseline as none when S3 denies it (no bucket-level List), and still creates it once', async () => {
+    const store = s3BaselineStore(BUCKET);
+    s3.unlisted = true;
+    try {
+      const none = await store.read('weekly', signal());
+      const first = await store.write('weekly', sweep('a'), undefined, signal());
+      const second = await store.write('weekly', sweep('b'), undefined, signal());
+
+      expect(none).toBeUndefined();
+      expect([first, second]).toEqual(['written', 'conflict']);
+      expect(s3.requests.filter((r) => r.path.endsWith('/weekly.json')).at(0)?.method).toBe('GET');
+    } finally {
+      s3.unlisted = false;
+    }
+  });
 });

@@ -71,6 +71,25 @@ afterEach(async () => {
 });
 
 describe("a schedule's baseline", () => {
+  it('is never replaced by a direct invoke that names the schedule with another range', async () => {
+    const store = folderStore(dir);
+    const h = handlers(store, { SCHEDULE_RANGES: `${SCHEDULE}=1-101` });
+    await scheduled(h);
+    const kept = await store.read(SCHEDULE, AbortSignal.timeout(5_000));
+
+    const error: unknown = await h
+      .invoke(scheduleEvent({ start: 1, end: 10, schedule: SCHEDULE }), lambdaContext())
+      .catch((e: unknown) => e);
+
+    expect((error as Error).name).toBe('InvalidRequestError');
+    expect((error as { details?: unknown }).details).toEqual({
+      schedule: [
+        `names schedule "${SCHEDULE}", which sweeps 1-101: a sweep of 1-10 would replace its baseline and feed its alarms; sweep its range, or leave schedule out`,
+      ],
+    });
+    expect(await store.read(SCHEDULE, AbortSignal.timeout(5_000))).toEqual(kept);
+  });
+
   it('has no changes on its first sweep, which becomes the baseline', async () => {
     const h = handlers(folderStore(dir));
 

@@ -1,5 +1,11 @@
 import 'aws-sdk-client-mock-vitest/extend';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionLimitExceeded,
+  ListExecutionsCommand,
+  SFNClient,
+  SFNServiceException,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunAccepted, RunInput } from '../../lambda/distributed/messages.js';
@@ -28,6 +34,7 @@ describe('a range larger than one invocation', () => {
   beforeEach(() => {
     sfn.reset();
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
   });
 
   it('starts the state machine and answers 202 with where to follow it', async () => {
@@ -107,6 +114,78 @@ describe('a range larger than one invocation', () => {
     const body = JSON.stringify(jsonBody(result));
     expect(body).toContain('1000 ids cannot finish at 0.01 requests per second');
     expect(body).toContain('in a run of at most');
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it.each([
+    [
+      'too many open executions',
+      new ExecutionLimitExceeded({ message: 'limit', $metadata: { httpStatusCode: 400 } }),
+    ],
+    [
+      'throttled',
+      new SFNServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
+      }),
+    ],
+  ])('answers 503 with Retry-After when Step Functions refuses the start (%s)', async (_n, e) => {
+    sfn.on(StartExecutionCommand).rejects(e);
+
+    const result = await sut.http(postSweeps({ start: 1, end: 250 }), lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '30' } });
+    expect(jsonBody(result)).toEqual({
+      error: {
+        code: 'service_unavailable',
+        message: `Step Functions refused to start the run now (${e.name}); try again in 30 s`,
+      },
+    });
+  });
+
+  it('refuses a second run of the target with 409, naming the running sweep, starting nothing', async () => {
+    const running = '7d3c1f0e-2b4a-4c5d-8e6f-0a1b2c3d4e5f';
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        {
+          name: running,
+          executionArn: `arn:x:${running}`,
+          stateMachineArn: STATE_MACHINE_ARN,
+          status: 'RUNNING',
+          startDate: new Date('2026-03-12T06:00:00Z'),
+        },
+      ],
+    });
+
+    const result = await sut.http(postSweeps({ start: 1, end: 250 }), lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 409, headers: { Location: `/sweeps/${running}` } });
+    expect(jsonBody(result)).toEqual({
+      error: {
+        code: 'run_in_progress',
+        sweepId: running,
+        message: `sweep ${running} of this target is still running (since 2026-03-12T06:00:00.000Z); one run at a time keeps the rate the target sees. Follow it at /sweeps/${running}`,
+      },
+    });
+    expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, {
+      stateMachineArn: STATE_MACHINE_ARN,
+      statusFilter: 'RUNNING',
+    });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it('fails a scheduled run that would overlap one still running, visibly', async () => {
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [{ name: 'earlier' } as never],
+    });
+
+    const error: unknown = await sut
+      .invoke(scheduleEvent({ start: 1, end: 250, schedule: 'nightly' }), lambdaContext())
+      .catch((e: unknown) => e);
+
+    expect((error as Error).name).toBe('RunInProgressError');
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
   });
 

@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SweepResponse } from '../../lambda/contract/response.js';
+import { writeResult } from '../../lambda/distributed/results.js';
 import { createRunsHandlers } from '../../lambda/entry/runs.js';
 import { loadConfig } from '../../lambda/ground/config.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
@@ -90,6 +91,10 @@ describe('GET /sweeps/{id}', () => {
     s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.json` }).resolves({
       Body: body(stored),
     });
+    // Kept before the reduce wrote summaries: none beside it.
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `results/${SWEEP_ID}.summary.json` }).rejects(
+      new NoSuchKey({ message: 'none', $metadata: {} }),
+    );
   };
 
   it('answers the merged result, in the single-sweep contract, once the run succeeded', async () => {
@@ -102,21 +107,31 @@ describe('GET /sweeps/{id}', () => {
     expect(jsonBody(result)).toEqual(stored);
   });
 
-  it('answers the summary and a time-limited link when the result is too big for a Lambda response', async () => {
+  /** Credentials the presigner signs the result link with. */
+  const stubCredentials = () => {
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTONLY');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-only-secret');
-    // 1,000,000 ids alternating 200/404: about 6.9 MB, over Lambda's 6 MB.
+  };
+  /** 1,000,000 ids alternating 200/404: about 6.9 MB, over Lambda's 6 MB. */
+  const alternating = (fields: Partial<SweepResponse> = {}) => {
     const odd = Array.from({ length: 500_000 }, (_, i) => 2 * i + 1);
-    const stored = {
+    return {
       sweepId: SWEEP_ID,
       total: 1_000_000,
-      complete: true,
       statuses: { '200': 500_000, '404': 500_000 },
-      latencyMs: { p50: 12, p99: 30 },
-      failedShards: [],
+      ...fields,
       ids: { '200': odd.join(','), '404': odd.map((id) => id + 1).join(',') },
     } as unknown as SweepResponse;
+  };
+
+  it('answers the summary and a time-limited link when the result is too big for a Lambda response', async () => {
+    stubCredentials();
+    const stored = alternating({
+      complete: true,
+      latencyMs: { p50: 12, p99: 30 },
+      failedShards: [],
+    } as unknown as Partial<SweepResponse>);
     succeededWith(stored);
 
     const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
@@ -136,10 +151,42 @@ describe('GET /sweeps/{id}', () => {
     expect(Date.parse(String(summary.resultUrlExpiresAt))).toBeGreaterThan(Date.now());
   });
 
+  it('keeps the summary of a too-big result beside it, and a poll reads that, never the whole result', async () => {
+    stubCredentials();
+    const stored = alternating();
+    s3.on(PutObjectCommand).resolves({});
+
+    await writeResult(BUCKET, stored);
+
+    const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(puts.map((put) => put.Key)).toEqual([
+      `results/${SWEEP_ID}.json`,
+      `results/${SWEEP_ID}.summary.json`,
+    ]);
+    const kept = String(puts[1]?.Body);
+    expect(Buffer.byteLength(kept)).toBeLessThan(1024);
+
+    s3.reset();
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', startDate: new Date(0) });
+    s3.on(GetObjectCommand, { Key: `results/${SWEEP_ID}.summary.json` }).resolves({
+      Body: { transformToString: async () => kept } as never,
+    });
+
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
+
+    expect(jsonBody(result)).toMatchObject({
+      total: 1_000_000,
+      omitted: ['ids'],
+      resultBytes: Buffer.byteLength(JSON.stringify(stored)),
+      resultUrl: expect.stringContaining(`/results/${SWEEP_ID}.json?`),
+    });
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key)).toEqual([
+      `results/${SWEEP_ID}.summary.json`,
+    ]);
+  });
+
   it('leaves out the unexpected ids and the ranges of changes too when the summary alone is too big', async () => {
-    vi.stubEnv('AWS_REGION', 'eu-west-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTONLY');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-only-secret');
+    stubCredentials();
     // A scheduled run whose odd ids went from 200 to 404 since its baseline: ~3.4 MB of ranges in
     // unexpectedIds and as much again in changes, over Lambda's 6 MB without any `ids`.
     const odd = Array.from({ length: 500_000 }, (_, i) => 2 * i + 1).join(',');
@@ -192,6 +239,48 @@ describe('GET /sweeps/{id}', () => {
       .resolves({ status: 'FAILED', startDate: new Date(0), error: 'States.Timeout' });
     const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
     expect(jsonBody(result)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+  });
+
+  it("names a failed task's error in one line, never its trace or payload", async () => {
+    const trace = [
+      'ConfigError: cannot read the secret x',
+      '    at readSecret (file:///var/task/index.mjs:1:2)',
+    ];
+    const cause = JSON.stringify({
+      errorType: 'ConfigError',
+      errorMessage: 'cannot read the secret x\nsecond line',
+      trace,
+    });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'FAILED', startDate: new Date(0), error: 'ConfigError', cause });
+
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
+
+    expect(jsonBody(result)).toEqual({
+      sweepId: SWEEP_ID,
+      status: 'FAILED',
+      startedAt: '1970-01-01T00:00:00.000Z',
+      error: 'ConfigError',
+      message: 'cannot read the secret x',
+    });
+    expect(result.body).not.toMatch(/trace|index\.mjs|second line/);
+  });
+
+  it("keeps Step Functions' own cause, a sentence, as the message", async () => {
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      startDate: new Date(0),
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'The specified tolerated failure threshold was exceeded',
+    });
+
+    const result = await runs.http(getRun(SWEEP_ID), lambdaContext());
+
+    expect(jsonBody(result)).toMatchObject({
+      error: 'States.ExceedToleratedFailureThreshold',
+      message: 'The specified tolerated failure threshold was exceeded',
+    });
   });
 
   it('reports a succeeded run whose result has expired', async () => {

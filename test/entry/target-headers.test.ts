@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandlers, type SweepHandlers } from '../../lambda/entry/handler.js';
 import { parseTargetHeaders } from '../../lambda/entry/target-headers.js';
 import { loadConfig } from '../../lambda/ground/config.js';
-import { ConfigError } from '../../lambda/ground/errors.js';
+import { ConfigError, ServiceUnavailableError } from '../../lambda/ground/errors.js';
 import { directEvent, lambdaContext, postSweeps } from '../support/events.js';
 import { type LoopbackServer, listenOnLoopback } from '../support/loopback-server.js';
 import {
@@ -58,6 +58,7 @@ afterAll(async () => {
 beforeEach(() => {
   seen.length = 0;
   secrets.requests.length = 0;
+  secrets.faults.length = 0;
   secrets.put(SECRET, JSON.stringify({ 'X-Api-Key': API_KEY }));
 });
 
@@ -168,6 +169,60 @@ describe('request headers from the Secrets Manager secret', () => {
       /^cannot read the target headers secret no-such-secret \(TARGET_HEADERS_SECRET\): Secrets Manager can't find/,
     );
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe('a secret read Secrets Manager could not answer', () => {
+  it.each([
+    ['throttled', 'throttle'],
+    ['failed on its side (5xx)', 'unavailable'],
+  ] as const)(
+    'is transient when %s: ServiceUnavailableError, which a shard retries',
+    async (_name, fault) => {
+      // Both of the SDK's attempts (SECRET_READ.attempts) meet the fault.
+      secrets.faults.push(fault, fault);
+      const fn = deploy();
+
+      const error: unknown = await fn
+        .invoke(directEvent({ start: 1, end: 2 }), lambdaContext())
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^cannot read the target headers secret ${SECRET} \\(TARGET_HEADERS_SECRET\\) now: `,
+        ),
+      );
+      expect(seen).toHaveLength(0);
+    },
+  );
+
+  it('answers 503 with Retry-After on the API when the read was throttled', async () => {
+    secrets.faults.push('throttle', 'throttle');
+    const fn = deploy();
+
+    const result = await fn.http(postSweeps({ start: 1, end: 2 }), lambdaContext());
+
+    expect(result).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '5' } });
+    expect(JSON.parse(result.body ?? '{}')).toMatchObject({
+      error: { code: 'service_unavailable' },
+    });
+    expect(readable(result, fn.logs)).not.toContain(API_KEY);
+  });
+
+  it('is bounded by the sweep deadline when the headers came and the body stalls', async () => {
+    secrets.faults.push('stall', 'stall');
+    const fn = deploy();
+    const started = Date.now();
+
+    const error: unknown = await fn
+      .invoke(directEvent({ start: 1, end: 2, timeBudgetMs: 1_000 }), lambdaContext())
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    // The budget is 1 s; a machine under load may take a few more to notice.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(secrets.requests).toHaveLength(1);
   });
 });
 

@@ -20,14 +20,13 @@ import {
   type SecretsManagerEndpoint,
   startSecretsManagerEndpoint,
 } from '../support/secrets-manager-endpoint.js';
+import { deployedEnvironment, RESULTS_BUCKET } from './support/deployed-env.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'node_modules', '.bin');
 const RUNNER = join(import.meta.dirname, 'support', 'invoke-asset.mjs');
 const SCHEDULE = { name: 'artifact', expression: 'rate(1 day)', start: 1, end: 20 };
-/** What the results bucket's Ref resolves to in this test's imagined deployment. */
-const RESULTS_BUCKET = 'status-sweep-results';
 /** Ids 1..15 exist upstream; the rest answer 404. */
 const LAST_EXISTING_ID = 15;
 
@@ -102,31 +101,6 @@ async function synthesize(outdir: string): Promise<Synthesized> {
     ),
     scheduleInput: JSON.parse((schedule.Properties.Target as { Input: string }).Input),
   };
-}
-
-/** What CloudFormation resolves the pseudo parameters to, in this test's imagined deployment. */
-const PSEUDO: Record<string, string> = {
-  'AWS::Partition': 'aws',
-  'AWS::Region': 'eu-west-1',
-  'AWS::AccountId': '123456789012',
-};
-
-/** The environment as deployed: `Fn::Join`s of strings and pseudo parameters (the formatted state machine ARN) resolved. */
-function deployedEnvironment(variables: Record<string, unknown>): Record<string, string> {
-  const resolve = (value: unknown): string => {
-    if (typeof value === 'string') return value;
-    const { Ref: ref, 'Fn::Join': join } = value as {
-      Ref?: string;
-      'Fn::Join'?: [string, unknown[]];
-    };
-    if (ref !== undefined && PSEUDO[ref] !== undefined) return PSEUDO[ref];
-    if (ref?.startsWith('ResultsBucket')) return RESULTS_BUCKET;
-    if (join !== undefined) return join[1].map(resolve).join(join[0]);
-    throw new Error(`cannot resolve ${JSON.stringify(value)} offline`);
-  };
-  return Object.fromEntries(
-    Object.entries(variables).map(([name, value]) => [name, resolve(value)]),
-  );
 }
 
 describe('the function asset as cdk synth writes it', () => {

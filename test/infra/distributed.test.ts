@@ -1,9 +1,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BASELINES_PREFIX } from '../../lambda/baseline/store.js';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
 import { TOLERATED_FAILURE_PERCENTAGE } from '../../lambda/distributed/tolerance.js';
-import { ConfigError, InvalidRequestError } from '../../lambda/ground/errors.js';
+import { NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 import {
   formattedStateMachineArn,
   formattedStatesArn,
@@ -185,18 +186,18 @@ describe('the distributed-sweep state machine', () => {
   it('never retries refused events, bad configuration or timeouts, whose names come from lambda/', () => {
     const retry = shardTask(definition)?.Retry ?? [];
     const permanent = [
-      'InvalidRequestError',
-      'ConfigError',
+      ...NEVER_RETRIED_ERRORS,
       'Sandbox.Timedout',
       'Lambda.Unknown',
       'States.Timeout',
       'Lambda.ClientExecutionTimeoutException',
     ];
+    expect(NEVER_RETRIED_ERRORS).toEqual(['InvalidEventError', 'ConfigError']);
     for (const error of permanent) {
       expect(retry.find((r) => r.ErrorEquals.includes(error))).toMatchObject({ MaxAttempts: 0 });
     }
-    expect(new InvalidRequestError('x').name).toBe('InvalidRequestError');
-    expect(new ConfigError('x').name).toBe('ConfigError');
+    // A caller's bad input is refused before any run starts: no shard ever throws it.
+    expect(retry.flatMap((r) => r.ErrorEquals)).not.toContain('InvalidRequestError');
     expect(state('Shards').ItemSelector).toMatchObject({ kind: SHARD_KIND });
     expect((state('Reduce') as unknown as TaskState).Parameters.Payload).toMatchObject({
       kind: REDUCE_KIND,
@@ -241,6 +242,15 @@ describe('the distributed-sweep state machine', () => {
     expect(reduce.Retry?.flatMap((r) => r.ErrorEquals)).toEqual(
       expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
     );
+  });
+
+  it('merges again after the reduce crashed, twice at most, but never a refused event', () => {
+    const retry = (state('Reduce') as unknown as TaskState).Retry ?? [];
+    const first = (error: string) => retry.find((r) => r.ErrorEquals.includes(error));
+
+    expect(first('InvalidEventError')).toMatchObject({ MaxAttempts: 0 });
+    expect(first('ConfigError')).toMatchObject({ MaxAttempts: 0 });
+    expect(retry.at(-1)).toMatchObject({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 });
   });
 
   it('takes the Map concurrency and the name from props', () => {
@@ -436,13 +446,7 @@ describe('the runs function', () => {
       );
       expect(
         new Set(reads.flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r))),
-      ).toEqual(
-        new Set(
-          [arn, { 'Fn::Join': ['', [arn, '/*']] }, { 'Fn::Join': ['', [arn, '/baselines/*']] }].map(
-            (r) => JSON.stringify(r),
-          ),
-        ),
-      );
+      ).toEqual(new Set([arn, { 'Fn::Join': ['', [arn, '/*']] }].map((r) => JSON.stringify(r))));
     });
 
     it('may publish metrics only to the namespace of the sweep function', () => {
@@ -476,7 +480,7 @@ describe('the results bucket', () => {
     template = synthTemplate({ distributed: { resultsRetentionDays: 7 } });
   });
 
-  it('is private, encrypted with S3-managed keys and expires objects after the retention', () => {
+  it('is private, encrypted with S3-managed keys and expires results after the retention', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
@@ -491,14 +495,38 @@ describe('the results bucket', () => {
       },
       LifecycleConfiguration: {
         Rules: [
-          Match.objectLike({
-            Status: 'Enabled',
+          { Id: 'ExpireResults', Prefix: 'results/', ExpirationInDays: 7, Status: 'Enabled' },
+          {
+            Id: 'ExpireMapResults',
+            Prefix: 'map-results/',
             ExpirationInDays: 7,
+            Status: 'Enabled',
+          },
+          {
+            Id: 'AbortIncompleteUploads',
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-          }),
+            Status: 'Enabled',
+          },
         ],
       },
     });
+  });
+
+  it("keeps schedules' baselines: no rule expires baselines/", () => {
+    const { Rules: rules } = (
+      onlyResource(template, 'AWS::S3::Bucket') as {
+        LifecycleConfiguration: {
+          Rules: Array<{ Prefix?: string; ExpirationInDays?: number }>;
+        };
+      }
+    ).LifecycleConfiguration;
+    const expiring = rules.filter((rule) => rule.ExpirationInDays !== undefined);
+
+    expect(expiring.length).toBeGreaterThan(0);
+    for (const rule of expiring) {
+      expect(rule.Prefix).toBeDefined();
+      expect(`${BASELINES_PREFIX}nightly.json`.startsWith(rule.Prefix ?? '')).toBe(false);
+    }
   });
 
   it('refuses requests without TLS', () => {

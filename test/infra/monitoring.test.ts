@@ -307,7 +307,8 @@ describe('the dashboard', () => {
       MetricName.status4xx,
       MetricName.status5xx,
     ]);
-    expect(names('Errors, retries, not attempted (ids), failed shards')).toEqual([
+    expect(names('Ids attempted, errors, retries, not attempted; failed shards')).toEqual([
+      MetricName.requests,
       MetricName.errors,
       MetricName.retries,
       MetricName.notAttempted,
@@ -332,7 +333,8 @@ describe('the dashboard', () => {
       MetricName.newlyUnexpected,
       MetricName.recovered,
     ]);
-    expect(widget('Sweeps per schedule')).toEqual([
+    expect(widget('Sweeps, all and per schedule')).toEqual([
+      expect.arrayContaining([MetricName.sweeps, 'Target', 'pokeapi.co']),
       expect.arrayContaining([MetricName.sweeps, 'Schedule', 'kanto', 'Target', 'pokeapi.co']),
     ]);
   });

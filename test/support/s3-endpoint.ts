@@ -12,6 +12,13 @@ export interface S3Endpoint {
   readonly url: string;
   /** Objects by "bucket/key": their text. */
   readonly objects: Map<string, string>;
+  /** "bucket/key"s whose GET sends its headers and a first byte, then stalls. */
+  readonly stalls: Set<string>;
+  /**
+   * As S3 answers a caller without s3:ListBucket: a GET of a missing key is 403 AccessDenied,
+   * not 404 NoSuchKey. @default false
+   */
+  unlisted: boolean;
   /** Every request: method, "bucket/key" and its conditional headers. */
   readonly requests: Array<{
     readonly method: string;
@@ -24,6 +31,7 @@ export interface S3Endpoint {
 
 export async function startS3Endpoint(): Promise<S3Endpoint> {
   const objects = new Map<string, string>();
+  const stalls = new Set<string>();
   const requests: S3Endpoint['requests'] = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/').slice(1);
@@ -43,7 +51,13 @@ export async function startS3Endpoint(): Promise<S3Endpoint> {
       );
     };
     if (req.method === 'GET') {
-      if (stored === undefined) return error(404, 'NoSuchKey');
+      if (stored === undefined) {
+        return endpoint.unlisted ? error(403, 'AccessDenied') : error(404, 'NoSuchKey');
+      }
+      if (stalls.has(path)) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': stored.length });
+        return res.write(stored.slice(0, 1));
+      }
       res.writeHead(200, { 'content-type': 'application/json', etag: etag(stored) });
       return res.end(stored);
     }
@@ -65,15 +79,18 @@ export async function startS3Endpoint(): Promise<S3Endpoint> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const endpoint: S3Endpoint = {
     url: `http://127.0.0.1:${port}`,
     objects,
+    stalls,
+    unlisted: false,
     requests,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return endpoint;
 }
 
 function etag(text: string): string {

@@ -18,11 +18,20 @@ export interface SecretRequest {
   readonly secretId: unknown;
 }
 
+/**
+ * How the next requests fail, one per request: `throttle` answers ThrottlingException (HTTP 400,
+ * as Secrets Manager does over its request rate), `unavailable` InternalServiceError (HTTP 500),
+ * `stall` sends the headers of a 200 and then never the body.
+ */
+export type SecretFault = 'throttle' | 'unavailable' | 'stall';
+
 export interface SecretsManagerEndpoint {
   /** For AWS_ENDPOINT_URL_SECRETS_MANAGER. */
   readonly url: string;
   /** Every request received, in arrival order. */
   readonly requests: SecretRequest[];
+  /** The next requests fail this way, one fault each, in order. */
+  readonly faults: SecretFault[];
   /** Sets (or rotates) a secret's SecretString; it gets a new version id. */
   put(name: string, value: string): void;
   close(): Promise<void>;
@@ -33,8 +42,9 @@ const ACCOUNT_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:';
 export async function startSecretsManagerEndpoint(): Promise<SecretsManagerEndpoint> {
   const secrets = new Map<string, { value: string; version: number }>();
   const requests: SecretRequest[] = [];
+  const faults: SecretFault[] = [];
   const server = createServer((req, res) => {
-    handle(req, res, secrets, requests).catch((error: unknown) => {
+    handle(req, res, secrets, requests, faults).catch((error: unknown) => {
       respond(res, 400, { __type: 'SerializationException', message: String(error) });
     });
   });
@@ -42,6 +52,7 @@ export async function startSecretsManagerEndpoint(): Promise<SecretsManagerEndpo
   return {
     url,
     requests,
+    faults,
     put(name, value) {
       secrets.set(name, { value, version: (secrets.get(name)?.version ?? 0) + 1 });
     },
@@ -54,6 +65,7 @@ async function handle(
   res: ServerResponse,
   secrets: ReadonlyMap<string, { value: string; version: number }>,
   requests: SecretRequest[],
+  faults: SecretFault[],
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -69,6 +81,18 @@ async function handle(
   });
   if (req.method !== 'POST' || target !== GET_SECRET_VALUE_TARGET) {
     return respond(res, 400, { __type: 'UnknownOperationException' });
+  }
+  const fault = faults.shift();
+  if (fault === 'throttle') {
+    return respond(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+  }
+  if (fault === 'unavailable') {
+    return respond(res, 500, { __type: 'InternalServiceError', message: 'Internal error' });
+  }
+  if (fault === 'stall') {
+    res.writeHead(200, { 'content-type': JSON_1_1, 'content-length': 4096 });
+    res.write('{"ARN":');
+    return;
   }
   // A name or an ARN ending in it (a complete ARN's 6-character suffix is not modelled).
   const name = String(input.SecretId).replace(ACCOUNT_ARN, '');
