@@ -130,6 +130,8 @@ export function toResponse(
     expected: verdict.expected,
     unexpected: verdict.unexpected,
     unexpectedIds: verdict.unexpectedIds,
+    unexpectedReasons: verdict.unexpectedReasons,
+    unexpectedSamples: verdict.unexpectedSamples,
     verdictReasons: verdict.verdictReasons,
     complete: aggregate.complete,
     statuses: aggregate.statuses,

@@ -8,7 +8,8 @@ import type {
   IdRange,
   LatencySummary,
 } from './sweep/data.js';
-import type { Verdict } from './verdict/verdict.js';
+import type { UnexpectedReasons } from './verdict/match.js';
+import type { UnexpectedSamples, Verdict } from './verdict/verdict.js';
 
 /** The public contract: what an API caller gets as JSON and a schedule or invoke returns. */
 export interface SweepResponse {
@@ -26,6 +27,13 @@ export interface SweepResponse {
   readonly unexpected: number;
   /** The unexpected ids in compact form ("1-97,99"); "" when none. */
   readonly unexpectedIds: string;
+  /**
+   * Unexpected ids by why: `status` (one its rule does not accept), `content` (its body failed
+   * the rule's checks), `slow` (over the rule's maxLatencyMs), `error`; they add up to unexpected.
+   */
+  readonly unexpectedReasons: UnexpectedReasons;
+  /** Reason → up to three short lines (`id 25: /id is 26, expected 25`); never a body. */
+  readonly unexpectedSamples: UnexpectedSamples;
   /** Why the verdict is not ok, one sentence per rule broken; empty when ok. */
   readonly verdictReasons: readonly string[];
   readonly complete: boolean;

@@ -26,6 +26,7 @@ export function summaryLine(
     verdict: response.verdict,
     expected: response.expected,
     unexpected: response.unexpected,
+    unexpectedReasons: response.unexpectedReasons,
     complete: response.complete,
     statuses: response.statuses,
     errors,

@@ -12,6 +12,8 @@ import type { SweepResponse } from './response.js';
 import type { IdRange, SweepAggregate } from './sweep/data.js';
 import { sweep } from './sweep/index.js';
 import { targetHeadersFrom } from './target-headers.js';
+import { checksFor } from './verdict/checks.js';
+import { compileExpectations } from './verdict/expectations.js';
 
 /** What a request gets: a finished sweep, or a distributed sweep (a run) started. */
 export type SweepOutcome = SweepResponse | RunAccepted;
@@ -37,6 +39,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const log = hooks.log ?? writeLog;
   const concluder = createConcluder(config, hooks);
   const targetHeaders = targetHeadersFrom(config);
+  const deployedChecks = checksFor(compileExpectations(config.expect));
 
   /** The engine on `range` with `options`, within the deadline, shaped as deployed. */
   const sweepRange = async (range: IdRange, options: SweepRequestOptions, deadline?: number) =>
@@ -49,6 +52,11 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       ratePerSecond: options.ratePerSecond,
+      // The rules' body and latency checks, applied as answers arrive (the verdict counts them).
+      checkFor:
+        options.expect === undefined
+          ? deployedChecks
+          : checksFor(compileExpectations(options.expect)),
       deadline,
       onProgress: hooks.onProgress,
       onSettle: hooks.onSettle,

@@ -94,6 +94,8 @@ export function measure(aggregate: SweepAggregate, verdict: SweepVerdict): Measu
     [MetricName.errors, count, c.errors],
     [MetricName.retries, count, c.retries],
     [MetricName.notAttempted, count, c.notAttempted],
+    [MetricName.contentMismatch, count, verdict.unexpectedReasons.content],
+    [MetricName.slow, count, verdict.unexpectedReasons.slow],
     [MetricName.successRate, percent, c.successRate],
     [MetricName.verdictOk, count, is(Verdict.ok)],
     [MetricName.verdictDegraded, count, is(Verdict.degraded)],

@@ -38,6 +38,10 @@ export const MetricName = {
   /** Ids that met their expectation in the baseline and do not now; and the reverse. */
   newlyUnexpected: 'NewlyUnexpected',
   recovered: 'Recovered',
+  /** Ids whose status their rule accepts but whose body failed its checks (reason `content`). */
+  contentMismatch: 'ContentMismatch',
+  /** Ids whose status (and body) their rule accepts, slower than its maxLatencyMs. */
+  slow: 'Slow',
   /** Shards of a distributed sweep that failed (their ids count as not attempted). */
   failedShards: 'FailedShards',
 } as const;

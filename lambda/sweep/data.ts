@@ -14,7 +14,15 @@ export {
   summarize,
   Tally,
 } from './aggregate.js';
-export type { ErrorSamples } from './error-samples.js';
+export {
+  type BodyCheck,
+  type CheckFor,
+  checkSample,
+  grouped,
+  type IdCheck,
+  slowness,
+} from './checks.js';
+export type { ErrorSamples, Samples } from './error-samples.js';
 export {
   type HistogramSnapshot,
   LatencyHistogram,
@@ -22,6 +30,8 @@ export {
   type WeightedValue,
 } from './histogram.js';
 export {
+  CHECK_KINDS,
+  CheckKind,
   ERROR_KINDS,
   ErrorKind,
   NOT_ATTEMPTED,
@@ -29,6 +39,13 @@ export {
   outcomeCode,
   outcomeKey,
 } from './outcome.js';
+export {
+  type Certificate,
+  earliest,
+  PHASES,
+  type Phase,
+  type PhaseSnapshots,
+} from './phases.js';
 export {
   countIds,
   formatSpans,

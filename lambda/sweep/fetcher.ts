@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { BodyReader } from './body.js';
+import { checkSample, type IdCheck, slowness } from './checks.js';
 import { classifyError } from './classify.js';
 import { errorMessage, OwnFailure } from './error-samples.js';
 import { ErrorKind, type Outcome } from './outcome.js';
@@ -61,8 +63,23 @@ export interface AttemptResult {
   readonly retryAfter?: string | string[];
   /** Failed on a reused connection before any response byte: safe to send again at once. */
   readonly resendable?: boolean;
-  /** For an error: what the failure said (error-samples.ts), never a stack. */
+  /** For an error: what the failure said (error-samples.ts), never a stack; for a check, why. */
   readonly message?: string;
+  /** With phases on and a status: request written → first response byte → end of body. */
+  readonly phases?: AttemptPhases;
+}
+
+/** The phases of one request on its connection (connect and TLS are the connection's: pool.ts). */
+export interface AttemptPhases {
+  readonly firstByteMs: number;
+  readonly bodyMs: number;
+}
+
+/** What an attempt judges beyond its status: the id, its rule's checks, whether to time phases. */
+export interface AttemptChecks {
+  readonly id: number;
+  readonly check?: IdCheck;
+  readonly phases?: boolean;
 }
 
 /** Ends an attempt early; the sweep holds one per attempt in flight. */
@@ -90,9 +107,16 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
   #status = 0;
   #retryAfter: string | string[] | undefined;
   #bytes = 0;
+  readonly #checks: AttemptChecks | undefined;
+  /** The id's rule accepted the status: its checks apply. */
+  #accepted: IdCheck | undefined;
+  #body: BodyReader | undefined;
+  #sentAt = 0;
+  #firstByteAt = 0;
 
-  constructor(deliver: (result: AttemptResult) => void) {
+  constructor(deliver: (result: AttemptResult) => void, checks?: AttemptChecks) {
     this.#deliver = deliver;
+    this.#checks = checks;
   }
 
   /** Ends the attempt now: a request still queued for a connection is cut when it starts. */
@@ -108,6 +132,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    if (this.#checks?.phases) this.#sentAt = performance.now();
     if (this.#abortedFor) controller.abort(new Error(this.#abortedFor));
   }
 
@@ -119,6 +144,13 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     if (statusCode < 200) return; // 1xx: informational, the final status follows
     this.#status = statusCode;
     this.#retryAfter = headers['retry-after'];
+    if (this.#checks?.phases) this.#firstByteAt = performance.now();
+    const check = this.#checks?.check;
+    if (check?.accepts(statusCode)) {
+      this.#accepted = check;
+      if (check.body) this.#body = new BodyReader(check.body);
+      if (this.#body?.start(headers) === false) controller.abort(new BodyLimitReached());
+    }
     if (Number(headers['content-length']) > BODY_DRAIN_LIMIT_BYTES) {
       controller.abort(new BodyLimitReached());
     }
@@ -126,7 +158,9 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.#bytes += chunk.length;
-    if (this.#bytes > BODY_DRAIN_LIMIT_BYTES) controller.abort(new BodyLimitReached());
+    if (this.#body?.add(chunk) === false || this.#bytes > BODY_DRAIN_LIMIT_BYTES) {
+      controller.abort(new BodyLimitReached());
+    }
   }
 
   onResponseEnd(): void {
@@ -151,11 +185,33 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     }
     if (this.#done) return;
     this.#done = true;
-    this.#deliver({
-      outcome: { kind: 'status', status: this.#status },
-      latencyMs: performance.now() - this.#startedAt,
-      retryAfter: this.#retryAfter,
-    });
+    const endedAt = performance.now();
+    const latencyMs = endedAt - this.#startedAt;
+    const phases = this.#checks?.phases
+      ? { firstByteMs: this.#firstByteAt - this.#sentAt, bodyMs: endedAt - this.#firstByteAt }
+      : undefined;
+    const result = { latencyMs, retryAfter: this.#retryAfter, ...(phases && { phases }) };
+    this.#deliver({ ...result, ...this.#judge(latencyMs) });
+  }
+
+  /** The outcome of an answer with a status: the status, or the first check of its rule it fails. */
+  #judge(latencyMs: number): Pick<AttemptResult, 'outcome' | 'message'> {
+    const status = this.#status;
+    const check = this.#accepted;
+    const id = this.#checks?.id ?? 0;
+    const content = this.#body?.end(id);
+    if (content !== undefined) {
+      return {
+        outcome: { kind: 'check', check: 'content', status },
+        message: checkSample(id, content),
+      };
+    }
+    const max = check?.maxLatencyMs;
+    if (max !== undefined && latencyMs > max) {
+      const message = checkSample(id, slowness(latencyMs, max));
+      return { outcome: { kind: 'check', check: 'slow', status }, message };
+    }
+    return { outcome: { kind: 'status', status } };
   }
 
   #finishAborted(reason: AbortReason): void {
@@ -179,7 +235,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
 
 /**
  * One request within `timeoutMs` (connect, headers and body): resolves with the status (body
- * dropped) or the error kind, never rejects. `inflight` holds the attempt while it runs so that
+ * dropped, unless the id's rule checks it) or the error kind, never rejects. `inflight` holds the attempt while it runs so that
  * the sweep can abort it at its deadline.
  */
 export function attempt(
@@ -188,13 +244,14 @@ export function attempt(
   path: string,
   timeoutMs: number,
   inflight: Set<Abortable>,
+  checks?: AttemptChecks,
 ): Promise<AttemptResult> {
   return new Promise((resolve) => {
     const handler = new AttemptHandler((result) => {
       clearTimeout(timer);
       inflight.delete(handler);
       resolve(result);
-    });
+    }, checks);
     const timer = setTimeout(() => handler.abort(AbortReason.timeout), timeoutMs);
     inflight.add(handler);
     try {

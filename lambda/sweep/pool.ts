@@ -4,6 +4,7 @@ import type { buildConnector, Pool } from 'undici';
 import build from 'undici/lib/core/connect.js';
 import ClientModule from 'undici/lib/dispatcher/client.js';
 import PoolModule, { type LibPool } from 'undici/lib/dispatcher/pool.js';
+import { type Certificate, certificateOf, type NewConnection } from './phases.js';
 
 /**
  * The one file that reaches into undici's internals (biome.json fences the rest of the code
@@ -20,6 +21,10 @@ export type EnginePool = LibPool & {
    * connection can be waiting. The caller closes it.
    */
   freshConnection(): LibPool;
+  /** Calls `listener` for each connection opened until the returned function is called. */
+  observe(listener: (connection: NewConnection) => void): () => void;
+  /** The leaf certificates of the pool's open TLS connections (a warm sweep reuses them). */
+  certificates(): Certificate[];
 };
 
 export interface EnginePoolOptions
@@ -54,16 +59,55 @@ export function createPool(origin: string, options: EnginePoolOptions): EnginePo
     ...(secureContext && { secureContext }),
     timeout: connectTimeout,
   });
-  const connect: buildConnector.connector = (connectOptions, callback) =>
-    connector(connectOptions, (...args) => {
+  const listeners = new Set<(connection: NewConnection) => void>();
+  const live = new Map<Socket, Certificate>();
+  const connect: buildConnector.connector = (connectOptions, callback) => {
+    const startedAt = performance.now();
+    let connectedAt: number | undefined;
+    const pending = connector(connectOptions, (...args) => {
       const socket = args[1];
-      if (socket) socket.prependListener('error', (e: Error) => noteReuse(socket, e));
+      if (socket) {
+        socket.prependListener('error', (e: Error) => noteReuse(socket, e));
+        const connection = newConnection(socket, startedAt, connectedAt);
+        if (connection.certificate) {
+          live.set(socket, connection.certificate);
+          socket.once('close', () => live.delete(socket));
+        }
+        for (const listener of listeners) listener(connection);
+      }
       callback(...args);
     });
+    // The connector returns the socket it opens (its type says never): TCP is up at 'connect'.
+    (pending as Socket | undefined)?.once('connect', () => {
+      connectedAt = performance.now();
+    });
+    return pending;
+  };
   const { connections: _cap, ...clientOptions } = poolOptions;
   return Object.assign(new PoolModule(origin, { ...poolOptions, connect }), {
     freshConnection: () => new ClientModule(origin, { ...clientOptions, connect }),
+    observe: (listener: (connection: NewConnection) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    certificates: () => [...live.values()],
   });
+}
+
+/** A connection's phases, and its leaf certificate read once (TLS only). */
+function newConnection(
+  socket: Socket | TLSSocket,
+  startedAt: number,
+  connectedAt = performance.now(),
+): NewConnection {
+  const now = performance.now();
+  if (!('getPeerCertificate' in socket)) return { connectMs: connectedAt - startedAt };
+  const certificate = certificateOf(socket.getPeerCertificate());
+  return {
+    connectMs: connectedAt - startedAt,
+    tlsMs: now - connectedAt,
+    ...(certificate && { certificate }),
+  };
 }
 
 /**

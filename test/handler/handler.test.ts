@@ -34,6 +34,8 @@ const CONTRACT_FIELDS = [
   'expected',
   'unexpected',
   'unexpectedIds',
+  'unexpectedReasons',
+  'unexpectedSamples',
   'verdictReasons',
   'complete',
   'statuses',
