@@ -1,12 +1,12 @@
-import type { BodyCheck } from '../sweep/data.js';
 import {
   type BodyRule,
   DEFAULT_MAX_BODY_BYTES,
   ID_VALUE,
   type JsonExpectation,
   type JsonType,
-} from './body-rule.js';
-import { MISSING, type Pointer, parsePointer, resolve } from './pointer.js';
+} from '../ground/body-rule.js';
+import { MISSING, type Pointer, parsePointer, resolve } from '../ground/pointer.js';
+import type { BodyCheck } from '../sweep/data.js';
 
 /*
  * A rule's body check compiled once: substrings searched in the raw bytes (Buffer#indexOf, no

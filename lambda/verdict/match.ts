@@ -1,4 +1,4 @@
-import { LAST_ID } from '../expect-rules.js';
+import { LAST_ID } from '../ground/expect-rules.js';
 import {
   CheckKind,
   formatSpans,

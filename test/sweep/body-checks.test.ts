@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExpectRule } from '../../lambda/expect-rules.js';
+import type { ExpectRule } from '../../lambda/ground/expect-rules.js';
 import { sweep } from '../../lambda/sweep/sweep.js';
 import { checksFor } from '../../lambda/verdict/checks.js';
 import { compileExpectations } from '../../lambda/verdict/expectations.js';

@@ -1,10 +1,10 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { ExpectRulesSchema } from '../../lambda/expect-rules.js';
-import { problemsOf } from '../../lambda/validation.js';
+import type { BodyRule } from '../../lambda/ground/body-rule.js';
+import { ExpectRulesSchema } from '../../lambda/ground/expect-rules.js';
+import { MISSING, parsePointer, resolve } from '../../lambda/ground/pointer.js';
+import { problemsOf } from '../../lambda/ground/validation.js';
 import { compileBody } from '../../lambda/verdict/body-check.js';
-import type { BodyRule } from '../../lambda/verdict/body-rule.js';
-import { MISSING, parsePointer, resolve } from '../../lambda/verdict/pointer.js';
 
 const inspect = (rule: BodyRule, body: unknown, id = 25) =>
   compileBody(rule).inspect(

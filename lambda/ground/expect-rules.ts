@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { parseSpans, type Span } from './sweep/data.js';
+import { parseSpans, type Span } from '../sweep/data.js';
+import { type BodyRule, BodyRuleSchema } from './body-rule.js';
 import { mustBe } from './validation.js';
-import { type BodyRule, BodyRuleSchema } from './verdict/body-rule.js';
 
 /*
  * Which outcome each id should have: a list of rules, the first rule whose `ids` cover an id

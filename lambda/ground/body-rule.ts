@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { mustBe } from '../validation.js';
 import { isPointer } from './pointer.js';
+import { mustBe } from './validation.js';
 
 /*
  * What a rule may ask of a body: values at JSON Pointers, and plain substrings. Rules can come
