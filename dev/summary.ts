@@ -38,6 +38,7 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
     `ids ${range.start}-${range.end} (${response.total}) · ${done} in ${seconds(response.durationMs)}`,
     ...outcomeLines('statuses', response.statuses, response.ids),
     ...outcomeLines('errors', nonZero(response.errors), response.ids),
+    ...checkLines(response),
     ...errorSamples(response.errorSamples),
   ];
   if (response.notAttempted > 0) {
@@ -80,6 +81,19 @@ function metricsLine(metrics: SweepResponse['metrics']): string {
     return 'local: the block above, not sent (--metrics cloudwatch publishes them)';
   }
   return metrics.status + (metrics.reason ? ` (${metrics.reason})` : '');
+}
+
+/** Ids whose rule's checks failed (content, slow) and why, when there are any. */
+function checkLines(response: SweepResponse): string[] {
+  const { content, slow } = response.unexpectedReasons;
+  const checks = nonZero({ content, slow });
+  if (Object.keys(checks).length === 0) return [];
+  const { content: contentSamples = [], slow: slowSamples = [] } = response.unexpectedSamples;
+  const why = [...contentSamples, ...slowSamples].slice(0, MAX_SAMPLES);
+  return [
+    ...outcomeLines('checks', checks, response.ids),
+    ...why.map((line, i) => row(i === 0 ? 'why' : '', line)),
+  ];
 }
 
 /** The error text behind the counts: each kind's samples, MAX_SAMPLES lines at most. */
