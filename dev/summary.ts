@@ -55,6 +55,7 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
         `min ${min} · p50 ${p50} · p90 ${p90} · p95 ${p95} · p99 ${p99} · max ${max} · mean ${mean} ms`,
       ),
       ...(latency ? histogram(latency) : []),
+      ...phaseLines(response.phases),
     );
     if (slowest.length > 0) {
       const list = slowest.map(({ id, latencyMs: ms }) => `${id} (${Math.round(ms)} ms)`);
@@ -70,6 +71,12 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
         ),
       );
     }
+  }
+  const { certificate } = response;
+  if (certificate) {
+    const { subject, issuer, notAfter, daysLeft } = certificate;
+    const when = `${notAfter.slice(0, 10)}, ${daysLeft < 0 ? 'EXPIRED' : `in ${daysLeft} days`}`;
+    lines.push(row('cert', `${subject} (issued by ${issuer}) expires ${when}`));
   }
   lines.push(row('metrics', metricsLine(response.metrics)));
   if (changes && !hasChanges(changes)) lines.push(...formatChanges(changes, row));
@@ -117,6 +124,21 @@ function outcomeLines(
       `${key.padEnd(10)} ×${String(n).padEnd(6)} ${ids(idsByOutcome[key])}`,
     ),
   );
+}
+
+const PHASE_LABELS = { connect: 'connect', tls: 'tls', firstByte: 'first byte', body: 'body' };
+
+/** Each phase's percentiles under the histogram; connect and TLS count new connections only. */
+function phaseLines(phases: SweepResponse['phases']): string[] {
+  if (!phases) return [];
+  const lines = Object.entries(PHASE_LABELS).map(([phase, label], i) => {
+    const summary = phases[phase as keyof typeof PHASE_LABELS];
+    const text = summary
+      ? `×${String(summary.count).padEnd(6)} p50 ${summary.p50} · p95 ${summary.p95} · p99 ${summary.p99} ms`
+      : 'none';
+    return row(i === 0 ? 'phases' : '', `${label.padEnd(11)}${text}`);
+  });
+  return [...lines, row('', '(connect and tls: new connections only; a reused one has neither)')];
 }
 
 /** Latency counts in equal-width bins from min to max, as bars. */

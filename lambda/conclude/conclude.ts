@@ -18,7 +18,13 @@ import { Trigger } from '../ground/options.js';
 import { publishMetrics } from '../metrics/publish.js';
 import type { MetricsReport } from '../metrics/report.js';
 import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
-import { latencySummary, parseSpans, type SweepAggregate } from '../sweep/data.js';
+import {
+  certificateReport,
+  latencySummary,
+  parseSpans,
+  type SweepAggregate,
+  summarizePhases,
+} from '../sweep/data.js';
 import { compileExpectations } from '../verdict/expectations.js';
 import { judge, type SweepVerdict } from '../verdict/verdict.js';
 import type { SweepHooks } from './hooks.js';
@@ -145,6 +151,10 @@ export function toResponse(
     notAttempted: aggregate.notAttempted,
     ids: aggregate.ids,
     latencyMs: latencySummary(aggregate),
+    phases: aggregate.phases ? summarizePhases(aggregate.phases) : null,
+    certificate: aggregate.certificate
+      ? certificateReport(aggregate.certificate, aggregate.endedAt)
+      : null,
     attempts: aggregate.attempts,
     retries: aggregate.retries,
     resends: aggregate.resends,

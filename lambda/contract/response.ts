@@ -1,11 +1,13 @@
 import type { Trigger } from '../ground/options.js';
 import type { MetricsReport } from '../metrics/report.js';
 import type {
+  CertificateReport,
   ErrorKind,
   ErrorSamples,
   FailedShard,
   IdRange,
   LatencySummary,
+  PhaseSummaries,
 } from '../sweep/data.js';
 import type { UnexpectedReasons } from '../verdict/match.js';
 import type { UnexpectedSamples, Verdict } from '../verdict/verdict.js';
@@ -49,6 +51,18 @@ export interface SweepResponse {
   readonly ids: Readonly<Record<string, string>>;
   /** Of the ids that ended with an HTTP status; null when none did. */
   readonly latencyMs: LatencySummary | null;
+  /**
+   * Where the time went: `connect` (DNS included) and `tls` per new connection (a request on a
+   * reused connection has neither, so their `count` is the connections opened), `firstByte`
+   * (request written → first response byte) and `body` (→ its end) per id that got a status.
+   * Each {count, p50, p95, p99} in ms, or null without samples; null when not timed.
+   */
+  readonly phases: PhaseSummaries | null;
+  /**
+   * HTTPS: the leaf certificate that expires first among those the sweep's connections were
+   * given (read once per connection); null over plain HTTP or when no connection was seen.
+   */
+  readonly certificate: CertificateReport | null;
   /** HTTP requests sent: every attempt, retries and re-sends included. */
   readonly attempts: number;
   readonly retries: number;

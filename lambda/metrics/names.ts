@@ -14,6 +14,13 @@ export const SCHEDULE_DIMENSION = 'Schedule';
 export const MetricName = {
   sweepDuration: 'SweepDuration',
   requestLatency: 'RequestLatency',
+  /** The phases of RequestLatency: connect and TLS per new connection, the others per id. */
+  connectLatency: 'ConnectLatency',
+  tlsLatency: 'TlsLatency',
+  firstByteLatency: 'FirstByteLatency',
+  bodyLatency: 'BodyLatency',
+  /** Days until the earliest-expiring leaf certificate of the sweep's connections (HTTPS). */
+  certificateDaysLeft: 'CertificateDaysLeft',
   /** Ids attempted (every id but the not-attempted ones). */
   requests: 'Requests',
   /** Attempted ids whose outcome met their expectation (the EXPECT rules). */

@@ -41,10 +41,15 @@ export {
 } from './outcome.js';
 export {
   type Certificate,
+  type CertificateReport,
+  certificateReport,
   earliest,
   PHASES,
   type Phase,
   type PhaseSnapshots,
+  type PhaseSummaries,
+  type PhaseSummary,
+  summarizePhases,
 } from './phases.js';
 export {
   countIds,

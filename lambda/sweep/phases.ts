@@ -114,3 +114,48 @@ function nameOf(name: Readonly<Record<string, unknown>> | undefined): string {
           .join(', ');
   return text.length > MAX_NAME_CHARS ? `${text.slice(0, MAX_NAME_CHARS - 1)}…` : text;
 }
+
+/** A phase's percentiles over its samples: connections for connect/TLS, ids for the others. */
+export interface PhaseSummary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+/** Each phase's summary, null for a phase without samples (no new connection, no TLS). */
+export type PhaseSummaries = Readonly<Record<Phase, PhaseSummary | null>>;
+
+/** Pure: the percentiles of each phase's histogram. */
+export function summarizePhases(phases: PhaseSnapshots): PhaseSummaries {
+  const entries = PHASES.map((phase) => {
+    const snapshot = phases[phase];
+    const summary = LatencyHistogram.fromJSON(snapshot).summary();
+    if (!summary) return [phase, null];
+    const { p50, p95, p99 } = summary;
+    return [phase, { count: snapshot.count, p50, p95, p99 }];
+  });
+  return Object.fromEntries(entries) as PhaseSummaries;
+}
+
+/** The earliest-expiring certificate as a caller sees it, with days left from `at`. */
+export interface CertificateReport {
+  /** Days from the sweep's end to notAfter, two decimals; negative once expired. */
+  readonly daysLeft: number;
+  /** ISO 8601. */
+  readonly notAfter: string;
+  readonly subject: string;
+  readonly issuer: string;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** Pure: the report of `certificate` at epoch ms `at`. */
+export function certificateReport(certificate: Certificate, at: number): CertificateReport {
+  return {
+    daysLeft: Math.floor(((certificate.notAfter - at) / MS_PER_DAY) * 100) / 100,
+    notAfter: new Date(certificate.notAfter).toISOString(),
+    subject: certificate.subject,
+    issuer: certificate.issuer,
+  };
+}

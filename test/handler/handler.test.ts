@@ -44,6 +44,8 @@ const CONTRACT_FIELDS = [
   'notAttempted',
   'ids',
   'latencyMs',
+  'phases',
+  'certificate',
   'attempts',
   'retries',
   'resends',
