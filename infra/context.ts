@@ -27,6 +27,7 @@ export const CONTEXT_KEYS = [
   'successRateThreshold',
   'sweepLatenessMinutes',
   'newlyUnexpectedThreshold',
+  'certificateWarningDays',
   'shardSize',
   'mapMaxConcurrency',
   'maxDistributedIds',
@@ -96,6 +97,7 @@ const Context = v.object({
   successRateThreshold: v.optional(v.pipe(int, v.maxValue(100))),
   sweepLatenessMinutes: v.optional(v.pipe(int, v.minValue(1))),
   newlyUnexpectedThreshold: v.optional(v.pipe(int, v.minValue(1))),
+  certificateWarningDays: v.optional(v.pipe(int, v.minValue(1))),
   shardSize: optionalInt,
   mapMaxConcurrency: optionalInt,
   maxDistributedIds: optionalInt,
@@ -150,6 +152,7 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
       alarmEmail: c.alarmEmail,
       successRateThreshold: c.successRateThreshold,
       newlyUnexpectedThreshold: c.newlyUnexpectedThreshold,
+      certificateWarningDays: c.certificateWarningDays,
       sweepLateness:
         c.sweepLatenessMinutes === undefined ? undefined : Duration.minutes(c.sweepLatenessMinutes),
     },

@@ -50,7 +50,11 @@ export interface SweepStackProps extends StackProps {
   /** Success-rate threshold, how late a scheduled sweep may be, email. */
   readonly alarms?: Pick<
     SweepAlarmsProps,
-    'successRateThreshold' | 'sweepLateness' | 'alarmEmail' | 'newlyUnexpectedThreshold'
+    | 'successRateThreshold'
+    | 'sweepLateness'
+    | 'alarmEmail'
+    | 'newlyUnexpectedThreshold'
+    | 'certificateWarningDays'
   >;
 }
 
