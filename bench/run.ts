@@ -18,6 +18,7 @@ import { loadAverage, machine, renderMarkdown, type Section } from './lib/report
 import { aiohttpSideBySide } from './suites/aiohttp.js';
 import { coldStart } from './suites/cold-start.js';
 import { coldWarm } from './suites/cold-warm.js';
+import { content } from './suites/content.js';
 import type { BenchContext } from './suites/context.js';
 import { efficiency } from './suites/efficiency.js';
 import { honestRatios } from './suites/honest.js';
@@ -43,6 +44,7 @@ const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   coldStart,
   metrics,
   merge,
+  content,
 ];
 const ROOT = join(import.meta.dirname, '..');
 

@@ -9,6 +9,8 @@ export const WORKERS = [
   'scale',
   'cold',
   'merge',
+  'json-upstream',
+  'content',
 ] as const;
 
 /**
