@@ -38,6 +38,7 @@ export function summaryLine(
     throttlePauses: response.throttlePauses,
     p50Ms: response.latencyMs?.p50 ?? null,
     p99Ms: response.latencyMs?.p99 ?? null,
+    ...(response.certificate && { certificateDaysLeft: response.certificate.daysLeft }),
     durationMs: response.durationMs,
     metrics: response.metrics.status,
     ...(context.baseline && { baseline: context.baseline }),

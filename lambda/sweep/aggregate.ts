@@ -1,3 +1,4 @@
+import { checkFields, mergedCheckFields } from './check-fields.js';
 import {
   ErrorSampler,
   type ErrorSamples,
@@ -14,13 +15,7 @@ import {
   outcomeCode,
   outcomeKey,
 } from './outcome.js';
-import {
-  type Certificate,
-  earliest,
-  mergePhases,
-  type PhaseHistograms,
-  type PhaseSnapshots,
-} from './phases.js';
+import type { Certificate, PhaseHistograms, PhaseSnapshots } from './phases.js';
 import { formatSpans, type IdRange, rangeSize, SpanBuilder } from './range.js';
 import { SpanJoin } from './span-join.js';
 
@@ -253,31 +248,6 @@ export function mergeAggregates(...parts: readonly SweepAggregate[]): SweepAggre
     startedAt: Math.min(...sorted.map((a) => a.startedAt)),
     endedAt: Math.max(...sorted.map((a) => a.endedAt)),
     ...(sorted.some((a) => a.failedShards) && { failedShards }),
-  };
-}
-
-/** The optional fields of checks and phases, present only when they hold something. */
-function checkFields(tally: Tally): Partial<SweepAggregate> {
-  const checkSamples = tally.checkSamples.toJSON();
-  const certificate = tally.phases?.certificate;
-  return {
-    ...(Object.keys(checkSamples).length > 0 && { checkSamples }),
-    ...(tally.phases && { phases: tally.phases.toJSON() }),
-    ...(certificate && { certificate }),
-  };
-}
-
-function mergedCheckFields(parts: readonly SweepAggregate[]): Partial<SweepAggregate> {
-  const checkSamples = mergeErrorSamples<CheckKind>(parts.map((a) => a.checkSamples));
-  const phases = mergePhases(parts.map((a) => a.phases));
-  const certificate = parts.reduce<Certificate | undefined>(
-    (first, a) => earliest(first, a.certificate),
-    undefined,
-  );
-  return {
-    ...(Object.keys(checkSamples).length > 0 && { checkSamples }),
-    ...(phases && { phases }),
-    ...(certificate && { certificate }),
   };
 }
 
