@@ -9,6 +9,7 @@ export const WORKERS = [
   'scale',
   'cold',
   'merge',
+  'rate-limited',
 ] as const;
 
 /**
