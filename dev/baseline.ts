@@ -3,14 +3,10 @@
  * output, `--save out.json` keeps this one; both the same diff as the deployed function.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import {
-  type Baseline,
-  type Changes,
-  changesSince,
-  parseBaseline,
-} from '../lambda/baseline/baseline.js';
+import { type Baseline, changesSince, parseBaseline } from '../lambda/baseline/baseline.js';
 import { defaultUnexpected } from '../lambda/baseline/expected.js';
-import type { SweepResponse } from '../lambda/response.js';
+import type { Changes } from '../lambda/contract/changes.js';
+import type { SweepResponse } from '../lambda/contract/response.js';
 import { countIds, parseSpans } from '../lambda/sweep/data.js';
 
 /** The baseline a `--baseline` file holds; throws a message fit for a usage error. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { MetricsMode } from '../lambda/settings.js';
+import { MetricsMode } from '../lambda/ground/settings.js';
 import { type CliFlags, FLAGS, type FlagName, Format } from './cli-flags.js';
 
 /** The command line read against the flag table: each mistake a sentence a person can act on. */

@@ -1,5 +1,5 @@
-import { RequestLimits } from '../lambda/request-schema.js';
-import { MetricsMode } from '../lambda/settings.js';
+import { MetricsMode } from '../lambda/ground/settings.js';
+import { RequestLimits } from '../lambda/request/request-schema.js';
 
 /** The CLI's flags, their defaults and help text: `--help` is printed from this table. */
 

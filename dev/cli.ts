@@ -2,11 +2,12 @@
  * `npx status-sweep` / `npm start`: one sweep through the deployed handler in this process,
  * printed for people (or as JSON, JUnit or Markdown), with an exit code CI can use.
  */
-import { type Config, loadConfig } from '../lambda/config.js';
-import { API_SWEEP_LIMIT_MS } from '../lambda/deadline.js';
-import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/defaults.js';
-import type { SweepResponse } from '../lambda/response.js';
-import { MetricsMode } from '../lambda/settings.js';
+
+import type { SweepResponse } from '../lambda/contract/response.js';
+import { type Config, loadConfig } from '../lambda/ground/config.js';
+import { API_SWEEP_LIMIT_MS } from '../lambda/ground/deadline.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
+import { MetricsMode } from '../lambda/ground/settings.js';
 import type { HistogramSnapshot } from '../lambda/sweep/data.js';
 import { compareWithBaseline, loadBaseline, saveResponse } from './baseline.js';
 import { type CliOptions, parseCli, UsageError } from './cli-args.js';

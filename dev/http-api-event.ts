@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { SWEEPS_METHODS, SWEEPS_PATH } from '../lambda/routes.js';
+import { SWEEPS_METHODS, SWEEPS_PATH } from '../lambda/contract/routes.js';
 
 export interface LocalHttpRequest {
   readonly method: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { DEFAULT_FUNCTION_TIMEOUT_MS, DEFAULT_MEMORY_MB } from '../lambda/defaults.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS, DEFAULT_MEMORY_MB } from '../lambda/ground/defaults.js';
 
 export interface LambdaContextOptions {
   /** What getRemainingTimeInMillis() starts at; it counts down in real time. @default 120_000 */

@@ -5,15 +5,15 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { Config } from '../lambda/config.js';
+import type { SweepResponse } from '../lambda/contract/response.js';
+import { RUN_PATH, runPath, SWEEPS_PATH } from '../lambda/contract/routes.js';
 import type { RunAccepted } from '../lambda/distributed/messages.js';
 import type { RunPlan } from '../lambda/distributed/plan.js';
-import { InvalidRequestError } from '../lambda/errors.js';
+import type { Config } from '../lambda/ground/config.js';
+import { InvalidRequestError } from '../lambda/ground/errors.js';
 import { HttpStatusError } from '../lambda/middleware/http-status-error.js';
 import { isHttpApiEvent, jsonHttp, jsonResponse } from '../lambda/middleware/json-http.js';
-import { requestParser } from '../lambda/request.js';
-import type { SweepResponse } from '../lambda/response.js';
-import { RUN_PATH, runPath, SWEEPS_PATH } from '../lambda/routes.js';
+import { requestParser } from '../lambda/request/request.js';
 import { rangeSize } from '../lambda/sweep/data.js';
 import type { LocalHandler } from './local-api.js';
 import { runDistributedLocally } from './local-runs.js';

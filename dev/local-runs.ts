@@ -3,18 +3,18 @@
  * the same handler, and the same exact merge as the state machine in AWS, in one process.
  */
 import { randomUUID } from 'node:crypto';
-import { createConcluder } from '../lambda/conclude.js';
-import type { Config } from '../lambda/config.js';
-import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/defaults.js';
+import { createConcluder } from '../lambda/conclude/conclude.js';
+import type { SweepHooks } from '../lambda/conclude/hooks.js';
+import type { SweepResponse } from '../lambda/contract/response.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
 import type { RunPlan } from '../lambda/distributed/plan.js';
 import { planShards } from '../lambda/distributed/shards.js';
 import { planFor, runInput } from '../lambda/distributed/start.js';
-import { createHandlers } from '../lambda/handler.js';
-import type { SweepHooks } from '../lambda/hooks.js';
-import type { LogWriter } from '../lambda/log.js';
-import type { SweepRequest } from '../lambda/options.js';
-import type { SweepResponse } from '../lambda/response.js';
+import { createHandlers } from '../lambda/entry/handler.js';
+import type { Config } from '../lambda/ground/config.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
+import type { LogWriter } from '../lambda/ground/log.js';
+import type { SweepRequest } from '../lambda/ground/options.js';
 import type { SweepAggregate } from '../lambda/sweep/data.js';
 import { rangeSize, urlTemplateParts } from '../lambda/sweep/data.js';
 import { newPool } from '../lambda/sweep/index.js';

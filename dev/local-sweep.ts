@@ -1,10 +1,10 @@
-import type { Config } from '../lambda/config.js';
-import { InvalidRequestError } from '../lambda/errors.js';
-import { createHandlers } from '../lambda/handler.js';
-import type { SweepHooks } from '../lambda/hooks.js';
-import { requestParser } from '../lambda/request.js';
-import type { SweepResponse } from '../lambda/response.js';
-import { SWEEPS_PATH } from '../lambda/routes.js';
+import type { SweepHooks } from '../lambda/conclude/hooks.js';
+import type { SweepResponse } from '../lambda/contract/response.js';
+import { SWEEPS_PATH } from '../lambda/contract/routes.js';
+import { createHandlers } from '../lambda/entry/handler.js';
+import type { Config } from '../lambda/ground/config.js';
+import { InvalidRequestError } from '../lambda/ground/errors.js';
+import { requestParser } from '../lambda/request/request.js';
 import { toHttpApiEvent } from './http-api-event.js';
 import { lambdaContext } from './lambda-context.js';
 import { type LocalRunHooks, runDistributedLocally } from './local-runs.js';

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { SweepResponse } from '../lambda/response.js';
+import type { SweepResponse } from '../lambda/contract/response.js';
 import { NOT_ATTEMPTED, outcomeCode, outcomeKey, parseSpans } from '../lambda/sweep/data.js';
 import type { SettledId } from '../lambda/sweep/index.js';
 

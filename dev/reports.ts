@@ -1,4 +1,4 @@
-import type { SweepResponse } from '../lambda/response.js';
+import type { SweepResponse } from '../lambda/contract/response.js';
 import { formatSpans, parseSpans, type Span, spanTotal } from '../lambda/sweep/data.js';
 
 /** Output CI systems read: JUnit XML (one test case per expectation rule) and Markdown. */

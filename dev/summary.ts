@@ -1,4 +1,4 @@
-import type { SweepResponse } from '../lambda/response.js';
+import type { SweepResponse } from '../lambda/contract/response.js';
 import type { ErrorSamples, HistogramSnapshot } from '../lambda/sweep/data.js';
 import { LatencyHistogram } from '../lambda/sweep/data.js';
 import { formatChanges, hasChanges } from './baseline.js';

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import * as v from 'valibot';
-import type { ExpectRule } from '../lambda/expect-rules.js';
+import type { ExpectRule } from '../lambda/ground/expect-rules.js';
 import { SWEEP_METHODS } from '../lambda/sweep/index.js';
 import type { SweepStackProps } from './sweep-stack.js';
 

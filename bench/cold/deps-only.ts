@@ -2,7 +2,7 @@
  * The runtime dependencies of the sweep function without our code, each used (a bare import would
  * be tree-shaken away) and bundled like the real handler: undici's Pool (from the module the engine
  * uses), the CloudWatch and Step Functions clients at module scope, the S3 client behind a dynamic
- * import (as lambda/baseline/store.ts loads it), Powertools' SecretsProvider, valibot, and the middy
+ * import (as lambda/baseline/lazy-s3-store.ts loads it), Powertools' SecretsProvider, valibot, and the middy
  * packages the handler composes.
  */
 

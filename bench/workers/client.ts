@@ -6,7 +6,7 @@
 import { Agent, request as httpGet } from 'node:http';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Pool, request } from 'undici';
-import { loadConfig } from '../../lambda/config.js';
+import { loadConfig } from '../../lambda/ground/config.js';
 import { publishMetrics } from '../../lambda/metrics/publish.js';
 import { sweep } from '../../lambda/sweep/index.js';
 import { compileExpectations } from '../../lambda/verdict/expectations.js';

@@ -4,14 +4,14 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DEFAULT_MEMORY_MB } from '../../lambda/defaults.js';
+import { DEFAULT_MEMORY_MB } from '../../lambda/ground/defaults.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { RESULTS_PREFIX } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 
 /** How the runs function is built; its configuration comes from the sweep function's. */
 export interface RunsFunctionProps {
-  /** The handler module. @default - lambda/runs-handler.ts in this repository */
+  /** The handler module. @default - lambda/entry/runs-handler.ts in this repository */
   readonly entry?: string;
   /** The sweep function's environment (target, limits, metrics): the same config, read the same way. */
   readonly environment: Readonly<Record<string, string>>;
@@ -46,7 +46,7 @@ export class RunsFunction extends Construct {
       RESULTS_BUCKET: resultsBucket.bucketName,
     };
     const { function: fn, role } = nodeFunction(this, {
-      entry: props.entry ?? `${REPO_ROOT}lambda/runs-handler.ts`,
+      entry: props.entry ?? `${REPO_ROOT}lambda/entry/runs-handler.ts`,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(60),
       logRetention: props.logRetention,

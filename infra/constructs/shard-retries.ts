@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
-import { ConfigError, InvalidRequestError } from '../../lambda/errors.js';
+import { ConfigError, InvalidRequestError } from '../../lambda/ground/errors.js';
 
 /**
  * How a shard's Lambda task retries, and the arithmetic that keeps every retry of a shard inside
@@ -34,7 +34,7 @@ export const THROTTLE_RETRY = {
 export const SHARD_RETRY_INTERVAL = Duration.seconds(2);
 /**
  * Failures a retry would repeat or that would run into the Express limit: an event or
- * configuration the function refuses (lambda/errors.ts), and timeouts. The function stops before
+ * configuration the function refuses (lambda/ground/errors.ts), and timeouts. The function stops before
  * its deadline on its own, so a shard that timed out hung, and a second wait of a whole timeout
  * is what would push the child past its five minutes. Lambda reports a timeout as
  * Sandbox.Timedout or Lambda.Unknown (like an out-of-memory crash, which would recur too).

@@ -13,7 +13,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RUN_PATH, SWEEPS_METHODS, SWEEPS_PATH } from '../../lambda/routes.js';
+import { RUN_PATH, SWEEPS_METHODS, SWEEPS_PATH } from '../../lambda/contract/routes.js';
 
 /**
  * One JSON object per request, from HTTP API's `$context` variables.

@@ -10,13 +10,13 @@ import {
   DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
   defaultMaxDistributedIds,
   defaultTargetName,
-} from '../../lambda/defaults.js';
-import { MetricsMode } from '../../lambda/settings.js';
+} from '../../lambda/ground/defaults.js';
+import { MetricsMode } from '../../lambda/ground/settings.js';
 import type { SweepFunctionProps } from './sweep-function-props.js';
 
 /**
  * The sweep function's environment from its props: the one way settings reach the function, each
- * default taken from lambda/defaults.ts. Constructs (the headers secret) come already resolved.
+ * default taken from lambda/ground/defaults.ts. Constructs (the headers secret) come already resolved.
  */
 export function sweepEnvironment(
   props: SweepFunctionProps,

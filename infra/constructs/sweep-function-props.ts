@@ -1,14 +1,14 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ExpectRule } from '../../lambda/expect-rules.js';
+import type { ExpectRule } from '../../lambda/ground/expect-rules.js';
 import type { SweepMethod } from '../../lambda/sweep/index.js';
 import type { ResultsBucket } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
 
 /** How the function is built and what it is told through its environment. */
 export interface SweepFunctionProps {
-  /** The handler module. @default - lambda/handler.ts in this repository */
+  /** The handler module. @default - lambda/entry/handler.ts in this repository */
   readonly entry?: string;
   /** Where each id is fetched; must contain `{id}`. @default - the PokéAPI pokemon endpoint */
   readonly targetUrlTemplate?: string;

@@ -5,13 +5,13 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { loadConfig } from '../../lambda/config.js';
+import { loadConfig } from '../../lambda/ground/config.js';
 import {
   DEFAULT_FUNCTION_TIMEOUT_MS,
   DEFAULT_MEMORY_MB,
   DEFAULT_SHARD_MAX_CONCURRENCY,
-} from '../../lambda/defaults.js';
-import { type RequestParser, requestParser } from '../../lambda/request.js';
+} from '../../lambda/ground/defaults.js';
+import { type RequestParser, requestParser } from '../../lambda/request/request.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { sweepEnvironment } from './sweep-environment.js';
 import type { SweepFunctionProps } from './sweep-function-props.js';
@@ -69,7 +69,7 @@ export class SweepFunction extends Construct {
     });
 
     const { function: fn, role } = nodeFunction(this, {
-      entry: props.entry ?? `${REPO_ROOT}lambda/handler.ts`,
+      entry: props.entry ?? `${REPO_ROOT}lambda/entry/handler.ts`,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: this.timeout,
       logRetention: props.logRetention,

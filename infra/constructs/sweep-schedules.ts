@@ -17,11 +17,11 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { InvalidRequestError } from '../../lambda/errors.js';
-import type { ExpectRule } from '../../lambda/expect-rules.js';
-import type { SweepRequestOptions } from '../../lambda/options.js';
-import type { RequestParser } from '../../lambda/request.js';
-import { describeProblems } from '../../lambda/validation.js';
+import { InvalidRequestError } from '../../lambda/ground/errors.js';
+import type { ExpectRule } from '../../lambda/ground/expect-rules.js';
+import type { SweepRequestOptions } from '../../lambda/ground/options.js';
+import { describeProblems } from '../../lambda/ground/validation.js';
+import type { RequestParser } from '../../lambda/request/request.js';
 
 /** One recurring sweep. */
 export interface SweepScheduleSpec {

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
-import { InvalidBaselineError } from '../errors.js';
+import type { Changes } from '../contract/changes.js';
+import { InvalidBaselineError } from '../ground/errors.js';
 import { parseSpans, partitionsRange } from '../sweep/data.js';
-import { type ChangeSet, diffSweeps, type JudgedSweep } from './diff.js';
+import { diffSweeps, type JudgedSweep } from './diff.js';
 import type { UnexpectedSpans } from './expected.js';
 
 /** What a baseline needs of an earlier sweep's response; the rest of it is kept but unread. */
@@ -14,11 +15,6 @@ export interface Baseline {
   readonly ids: Readonly<Record<string, string>>;
   /** The verdict's unexpected ids, when the baseline has them: judged by its own rules. */
   readonly unexpectedIds?: string;
-}
-
-/** The response's `changes`: what changed since `baseline`, or null without a baseline. */
-export interface Changes extends ChangeSet {
-  readonly baseline: { readonly sweepId: string; readonly endedAt: string | null };
 }
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(0));

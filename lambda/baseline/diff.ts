@@ -1,12 +1,7 @@
+import type { ChangeSet, IdSet } from '../contract/changes.js';
 import type { IdRange, Span } from '../sweep/data.js';
 import { formatSpans, parseSpans, SpanBuilder, spanTotal } from '../sweep/data.js';
 import { NO_OUTCOME_KEYS } from './expected.js';
-
-/** Ids in compact form ("98-100,7") and how many they are. */
-export interface IdSet {
-  readonly count: number;
-  readonly ids: string;
-}
 
 /** A sweep as the diff reads it: its per-outcome ids and which attempted ids were unexpected. */
 export interface JudgedSweep {
@@ -15,24 +10,6 @@ export interface JudgedSweep {
   readonly ids: Readonly<Record<string, string>>;
   /** Attempted ids that did not meet their expectation, ascending and disjoint. */
   readonly unexpected: readonly Span[];
-}
-
-/**
- * What changed between a baseline and the current sweep. Over the ids both ranges share, the
- * five categories partition them; `new` holds the current ids outside the baseline's range.
- */
-export interface ChangeSet {
-  /** Met their expectation in the baseline, not now. */
-  readonly newlyUnexpected: IdSet;
-  /** Did not meet it in the baseline, do now. */
-  readonly recovered: IdSet;
-  readonly stillUnexpected: IdSet;
-  readonly stillExpected: IdSet;
-  /** Not attempted or aborted at the deadline in either sweep: nothing to compare. */
-  readonly notCompared: IdSet;
-  /** "before→now" outcome keys → compact ids, for the shared ids whose outcome changed. */
-  readonly transitions: Readonly<Record<string, string>>;
-  readonly new: IdSet;
 }
 
 type State = 'met' | 'unmet' | 'none';

@@ -1,7 +1,8 @@
-import { InvalidBaselineError } from '../errors.js';
-import { errorFields, errorText, type LogWriter } from '../log.js';
-import type { SweepResponse } from '../response.js';
-import { type Baseline, type Changes, changesSince, parseBaseline } from './baseline.js';
+import type { Changes } from '../contract/changes.js';
+import type { SweepResponse } from '../contract/response.js';
+import { InvalidBaselineError } from '../ground/errors.js';
+import { errorFields, errorText, type LogWriter } from '../ground/log.js';
+import { type Baseline, changesSince, parseBaseline } from './baseline.js';
 import type { JudgedSweep } from './diff.js';
 import type { UnexpectedSpans } from './expected.js';
 import type { BaselineStore, StoredDocument } from './store.js';

@@ -1,4 +1,4 @@
-import type { SweepResponse } from '../response.js';
+import type { SweepResponse } from '../contract/response.js';
 
 /** Where schedules' baselines live in the results bucket: one object per schedule. */
 export const BASELINES_PREFIX = 'baselines/';
@@ -36,21 +36,4 @@ export interface BaselineStore {
     version: string | undefined,
     signal: AbortSignal,
   ): Promise<WriteOutcome>;
-}
-
-/**
- * The results bucket's store, its module (and the S3 client, ~195 KB) loaded on first use only:
- * API sweeps without `compareWith` never pay for it at cold start.
- */
-export function lazyS3Store(bucket: string): BaselineStore {
-  let store: Promise<BaselineStore> | undefined;
-  const load = () => {
-    store ??= import('./s3-store.js').then((m) => m.s3BaselineStore(bucket));
-    return store;
-  };
-  return {
-    read: async (schedule, signal) => (await load()).read(schedule, signal),
-    write: async (schedule, response, version, signal) =>
-      (await load()).write(schedule, response, version, signal),
-  };
 }

@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { InvalidEventError } from '../errors.js';
-import { type ExpectRule, ExpectRulesSchema } from '../expect-rules.js';
-import { type SweepRequestOptions, Trigger } from '../options.js';
+import { InvalidEventError } from '../ground/errors.js';
+import { type ExpectRule, ExpectRulesSchema } from '../ground/expect-rules.js';
+import { type SweepRequestOptions, Trigger } from '../ground/options.js';
+import { describeProblems, problemsOf } from '../ground/validation.js';
 import type { IdRange } from '../sweep/data.js';
-import { describeProblems, problemsOf } from '../validation.js';
 
 /**
  * What the sweep function, the state machine (infra/) and the runs function say to each other.

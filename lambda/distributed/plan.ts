@@ -1,7 +1,6 @@
-import { MAX_SHARDS } from '../defaults.js';
-import { InvalidRequestError } from '../errors.js';
-import { type IdRange, rangeSize } from '../sweep/data.js';
-import { MIN_RATE_PER_SECOND } from '../sweep/index.js';
+import { MAX_SHARDS } from '../ground/defaults.js';
+import { InvalidRequestError } from '../ground/errors.js';
+import { type IdRange, MIN_RATE_PER_SECOND, rangeSize } from '../sweep/data.js';
 import { STATES_MAX_PAYLOAD_BYTES } from './limits.js';
 
 /**

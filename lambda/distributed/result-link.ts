@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { SweepResponse } from '../response.js';
+import type { SweepResponse } from '../contract/response.js';
 import { countIds } from '../sweep/data.js';
 import { LAMBDA_MAX_RESPONSE_BYTES } from './limits.js';
 

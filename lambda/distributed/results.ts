@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { SweepResponse } from '../response.js';
+import type { SweepResponse } from '../contract/response.js';
 import type { SweepAggregate } from '../sweep/data.js';
 import { fitsResponse, type ResultSummary, summaryWithLink } from './result-link.js';
 

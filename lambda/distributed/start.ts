@@ -1,8 +1,8 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Config } from '../config.js';
-import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../defaults.js';
-import type { SweepRequest } from '../options.js';
-import { runPath } from '../routes.js';
+import { runPath } from '../contract/routes.js';
+import type { Config } from '../ground/config.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../ground/defaults.js';
+import type { SweepRequest } from '../ground/options.js';
 import { rangeSize } from '../sweep/data.js';
 import type { RunAccepted, RunInput } from './messages.js';
 import { ASSUMED_LATENCY_MS, planRun, type RunPlan } from './plan.js';

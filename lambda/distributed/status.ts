@@ -5,7 +5,7 @@ import {
   ListMapRunsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import type { SweepResponse } from '../response.js';
+import type { SweepResponse } from '../contract/response.js';
 import type { ResultSummary } from './result-link.js';
 import { readResult } from './results.js';
 

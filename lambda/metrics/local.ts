@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../ground/config.js';
 import { latencySummary, type SweepAggregate } from '../sweep/data.js';
 import type { SweepVerdict } from '../verdict/verdict.js';
 import { sweepCounts } from './measurements.js';

@@ -1,6 +1,6 @@
-import type { Config } from '../config.js';
-import { errorText, writeLog } from '../log.js';
-import { MetricsMode } from '../settings.js';
+import type { Config } from '../ground/config.js';
+import { errorText, writeLog } from '../ground/log.js';
+import { MetricsMode } from '../ground/settings.js';
 import type { SweepAggregate } from '../sweep/data.js';
 import type { SweepVerdict } from '../verdict/verdict.js';
 import { type ChangeCounts, changeMeasurements } from './changes.js';

@@ -1,5 +1,5 @@
 import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
-import { type LogLine, type LogWriter, writeLog } from '../log.js';
+import { type LogLine, type LogWriter, writeLog } from '../ground/log.js';
 import { sendBatches } from './cloudwatch.js';
 import { batchDatums, fromDatums } from './datums.js';
 import { type EmfOptions, writeEmf } from './emf.js';

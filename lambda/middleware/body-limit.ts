@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { InvalidRequestError } from '../errors.js';
+import { InvalidRequestError } from '../ground/errors.js';
 import { HttpStatusError } from './http-status-error.js';
 
 /** The largest POST body accepted: a sweep request is under 300 bytes (the 16 KiB). */

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import { InvalidRequestError } from '../errors.js';
+import { InvalidRequestError } from '../ground/errors.js';
 import { HttpStatusError, httpStatusOf } from './http-status-error.js';
 
 /** The `code` of every error body the API sends; documented in the README. */

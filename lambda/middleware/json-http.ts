@@ -6,8 +6,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { MIDDY_OPTIONS } from '../deadline.js';
-import { errorFields, type LogWriter, writeLog } from '../log.js';
+import { MIDDY_OPTIONS } from '../ground/deadline.js';
+import { errorFields, type LogWriter, writeLog } from '../ground/log.js';
 import { httpErrorBody } from './http-error-body.js';
 import { httpStatusOf } from './http-status-error.js';
 

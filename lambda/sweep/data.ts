@@ -1,6 +1,6 @@
 /**
  * The engine's data, without its I/O: outcomes, id ranges, aggregates and their exact merge,
- * latency histograms, error samples and the URL template. Importing it loads no undici, so the
+ * latency histograms, error samples, the URL template, the methods and the slowest rate. Importing it loads no undici, so the
  * runs function (which merges and reports but never fetches) keeps undici out of its bundle;
  * everything else of the engine comes from index.ts. Nothing outside lambda/sweep/ imports the
  * engine's files directly (biome.json).
@@ -40,4 +40,5 @@ export {
   SpanBuilder,
   spanTotal,
 } from './range.js';
-export { ID_PLACEHOLDER, urlTemplateParts } from './target.js';
+export { MIN_RATE_PER_SECOND } from './rate-limit.js';
+export { ID_PLACEHOLDER, SWEEP_METHODS, type SweepMethod, urlTemplateParts } from './target.js';

@@ -9,6 +9,7 @@ import {
   QUEUED_ABORT,
   type QueuedAbortHook,
 } from './pool.js';
+import type { SweepMethod } from './target.js';
 
 /**
  * Bodies up to this size are read through and discarded, so the connection is reused; a larger
@@ -31,10 +32,6 @@ export const DEFAULT_REQUEST_HEADERS: Readonly<Record<string, string>> = {
   'user-agent': 'status-sweep/0.1',
   accept: '*/*',
 };
-
-/** The methods a sweep may use: both safe and idempotent, so that any attempt can be re-sent. */
-export const SWEEP_METHODS = ['GET', 'HEAD'] as const;
-export type SweepMethod = (typeof SWEEP_METHODS)[number];
 
 /** What every attempt of a sweep sends, built once per sweep. */
 export interface RequestShape {

@@ -4,7 +4,5 @@
  */
 export * from './data.js';
 export { closePools, newPool } from './dispatcher.js';
-export { SWEEP_METHODS, type SweepMethod } from './fetcher.js';
 export type { EnginePool } from './pool.js';
-export { MIN_RATE_PER_SECOND } from './rate-limit.js';
 export { type SettledId, type SweepOptions, sweep } from './sweep.js';

@@ -6,15 +6,13 @@ import {
   type AttemptResult,
   attempt,
   requestShape,
-  SWEEP_METHODS,
-  type SweepMethod,
 } from './fetcher.js';
 import { type Outcome, RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
 import type { EngineDispatcher, EnginePool } from './pool.js';
 import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
 import { backoffMs, retryAfterMs } from './retry.js';
-import { urlTemplateParts } from './target.js';
+import { SWEEP_METHODS, type SweepMethod, urlTemplateParts } from './target.js';
 import { Throttle } from './throttle.js';
 import { onceAfter, sleep } from './timers.js';
 

@@ -1,3 +1,7 @@
+/** The methods a sweep may use: both safe and idempotent, so that any attempt can be re-sent. */
+export const SWEEP_METHODS = ['GET', 'HEAD'] as const;
+export type SweepMethod = (typeof SWEEP_METHODS)[number];
+
 /** Where a URL template puts the id; config validates templates against it. */
 export const ID_PLACEHOLDER = '{id}';
 

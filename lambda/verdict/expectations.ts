@@ -4,7 +4,7 @@ import {
   type ExpectRule,
   LAST_ID,
   parseIds,
-} from '../expect-rules.js';
+} from '../ground/expect-rules.js';
 import type { Span } from '../sweep/data.js';
 
 /*

@@ -1,4 +1,4 @@
-import { LAST_ID } from '../expect-rules.js';
+import { LAST_ID } from '../ground/expect-rules.js';
 import { formatSpans, NOT_ATTEMPTED, parseSpans, type Span, SpanBuilder } from '../sweep/data.js';
 import { acceptsByDefault, type Expectations } from './expectations.js';
 

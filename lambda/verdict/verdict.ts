@@ -1,4 +1,4 @@
-import type { VerdictThresholds } from '../config.js';
+import type { VerdictThresholds } from '../ground/config.js';
 import { latencySummary, type SweepAggregate } from '../sweep/data.js';
 import type { Expectations } from './expectations.js';
 import { countExpectations, type ExpectationCount } from './match.js';

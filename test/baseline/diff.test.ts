@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { changesSince } from '../../lambda/baseline/baseline.js';
-import { type ChangeSet, diffSweeps, type JudgedSweep } from '../../lambda/baseline/diff.js';
+import { diffSweeps, type JudgedSweep } from '../../lambda/baseline/diff.js';
 import { defaultUnexpected, NO_OUTCOME_KEYS } from '../../lambda/baseline/expected.js';
+import type { ChangeSet } from '../../lambda/contract/changes.js';
 import {
   formatSpans,
   type IdRange,

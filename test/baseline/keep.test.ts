@@ -6,8 +6,8 @@ import {
   MIN_BASELINE_BUDGET_MS,
 } from '../../lambda/baseline/keep.js';
 import type { BaselineStore } from '../../lambda/baseline/store.js';
-import type { LogLine } from '../../lambda/log.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
+import type { LogLine } from '../../lambda/ground/log.js';
 
 const current = { range: { start: 1, end: 3 }, ids: { '200': '1-3' }, unexpected: [] };
 const response = { sweepId: 'now', complete: true } as SweepResponse;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { folderStore } from '../../dev/folder-store.js';
-import { createConcluder } from '../../lambda/conclude.js';
-import { loadConfig } from '../../lambda/config.js';
-import { Trigger } from '../../lambda/options.js';
+import { createConcluder } from '../../lambda/conclude/conclude.js';
+import { loadConfig } from '../../lambda/ground/config.js';
+import { Trigger } from '../../lambda/ground/options.js';
 import { type SweepAggregate, summarize, Tally } from '../../lambda/sweep/aggregate.js';
 
 /** A shard's aggregate: ids of `range` answering `status(id)`. */

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { s3BaselineStore } from '../../lambda/baseline/s3-store.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 
 const s3 = mockClient(S3Client);
 const BUCKET = 'status-sweep-results';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3BaselineStore } from '../../lambda/baseline/s3-store.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import { type S3Endpoint, startS3Endpoint } from '../support/s3-endpoint.js';
 
 const BUCKET = 'status-sweep-results';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import { type BuiltCli, buildCli } from '../support/cli.js';
 import { type Behaviour, behaviours, startFaultUpstream } from '../support/fault-upstream.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import { type BuiltCli, buildCli } from '../support/cli.js';
 import { behaviours, type FaultUpstream, startFaultUpstream } from '../support/fault-upstream.js';
 import { expectAccountedFor } from '../support/sweep-handler.js';

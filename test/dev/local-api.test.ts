@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalApi, startLocalApi } from '../../dev/local-api.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import {
   expectAccountedFor,
   type HandlerUnderTest,

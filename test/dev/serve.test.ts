@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
 import { type LocalApi, startLocalApi } from '../../dev/local-api.js';
 import { withLocalRuns } from '../../dev/local-runs-api.js';
-import { loadConfig } from '../../lambda/config.js';
-import { createHandlers } from '../../lambda/handler.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
+import { createHandlers } from '../../lambda/entry/handler.js';
+import { loadConfig } from '../../lambda/ground/config.js';
 import { runNode } from '../support/cli.js';
 import { expectAccountedFor } from '../support/sweep-handler.js';
 

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MAX_ID, type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
-import { loadConfig } from '../../lambda/config.js';
-import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../../lambda/defaults.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import { predictRunMs } from '../../lambda/distributed/plan.js';
 import { planFor } from '../../lambda/distributed/start.js';
-import { Trigger } from '../../lambda/options.js';
-import { RequestLimits } from '../../lambda/request-schema.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import { loadConfig } from '../../lambda/ground/config.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../../lambda/ground/defaults.js';
+import { Trigger } from '../../lambda/ground/options.js';
+import { RequestLimits } from '../../lambda/request/request-schema.js';
 import { expectAccountedFor } from '../support/sweep-handler.js';
 
 const run = promisify(execFile);

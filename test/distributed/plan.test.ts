@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SHARDS } from '../../lambda/defaults.js';
 import { STATES_MAX_PAYLOAD_BYTES } from '../../lambda/distributed/limits.js';
 import {
   AGGREGATE_OVERHEAD_BYTES,
@@ -8,7 +7,8 @@ import {
   planRun,
   predictRunMs,
 } from '../../lambda/distributed/plan.js';
-import { InvalidRequestError } from '../../lambda/errors.js';
+import { MAX_SHARDS } from '../../lambda/ground/defaults.js';
+import { InvalidRequestError } from '../../lambda/ground/errors.js';
 
 /** The deployed defaults: 120 s function, 3 s margin, SHARD_SIZE 10,000, 10 shards at once. */
 const DEFAULTS: PlanInput = {

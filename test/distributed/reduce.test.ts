@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SHARDS } from '../../lambda/defaults.js';
 import { reduceShards } from '../../lambda/distributed/reduce.js';
 import { planShards, shardCount } from '../../lambda/distributed/shards.js';
+import { MAX_SHARDS } from '../../lambda/ground/defaults.js';
 import { measure } from '../../lambda/metrics/measurements.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { type IdRange, partitionsRange, rangeSize } from '../../lambda/sweep/range.js';

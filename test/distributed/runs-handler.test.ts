@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../lambda/config.js';
-import type { SweepResponse } from '../../lambda/response.js';
-import { createRunsHandlers } from '../../lambda/runs.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
+import { createRunsHandlers } from '../../lambda/entry/runs.js';
+import { loadConfig } from '../../lambda/ground/config.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import { httpApiEvent, lambdaContext } from '../support/events.js';
 import { expectAccountedFor, jsonBody } from '../support/sweep-handler.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidEventError } from '../../lambda/errors.js';
+import { InvalidEventError } from '../../lambda/ground/errors.js';
 import { partitionsRange } from '../../lambda/sweep/range.js';
 import { lambdaContext } from '../support/events.js';
 import { type HandlerUnderTest, handlerOnLoopback } from '../support/sweep-handler.js';

@@ -6,7 +6,7 @@ import {
   metricsDeadline,
   RESPOND_RESERVE_MS,
   sweepDeadline,
-} from '../../lambda/deadline.js';
+} from '../../lambda/ground/deadline.js';
 
 const NOW = 1_700_000_000_000;
 

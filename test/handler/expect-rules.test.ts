@@ -5,8 +5,8 @@ import {
   LAST_ID,
   MAX_EXPECT_RULES,
   parseIds,
-} from '../../lambda/expect-rules.js';
-import { problemsOf } from '../../lambda/validation.js';
+} from '../../lambda/ground/expect-rules.js';
+import { problemsOf } from '../../lambda/ground/validation.js';
 
 /** The problems the rules schema finds, by field path ({} when the rules are valid). */
 function problems(rules: unknown): Record<string, string[]> {

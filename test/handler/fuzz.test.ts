@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../lambda/errors.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
+import { InvalidRequestError } from '../../lambda/ground/errors.js';
 import { httpApiEvent, lambdaContext } from '../support/events.js';
 import {
   expectAccountedFor,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../../lambda/config.js';
-import { createHandlers } from '../../lambda/handler.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
+import { createHandlers } from '../../lambda/entry/handler.js';
+import { loadConfig } from '../../lambda/ground/config.js';
 import {
   directEvent,
   getSweeps,

@@ -1,8 +1,8 @@
 import { format } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startDemoUpstream } from '../../dev/demo-upstream.js';
-import { loadConfig } from '../../lambda/config.js';
-import { createHandlers } from '../../lambda/handler.js';
+import { createHandlers } from '../../lambda/entry/handler.js';
+import { loadConfig } from '../../lambda/ground/config.js';
 import { lambdaContext } from '../support/events.js';
 
 /**

@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lambda/config.js';
-import { ConfigError } from '../../lambda/errors.js';
-import { createHandlers, type SweepHandlers } from '../../lambda/handler.js';
-import { parseTargetHeaders } from '../../lambda/target-headers.js';
+import { createHandlers, type SweepHandlers } from '../../lambda/entry/handler.js';
+import { parseTargetHeaders } from '../../lambda/entry/target-headers.js';
+import { loadConfig } from '../../lambda/ground/config.js';
+import { ConfigError } from '../../lambda/ground/errors.js';
 import { directEvent, lambdaContext, postSweeps } from '../support/events.js';
 import { type LoopbackServer, listenOnLoopback } from '../support/loopback-server.js';
 import {

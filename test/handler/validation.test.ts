@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../lambda/errors.js';
+import { InvalidRequestError } from '../../lambda/ground/errors.js';
 import {
   directEvent,
   getSweeps,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConcluder } from '../../lambda/conclude.js';
-import { loadConfig } from '../../lambda/config.js';
+import { createConcluder } from '../../lambda/conclude/conclude.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import { planFor, runInput } from '../../lambda/distributed/start.js';
-import { ConfigError, InvalidRequestError } from '../../lambda/errors.js';
-import { MAX_EXPECT_RULES } from '../../lambda/expect-rules.js';
-import { requestParser } from '../../lambda/request.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import { loadConfig } from '../../lambda/ground/config.js';
+import { ConfigError, InvalidRequestError } from '../../lambda/ground/errors.js';
+import { MAX_EXPECT_RULES } from '../../lambda/ground/expect-rules.js';
+import { requestParser } from '../../lambda/request/request.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import { getSweeps, lambdaContext, postSweeps, scheduleEvent } from '../support/events.js';
 import {

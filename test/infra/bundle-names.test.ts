@@ -24,7 +24,7 @@ describe('the deployed bundle', () => {
     const outfile = join(dir, 'handler.mjs');
     await build({
       absWorkingDir: REPO_ROOT,
-      entryPoints: ['lambda/handler.ts'],
+      entryPoints: ['lambda/entry/handler.ts'],
       outfile,
       bundle: true,
       platform: 'node',

@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
-import { ConfigError, InvalidRequestError } from '../../lambda/errors.js';
+import { ConfigError, InvalidRequestError } from '../../lambda/ground/errors.js';
 import {
   formattedStateMachineArn,
   formattedStatesArn,

@@ -37,7 +37,7 @@ describe('the sweep function', () => {
     expect(logGroups[fn.LoggingConfig.LogGroup.Ref]?.Properties).toEqual({ RetentionInDays: 30 });
   });
 
-  it('gets its whole configuration from the environment, with the defaults of lambda/defaults.ts', () => {
+  it('gets its whole configuration from the environment, with the defaults of lambda/ground/defaults.ts', () => {
     expect(lambdaFunction(template, 'Function').properties).toMatchObject({
       Environment: {
         Variables: {

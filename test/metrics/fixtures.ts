@@ -1,5 +1,5 @@
-import { type Config, loadConfig } from '../../lambda/config.js';
-import { DEFAULT_VERDICT_FAILED_BELOW_PERCENT } from '../../lambda/defaults.js';
+import { type Config, loadConfig } from '../../lambda/ground/config.js';
+import { DEFAULT_VERDICT_FAILED_BELOW_PERCENT } from '../../lambda/ground/defaults.js';
 import { type SweepAggregate, summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { DEFAULT_EXPECTATIONS } from '../../lambda/verdict/expectations.js';

@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LogLine } from '../../lambda/log.js';
+import type { LogLine } from '../../lambda/ground/log.js';
 import { deliveryOf, sendBatches } from '../../lambda/metrics/cloudwatch.js';
 import { MetricName, PER_SCHEDULE_METRICS } from '../../lambda/metrics/names.js';
 import { publishMetrics } from '../../lambda/metrics/publish.js';

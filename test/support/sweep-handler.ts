@@ -1,12 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { expect } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
-import { loadConfig } from '../../lambda/config.js';
+import type { SweepResponse } from '../../lambda/contract/response.js';
 import type { RunAccepted } from '../../lambda/distributed/messages.js';
-import { createHandlers, type SweepHandlers } from '../../lambda/handler.js';
-import type { SweepResponse } from '../../lambda/response.js';
+import { createHandlers, type SweepHandlers } from '../../lambda/entry/handler.js';
+import { isRunAccepted, type SweepOutcome } from '../../lambda/entry/sweeper.js';
+import { loadConfig } from '../../lambda/ground/config.js';
 import { partitionsRange } from '../../lambda/sweep/range.js';
-import { isRunAccepted, type SweepOutcome } from '../../lambda/sweeper.js';
 
 /** The sweep function's typed entry points (http, invoke, shard) and its Lambda export (dispatch). */
 export interface HandlerUnderTest extends SweepHandlers {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ExpectRule, parseIds } from '../../lambda/expect-rules.js';
+import { type ExpectRule, parseIds } from '../../lambda/ground/expect-rules.js';
 import { type SweepAggregate, summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { formatSpans, SpanBuilder } from '../../lambda/sweep/range.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_METRICS_NAMESPACE } from '../../../lambda/defaults.js';
+import { DEFAULT_METRICS_NAMESPACE } from '../../../lambda/ground/defaults.js';
 import { MetricName, SCHEDULE_DIMENSION, TARGET_DIMENSION } from '../../../lambda/metrics/names.js';
 import { type Datum, metricKey } from './metric-model.js';
 

@@ -1,6 +1,6 @@
-import type { BaselineStore } from './baseline/store.js';
-import type { LogWriter } from './log.js';
-import type { EnginePool, SettledId, SweepAggregate } from './sweep/index.js';
+import type { BaselineStore } from '../baseline/store.js';
+import type { LogWriter } from '../ground/log.js';
+import type { EnginePool, SettledId, SweepAggregate } from '../sweep/index.js';
 
 /**
  * What the process hosting the handler may hear of a sweep; the deployed function uses the

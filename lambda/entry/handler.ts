@@ -1,13 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type Config, loadConfig } from './config.js';
-import { MIDDY_OPTIONS } from './deadline.js';
-import { isShardEvent, parseShardEvent } from './distributed/messages.js';
-import type { SweepHooks } from './hooks.js';
+import type { SweepHooks } from '../conclude/hooks.js';
+import { isShardEvent, parseShardEvent } from '../distributed/messages.js';
+import { type Config, loadConfig } from '../ground/config.js';
+import { MIDDY_OPTIONS } from '../ground/deadline.js';
+import { type HttpApiHandler, isHttpApiEvent } from '../middleware/json-http.js';
+import { requestParser } from '../request/request.js';
+import type { SweepAggregate } from '../sweep/data.js';
 import { httpApi } from './http.js';
-import { type HttpApiHandler, isHttpApiEvent } from './middleware/json-http.js';
-import { requestParser } from './request.js';
-import type { SweepAggregate } from './sweep/data.js';
 import { createSweeper, type SweepOutcome } from './sweeper.js';
 
 /** What the one export Lambda calls may return: one of the entry points' results. */

@@ -1,23 +1,28 @@
-import type { Changes } from './baseline/baseline.js';
-import { unexpectedBy } from './baseline/expected.js';
-import { createBaselines } from './baseline/keep.js';
-import { lazyS3Store } from './baseline/store.js';
-import type { Config } from './config.js';
-import { type EndTimes, endTimesFor, type Invocation, metricsDeadline } from './deadline.js';
-import type { RunRecord } from './distributed/messages.js';
-import { reduceShards } from './distributed/reduce.js';
-import type { ExpectRule } from './expect-rules.js';
+import { unexpectedBy } from '../baseline/expected.js';
+import { createBaselines } from '../baseline/keep.js';
+import { lazyS3Store } from '../baseline/lazy-s3-store.js';
+import type { Changes } from '../contract/changes.js';
+import type { SweepResponse } from '../contract/response.js';
+import type { RunRecord } from '../distributed/messages.js';
+import { reduceShards } from '../distributed/reduce.js';
+import type { Config } from '../ground/config.js';
+import {
+  type EndTimes,
+  endTimesFor,
+  type Invocation,
+  metricsDeadline,
+} from '../ground/deadline.js';
+import type { ExpectRule } from '../ground/expect-rules.js';
+import { writeLog } from '../ground/log.js';
+import { Trigger } from '../ground/options.js';
+import { publishMetrics } from '../metrics/publish.js';
+import type { MetricsReport } from '../metrics/report.js';
+import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
+import { latencySummary, parseSpans, type SweepAggregate } from '../sweep/data.js';
+import { compileExpectations } from '../verdict/expectations.js';
+import { judge, type SweepVerdict } from '../verdict/verdict.js';
 import type { SweepHooks } from './hooks.js';
-import { writeLog } from './log.js';
-import { publishMetrics } from './metrics/publish.js';
-import type { MetricsReport } from './metrics/report.js';
-import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from './metrics/send.js';
-import { Trigger } from './options.js';
-import type { SweepResponse } from './response.js';
 import { summaryLine } from './summary-line.js';
-import { latencySummary, parseSpans, type SweepAggregate } from './sweep/data.js';
-import { compileExpectations } from './verdict/expectations.js';
-import { judge, type SweepVerdict } from './verdict/verdict.js';
 
 /** Who a sweep was for: its id, who started it and what they expect of each id. */
 export interface SweepIdentity {

@@ -1,5 +1,5 @@
+import type { IdRange } from '../sweep/data.js';
 import type { ExpectRule } from './expect-rules.js';
-import type { IdRange } from './sweep/data.js';
 
 /**
  * The words every floor above the engine shares: who started a sweep, and the options it runs

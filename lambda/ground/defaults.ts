@@ -1,5 +1,5 @@
-import { ID_PLACEHOLDER } from './sweep/data.js';
-import type { SweepMethod } from './sweep/index.js';
+import type { SweepMethod } from '../sweep/data.js';
+import { ID_PLACEHOLDER } from '../sweep/data.js';
 
 /*
  * Every default and limit of a deployment, written once: the function applies them to its

@@ -1,10 +1,10 @@
 import * as v from 'valibot';
-import type { Config } from './config.js';
-import { InvalidRequestError } from './errors.js';
-import type { ExpectRule } from './expect-rules.js';
-import { type SweepRequest, Trigger } from './options.js';
+import type { Config } from '../ground/config.js';
+import { InvalidRequestError } from '../ground/errors.js';
+import type { ExpectRule } from '../ground/expect-rules.js';
+import { type SweepRequest, Trigger } from '../ground/options.js';
+import { describeProblems, type Problems, problemsOf } from '../ground/validation.js';
 import { type IdLimit, requestSchema } from './request-schema.js';
-import { describeProblems, type Problems, problemsOf } from './validation.js';
 
 /** Parses requests against the limits in config. Built once at cold start. */
 export interface RequestParser {

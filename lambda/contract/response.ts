@@ -1,14 +1,14 @@
-import type { Changes } from './baseline/baseline.js';
-import type { MetricsReport } from './metrics/report.js';
-import type { Trigger } from './options.js';
+import type { Trigger } from '../ground/options.js';
+import type { MetricsReport } from '../metrics/report.js';
 import type {
   ErrorKind,
   ErrorSamples,
   FailedShard,
   IdRange,
   LatencySummary,
-} from './sweep/data.js';
-import type { Verdict } from './verdict/verdict.js';
+} from '../sweep/data.js';
+import type { Verdict } from '../verdict/verdict.js';
+import type { Changes } from './changes.js';
 
 /** The public contract: what an API caller gets as JSON and a schedule or invoke returns. */
 export interface SweepResponse {

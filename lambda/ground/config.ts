@@ -1,9 +1,9 @@
 import * as v from 'valibot';
+import type { SweepMethod } from '../sweep/data.js';
 import { defaultMaxDistributedIds, defaultTargetName, MAX_SHARDS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_EXPECT, type ExpectRule } from './expect-rules.js';
 import { EnvSchema, MetricsMode } from './settings.js';
-import type { SweepMethod } from './sweep/index.js';
 import { describeProblems, type Problems, problemsOf } from './validation.js';
 
 /** The deployment's thresholds (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */

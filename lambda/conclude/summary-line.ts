@@ -1,7 +1,7 @@
-import type { Changes } from './baseline/baseline.js';
-import type { BaselineReport } from './baseline/keep.js';
-import type { LogLine } from './log.js';
-import type { SweepResponse } from './response.js';
+import type { BaselineReport } from '../baseline/keep.js';
+import type { Changes } from '../contract/changes.js';
+import type { SweepResponse } from '../contract/response.js';
+import type { LogLine } from '../ground/log.js';
 
 /** The one log line per sweep: counts and timing, never a line per id. */
 export function summaryLine(

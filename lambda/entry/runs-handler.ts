@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js';
+import { loadConfig } from '../ground/config.js';
 import { createRunsHandlers } from './runs.js';
 
 /** Read once at cold start: a bad or missing setting (STATE_MACHINE_ARN, RESULTS_BUCKET) fails the init. */

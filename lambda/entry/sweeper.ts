@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { createConcluder } from './conclude.js';
-import type { Config } from './config.js';
-import { endTimesFor, type Invocation, sweepDeadline } from './deadline.js';
-import type { RunAccepted, ShardEvent } from './distributed/messages.js';
-import { shardAt } from './distributed/shards.js';
-import { startRun } from './distributed/start.js';
-import type { SweepHooks } from './hooks.js';
-import { writeLog } from './log.js';
-import { type SweepRequest, type SweepRequestOptions, Trigger } from './options.js';
-import type { SweepResponse } from './response.js';
-import type { IdRange, SweepAggregate } from './sweep/data.js';
-import { sweep } from './sweep/index.js';
+import { createConcluder } from '../conclude/conclude.js';
+import type { SweepHooks } from '../conclude/hooks.js';
+import type { SweepResponse } from '../contract/response.js';
+import type { RunAccepted, ShardEvent } from '../distributed/messages.js';
+import { shardAt } from '../distributed/shards.js';
+import { startRun } from '../distributed/start.js';
+import type { Config } from '../ground/config.js';
+import { endTimesFor, type Invocation, sweepDeadline } from '../ground/deadline.js';
+import { writeLog } from '../ground/log.js';
+import { type SweepRequest, type SweepRequestOptions, Trigger } from '../ground/options.js';
+import type { IdRange, SweepAggregate } from '../sweep/data.js';
+import { sweep } from '../sweep/index.js';
 import { targetHeadersFrom } from './target-headers.js';
 
 /** What a request gets: a finished sweep, or a distributed sweep (a run) started. */

@@ -5,23 +5,23 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { createConcluder } from './conclude.js';
-import type { Config } from './config.js';
-import { MIDDY_OPTIONS } from './deadline.js';
-import { isReduceEvent, parseReduceEvent } from './distributed/messages.js';
-import { readShardAggregates, writeResult } from './distributed/results.js';
-import { describeRun } from './distributed/status.js';
-import { ConfigError, InvalidEventError, InvalidRequestError } from './errors.js';
-import type { SweepHooks } from './hooks.js';
-import { HttpStatusError } from './middleware/http-status-error.js';
+import { createConcluder } from '../conclude/conclude.js';
+import type { SweepHooks } from '../conclude/hooks.js';
+import { RUN_PATH } from '../contract/routes.js';
+import { isReduceEvent, parseReduceEvent } from '../distributed/messages.js';
+import { readShardAggregates, writeResult } from '../distributed/results.js';
+import { describeRun } from '../distributed/status.js';
+import type { Config } from '../ground/config.js';
+import { MIDDY_OPTIONS } from '../ground/deadline.js';
+import { ConfigError, InvalidEventError, InvalidRequestError } from '../ground/errors.js';
+import { describeProblems } from '../ground/validation.js';
+import { HttpStatusError } from '../middleware/http-status-error.js';
 import {
   type HttpApiHandler,
   isHttpApiEvent,
   jsonHttp,
   jsonResponse,
-} from './middleware/json-http.js';
-import { RUN_PATH } from './routes.js';
-import { describeProblems } from './validation.js';
+} from '../middleware/json-http.js';
 
 /** Sweep ids are UUIDs: anything else cannot name an execution. */
 const SWEEP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

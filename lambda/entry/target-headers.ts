@@ -1,6 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { Config } from './config.js';
-import { ConfigError } from './errors.js';
+import type { Config } from '../ground/config.js';
+import { ConfigError } from '../ground/errors.js';
 
 /**
  * The request headers a deployment sends with every request (an API key, say): one Secrets

@@ -6,13 +6,13 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { MIDDY_OPTIONS } from './deadline.js';
-import type { LogWriter } from './log.js';
-import { bodyLimit } from './middleware/body-limit.js';
-import { HttpStatusError } from './middleware/http-status-error.js';
-import { type HttpApiHandler, jsonHttp, jsonResponse } from './middleware/json-http.js';
-import type { RequestParser } from './request.js';
-import { SWEEPS_METHODS, SWEEPS_PATH } from './routes.js';
+import { SWEEPS_METHODS, SWEEPS_PATH } from '../contract/routes.js';
+import { MIDDY_OPTIONS } from '../ground/deadline.js';
+import type { LogWriter } from '../ground/log.js';
+import { bodyLimit } from '../middleware/body-limit.js';
+import { HttpStatusError } from '../middleware/http-status-error.js';
+import { type HttpApiHandler, jsonHttp, jsonResponse } from '../middleware/json-http.js';
+import type { RequestParser } from '../request/request.js';
 import { isRunAccepted, type Sweeper } from './sweeper.js';
 
 type HttpResult = APIGatewayProxyStructuredResultV2;

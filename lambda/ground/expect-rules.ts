@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { parseSpans, type Span } from './sweep/data.js';
+import { parseSpans, type Span } from '../sweep/data.js';
 import { mustBe } from './validation.js';
 
 /*

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import type { Config } from './config.js';
-import { ExpectRulesSchema } from './expect-rules.js';
-import { MIN_RATE_PER_SECOND } from './sweep/index.js';
-import { mustBe } from './validation.js';
+import type { Config } from '../ground/config.js';
+import { ExpectRulesSchema } from '../ground/expect-rules.js';
+import { mustBe } from '../ground/validation.js';
+import { MIN_RATE_PER_SECOND } from '../sweep/data.js';
 
 /*
  * The request's fields, each with its range in the words a caller reads: "must be an integer from

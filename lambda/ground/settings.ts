@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ID_PLACEHOLDER, SWEEP_METHODS } from '../sweep/data.js';
 import {
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_MAX_IDS,
@@ -12,8 +13,6 @@ import {
   DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
 } from './defaults.js';
 import { ExpectRulesSchema } from './expect-rules.js';
-import { ID_PLACEHOLDER } from './sweep/data.js';
-import { SWEEP_METHODS } from './sweep/index.js';
 import { mustBe } from './validation.js';
 
 /*
