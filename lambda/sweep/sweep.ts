@@ -1,5 +1,5 @@
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
-import { poolFor } from './dispatcher.js';
+import { leasePool } from './dispatcher.js';
 import {
   type Abortable,
   AbortReason,
@@ -75,7 +75,10 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       : clockStart + (options.deadline - startedAt);
 
   const target = urlTemplateParts(options.urlTemplate);
-  const pool = options.pool ?? poolFor(target.origin, options.concurrency);
+  const lease = options.pool
+    ? { pool: options.pool, release: () => undefined }
+    : leasePool(target.origin, options.concurrency);
+  const { pool } = lease;
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const throttle = new Throttle(options.concurrency);
@@ -178,6 +181,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     cancelDeadline?.();
+    lease.release();
     clearInterval(progressTimer);
     options.signal?.removeEventListener('abort', stopAll);
   }
