@@ -25,13 +25,17 @@ import { honestRatios } from './suites/honest.js';
 import { lambdaCpu } from './suites/lambda-cpu.js';
 import { merge } from './suites/merge.js';
 import { metrics } from './suites/metrics.js';
+import { rateLimited } from './suites/rate-limited.js';
 import { scale } from './suites/scale.js';
 import { seedTls } from './suites/seed-tls.js';
 import { startUp } from './suites/start.js';
 import { clientCpu } from './suites/throughput.js';
 import type { UpstreamHello } from './workers/upstream.js';
 
-/** Items 1-7 are issue 14's targets; 8-11 keep the earlier scale, bundle, metrics and merge checks. */
+/**
+ * Items 1-7 are issue 14's targets; 8-11 keep the earlier scale, bundle, metrics and merge checks;
+ * 12 is issue 21's rate-limited origin.
+ */
 const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   seedTls,
   coldWarm,
@@ -45,6 +49,7 @@ const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   metrics,
   merge,
   content,
+  rateLimited,
 ];
 const ROOT = join(import.meta.dirname, '..');
 

@@ -11,6 +11,7 @@ export const WORKERS = [
   'merge',
   'json-upstream',
   'content',
+  'rate-limited',
 ] as const;
 
 /**

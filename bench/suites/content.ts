@@ -28,7 +28,7 @@ const LABELS: Record<ContentVariant, string> = {
 };
 
 /**
- * Item 12 (issue 23): what body checks and phases cost. 20,000 requests at 64 in flight on a
+ * Item 13 (issue 23): what body checks and phases cost. 20,000 requests at 64 in flight on a
  * loopback upstream answering ~1 KB JSON at once, each variant in a process of its own, in
  * interleaved rounds; then the seed's 100 ids at 400 ms with the body checks on.
  */
@@ -83,7 +83,7 @@ export async function content(ctx: BenchContext): Promise<Section> {
   const checked = ratio('checked', 'status');
   const speedUps = seed.map((r) => r.latencySumMs / r.ms);
   return {
-    title: '12. Body checks and phases: CPU per request',
+    title: '13. Body checks and phases: CPU per request',
     body: [
       `${N.toLocaleString('en-US')} requests at ${CONCURRENCY} in flight on a loopback upstream answering ${json.bodyBytes}-byte`,
       `JSON records at once; CPU (user + system) per request, medians of ${reps} interleaved rounds with the range.`,
@@ -102,25 +102,25 @@ export async function content(ctx: BenchContext): Promise<Section> {
     ].join('\n'),
     targets: [
       {
-        what: '12. phases on vs off, CPU per request',
+        what: '13. phases on vs off, CPU per request',
         measured: phases.text,
         target: `≤ ${PHASES_TARGET}x`,
         met: phases.med <= PHASES_TARGET,
       },
       {
-        what: '12. two JSON Pointers on ~1 KB bodies vs status only, CPU per request',
+        what: '13. two JSON Pointers on ~1 KB bodies vs status only, CPU per request',
         measured: checked.text,
         target: `≤ ${CHECKED_TARGET}x`,
         met: checked.med <= CHECKED_TARGET,
       },
       {
-        what: `12. ${RSS_IDS.toLocaleString('en-US')} ids with body checks on ~1 KB bodies, 128 MB flags: peak RSS`,
+        what: `13. ${RSS_IDS.toLocaleString('en-US')} ids with body checks on ~1 KB bodies, 128 MB flags: peak RSS`,
         measured: fmt.mb(rss?.peakRssBytes ?? 0),
         target: `≤ ${fmt.mb(RSS_TARGET_BYTES)}`,
         met: (rss?.peakRssBytes ?? Number.POSITIVE_INFINITY) <= RSS_TARGET_BYTES,
       },
       {
-        what: `12. ${SEED_IDS} ids at ${SEED_LATENCY_MS} ms with body checks, warm`,
+        what: `13. ${SEED_IDS} ids at ${SEED_LATENCY_MS} ms with body checks, warm`,
         measured: `${median(speedUps).toFixed(1)}x`,
         target: `≥ ${SEED_TARGET}x`,
         met: median(speedUps) >= SEED_TARGET,

@@ -83,7 +83,7 @@ export function createBaselines(store: BaselineStore | undefined, log: LogWriter
       if (stored === undefined)
         return { changes: null, report: { schedule, read: 'none' }, read: {} };
       try {
-        const baseline = parseBaseline(stored.document);
+        const baseline = parseBaseline(parseJson(stored.text));
         return {
           changes: changesSince(current, baseline, unexpected),
           report: { schedule, read: 'found' },
@@ -109,6 +109,15 @@ export function createBaselines(store: BaselineStore | undefined, log: LogWriter
         const outcome = await withDeadline(by, (signal) =>
           store.write(schedule, response, read.stored?.version, signal),
         );
+        if (outcome === 'written' && read.stored !== undefined && read.baseline === undefined) {
+          log({
+            level: 'WARN',
+            message: 'baseline replaced: it was not valid',
+            schedule,
+            sweepId: response.sweepId,
+            ...(report.reason !== undefined && { reason: report.reason }),
+          });
+        }
         if (outcome === 'conflict') {
           log({
             level: 'WARN',
@@ -124,6 +133,15 @@ export function createBaselines(store: BaselineStore | undefined, log: LogWriter
       }
     },
   };
+}
+
+/** A stored text as JSON; text that is not is an invalid baseline like any other. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidBaselineError(`not valid JSON (${errorText(cause)})`, { cause });
+  }
 }
 
 /** Thrown when there is too little time left to try. */

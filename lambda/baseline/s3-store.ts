@@ -34,7 +34,7 @@ export function s3BaselineStore(bucket: string): BaselineStore {
         if (text === undefined || object.ETag === undefined) {
           throw new Error(`s3://${bucket}/${baselineKey(schedule)} came without a body or ETag`);
         }
-        return { document: JSON.parse(text) as unknown, version: object.ETag };
+        return { text, version: object.ETag };
       } catch (error) {
         if (error instanceof NoSuchKey) return undefined;
         throw error;

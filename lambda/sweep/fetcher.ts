@@ -5,7 +5,12 @@ import { checkSample, type IdCheck, slowness } from './checks.js';
 import { classifyError } from './classify.js';
 import { errorMessage, OwnFailure } from './error-samples.js';
 import { ErrorKind, type Outcome } from './outcome.js';
-import { type EnginePool, failedOnReusedConnection } from './pool.js';
+import {
+  type EnginePool,
+  failedOnReusedConnection,
+  QUEUED_ABORT,
+  type QueuedAbortHook,
+} from './pool.js';
 import type { SweepMethod } from './target.js';
 
 /**
@@ -99,6 +104,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
   readonly #startedAt = performance.now();
   readonly #deliver: (result: AttemptResult) => void;
   #controller: Dispatcher.DispatchController | undefined;
+  /** Takes the request out of the queue it waits in for a connection (Pool's, then Client's). */
+  #dequeue: ((reason: Error) => void) | undefined;
   #abortedFor: AbortReason | undefined;
   #done = false;
   #status = 0;
@@ -116,20 +123,31 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     this.#checks = checks;
   }
 
-  /** Ends the attempt now: a request still queued for a connection is cut when it starts. */
+  /**
+   * Ends the attempt now. A request still waiting for a connection leaves its queue, so that a
+   * warm pool keeps no dead attempt (nor a connect begun for one); one undici is handing to a
+   * connection at this instant is cut when it starts.
+   */
   abort(reason: AbortReason): void {
     if (this.#done || this.#abortedFor) return;
     this.#abortedFor = reason;
     if (this.#controller) {
       this.#controller.abort(new Error(reason));
     } else {
+      this.#dequeue?.(new Error(reason));
       this.#finishAborted(reason);
     }
   }
 
+  /** undici's kQueuedAbort hook: called each time the request joins a queue. */
+  readonly onQueued: QueuedAbortHook = (dequeue) => {
+    this.#dequeue = dequeue;
+  };
+
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
     if (this.#checks?.phases) this.#sentAt = performance.now();
+    this.#dequeue = undefined;
     if (this.#abortedFor) controller.abort(new Error(this.#abortedFor));
   }
 
@@ -252,7 +270,8 @@ export function attempt(
     const timer = setTimeout(() => handler.abort(AbortReason.timeout), timeoutMs);
     inflight.add(handler);
     try {
-      dispatcher.dispatch({ path, method: shape.method, headers: shape.headers }, handler);
+      const { method, headers } = shape;
+      dispatcher.dispatch({ path, method, headers, [QUEUED_ABORT]: handler.onQueued }, handler);
     } catch (error) {
       handler.onResponseError(undefined as never, error as Error);
     }

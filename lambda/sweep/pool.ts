@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { createSecureContext, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import type { buildConnector, Pool } from 'undici';
 import build from 'undici/lib/core/connect.js';
+import symbols from 'undici/lib/core/symbols.js';
 import ClientModule from 'undici/lib/dispatcher/client.js';
 import PoolModule, { type LibPool } from 'undici/lib/dispatcher/pool.js';
 import { type Certificate, certificateOf, type NewConnection } from './phases.js';
@@ -35,6 +36,15 @@ export interface EnginePoolOptions
   /** TLS options for the connector (tests trust their CA through it). */
   readonly tls?: buildConnector.BuildOptions;
 }
+
+/**
+ * The dispatch option under which undici hands a request still waiting for a connection a way
+ * out of its queue (`cancel`, which fails the request with `reason` at once). undici's own
+ * request() passes it for every request with a signal (lib/api/abort-signal.js); without it an
+ * attempt that timed out while queued stays queued, and later costs a connect of its own.
+ */
+export const QUEUED_ABORT: symbol = symbols.kQueuedAbort;
+export type QueuedAbortHook = (cancel: (reason: Error) => void) => void;
 
 /** The codes of a connection closed or reset under a request: the keep-alive race's symptoms. */
 const CLOSED_CODES: ReadonlySet<unknown> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);

@@ -1,6 +1,6 @@
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
 import type { CheckFor } from './checks.js';
-import { poolFor } from './dispatcher.js';
+import { leasePool } from './dispatcher.js';
 import {
   type Abortable,
   AbortReason,
@@ -85,7 +85,10 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       : clockStart + (options.deadline - startedAt);
 
   const target = urlTemplateParts(options.urlTemplate);
-  const pool = options.pool ?? poolFor(target.origin, options.concurrency);
+  const lease = options.pool
+    ? { pool: options.pool, release: () => undefined }
+    : leasePool(target.origin, options.concurrency);
+  const { pool } = lease;
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const throttle = new Throttle(options.concurrency);
@@ -196,6 +199,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   } finally {
     cancelDeadline?.();
     unobserve?.();
+    lease.release();
     clearInterval(progressTimer);
     options.signal?.removeEventListener('abort', stopAll);
   }

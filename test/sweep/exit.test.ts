@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { constants } from 'node:http2';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltCli, buildCli } from '../support/cli.js';
 import { ok } from '../support/fault-tour.js';
 import { startFaultUpstream } from '../support/fault-upstream.js';
 import { useLoopbackEngine } from '../support/loopback-engine.js';
+import { startStallingOrigin } from '../support/stalling-origin.js';
 
 const engine = useLoopbackEngine();
 const CHILD = fileURLToPath(new URL('../support/sweep-child.ts', import.meta.url));
@@ -41,6 +43,44 @@ describe('a process that swept', () => {
     // Whether the server still counts the socket open here races with the child's exit closing
     // it, so that is not asserted: the server itself never closes (fault-upstream closes only on
     // close()), which is the case under test.
+  });
+});
+
+describe('the CLI', () => {
+  let cli: BuiltCli;
+  beforeAll(() => {
+    cli = buildCli();
+  });
+  afterAll(() => cli?.remove());
+  /** The bound: a CLI that printed its summary is gone this soon after. */
+  const EXIT_AFTER_SUMMARY_MS = 2_000;
+
+  it('exits within 2 s of printing its result though the target stalled every TLS handshake', async () => {
+    const origin = await startStallingOrigin(engine.certs().valid);
+    try {
+      let printedAt = Number.POSITIVE_INFINITY;
+      const args = ['--json', '--target', origin.urlTemplate, '--end', '40'];
+      const options = ['--concurrency', '8', '--timeout', '500', '--retries', '0'];
+      const child = spawn(process.execPath, [cli.bundle, ...args, ...options], {
+        env: withoutAws(process.env),
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => {
+        printedAt = Math.min(printedAt, performance.now());
+        stdout += chunk;
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_WITHIN_MS);
+
+      await once(child, 'exit');
+      const exitedAt = performance.now();
+      clearTimeout(timer);
+
+      expect(JSON.parse(stdout)).toMatchObject({ errors: { timeout: 40 } });
+      expect(exitedAt - printedAt).toBeLessThan(EXIT_AFTER_SUMMARY_MS);
+    } finally {
+      await origin.close();
+    }
   });
 });
 
