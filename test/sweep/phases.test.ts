@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { formatSummary } from '../../dev/summary.js';
+import { createHandlers } from '../../lambda/entry/handler.js';
+import { loadConfig } from '../../lambda/ground/config.js';
 import { measure } from '../../lambda/metrics/measurements.js';
 import { newPool } from '../../lambda/sweep/dispatcher.js';
 import { certificateReport, summarizePhases } from '../../lambda/sweep/phases.js';
 import { sweep } from '../../lambda/sweep/sweep.js';
 import { DEFAULT_EXPECTATIONS } from '../../lambda/verdict/expectations.js';
 import { judge } from '../../lambda/verdict/verdict.js';
+import { directEvent, lambdaContext } from '../support/events.js';
 import { ok } from '../support/fault-tour.js';
 import { startFaultUpstream, type Transport } from '../support/fault-upstream.js';
 import { useLoopbackEngine } from '../support/loopback-engine.js';
+import { expectAccountedFor, swept } from '../support/sweep-handler.js';
 
 const engine = useLoopbackEngine();
 /** Every answer waits this long after the request arrives: first byte cannot come sooner. */
@@ -80,6 +85,34 @@ describe('certificates', () => {
     expect(measured.map((m) => m.name)).toEqual(
       expect.arrayContaining(['ConnectLatency', 'TlsLatency', 'FirstByteLatency', 'BodyLatency']),
     );
+  });
+
+  it('answers with certificate.daysLeft and the phases, and the summary prints them', async () => {
+    const upstream = await upstreamOver('h2', engine.certs().expiringSoon);
+    const config = loadConfig({
+      TARGET_URL_TEMPLATE: upstream.urlTemplate,
+      TARGET_NAME: 'soon',
+      METRICS_MODE: 'off',
+    });
+    const { invoke } = createHandlers(config, { log: () => undefined });
+
+    const response = swept(await invoke(directEvent({ start: 1, end: IDS }), lambdaContext()));
+
+    expectAccountedFor(response);
+    expect(response.statuses).toEqual({ '200': IDS });
+    expect(response.certificate).toMatchObject({
+      subject: 'loopback',
+      issuer: 'Status Sweep Test CA',
+    });
+    expect(response.certificate?.daysLeft).toBeGreaterThan(2.9);
+    expect(response.certificate?.daysLeft).toBeLessThanOrEqual(3);
+    expect(response.phases?.firstByte?.count).toBe(IDS);
+    expect(response.phases?.tls?.count).toBe(upstream.connectionsAccepted());
+    const summary = formatSummary(response);
+    expect(summary).toMatch(
+      /cert +loopback \(issued by Status Sweep Test CA\) expires \d{4}-\d\d-\d\d, in \d\.\d+ days/,
+    );
+    expect(summary).toMatch(/first byte ×40 +p50 /);
   });
 
   it('still reports it when a warm pool reuses every connection (no connect or TLS phase)', async () => {
