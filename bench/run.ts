@@ -48,8 +48,8 @@ const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   coldStart,
   metrics,
   merge,
-  content,
   rateLimited,
+  content,
 ];
 const ROOT = join(import.meta.dirname, '..');
 
