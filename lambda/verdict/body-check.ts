@@ -5,13 +5,14 @@ import {
   type JsonExpectation,
   type JsonType,
 } from '../ground/body-rule.js';
-import { MISSING, type Pointer, parsePointer, resolve } from '../ground/pointer.js';
+import { MISSING, type Pointer, parsePointer } from '../ground/pointer.js';
 import type { BodyCheck } from '../sweep/data.js';
+import { pick, pointerTrie } from './json-scan.js';
 
 /*
  * A rule's body check compiled once: substrings searched in the raw bytes (Buffer#indexOf, no
- * regex), the body parsed once only when a pointer needs it, each pointer resolved in time
- * linear in its length. What fails is said in a few words, never with the body itself.
+ * regex), the body read once as JSON only when a pointer needs it, and only as far as the
+ * pointers need (json-scan.ts). What fails is said in a few words, never with the body itself.
  */
 
 /** Characters of a body value quoted in a sample. */
@@ -32,6 +33,7 @@ export function compileBody(rule: BodyRule): BodyCheck {
     pointer: parsePointer(text),
     expected,
   }));
+  const trie = pointerTrie(pointers.map((check) => check.pointer));
   return {
     maxBodyBytes: rule.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     inspect(body, id) {
@@ -40,14 +42,14 @@ export function compileBody(rule: BodyRule): BodyCheck {
         return `body contains ${quote(rule.notContains)}`;
       }
       if (pointers.length === 0) return undefined;
-      let document: unknown;
+      let values: unknown[];
       try {
-        document = JSON.parse(body.toString('utf8'));
+        values = pick(body.toString('utf8'), trie, pointers.length);
       } catch {
         return 'body is not JSON';
       }
-      for (const check of pointers) {
-        const problem = checkValue(resolve(document, check.pointer), check.expected, id);
+      for (const [i, check] of pointers.entries()) {
+        const problem = checkValue(values[i], check.expected, id);
         if (problem !== undefined) return `${check.text || '(the body)'} ${problem}`;
       }
       return undefined;
