@@ -10,7 +10,7 @@ const scan = (text: string, pointers: readonly Pointer[]) =>
 function pathsOf(value: unknown, prefix: string[] = [], out: string[][] = []): string[][] {
   out.push(prefix);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => pathsOf(item, [...prefix, String(i)], out));
+    for (const [i, item] of value.entries()) pathsOf(item, [...prefix, String(i)], out);
     out.push([...prefix, String(value.length)], [...prefix, '-'], [...prefix, '01']);
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], out);
