@@ -1,3 +1,5 @@
+import { KeyedSpanWalk } from './span-cursor.js';
+
 /** An inclusive range of non-negative integer ids: {start: 1, end: 100} is 100 ids. */
 export interface IdRange {
   readonly start: number;
@@ -100,13 +102,17 @@ export function unionSpans(a: string, b: string): string {
   return formatSpans(builder.spans());
 }
 
-/** True when the compact forms cover every id of the range exactly once and nothing else. */
+/**
+ * True when the compact forms cover every id of the range exactly once and nothing else: one
+ * pass over their text (KeyedSpanWalk), no spans held nor sorted. Throws a RangeError for a form
+ * that is not ascending spans.
+ */
 export function partitionsRange(forms: Iterable<string>, range: IdRange): boolean {
-  const spans = [...forms].flatMap(parseSpans).sort((x, y) => x[0] - y[0]);
+  const walk = new KeyedSpanWalk(Object.fromEntries([...forms].map((form, i) => [i, form])));
   let next = range.start;
-  for (const [first, last] of spans) {
-    if (first !== next) return false;
-    next = last + 1;
+  while (walk.next()) {
+    if (walk.first !== next) return false;
+    next = walk.last + 1;
   }
   return next === range.end + 1;
 }
