@@ -1,5 +1,5 @@
 import type { ChangeSet, IdSet } from '../contract/changes.js';
-import type { IdRange, Span } from '../sweep/data.js';
+import { type IdRange, type Span, SpanBuilder } from '../sweep/data.js';
 import { JudgedWalk, State } from './judged-walk.js';
 
 /** A sweep as the diff reads it: its per-outcome ids and which attempted ids were unexpected. */
@@ -111,30 +111,19 @@ function advance(walk: JudgedWalk, x: number): void {
 class IdSetBuilder {
   #text = '';
   #count = 0;
-  #first = -1;
-  #last = -1;
+  readonly #runs = new SpanBuilder((first, last) => {
+    const part = first === last ? `${first}` : `${first}-${last}`;
+    this.#text = this.#text === '' ? part : `${this.#text},${part}`;
+  });
 
   add(first: number, last: number): void {
     this.#count += last - first + 1;
-    if (this.#first >= 0 && first === this.#last + 1) {
-      this.#last = last;
-      return;
-    }
-    this.#flush();
-    this.#first = first;
-    this.#last = last;
+    this.#runs.add(first, last);
   }
 
   idSet(): IdSet {
-    this.#flush();
+    this.#runs.spans(); // sends the last run to the text
     return { count: this.#count, ids: this.#text };
-  }
-
-  #flush(): void {
-    if (this.#first < 0) return;
-    const part = this.#first === this.#last ? `${this.#first}` : `${this.#first}-${this.#last}`;
-    this.#text = this.#text === '' ? part : `${this.#text},${part}`;
-    this.#first = -1;
   }
 }
 

@@ -15,12 +15,18 @@ export function rangeSize(range: IdRange): number {
 
 /**
  * Builds the compact form ("1-97,99") from ids given in ascending order, one run at a time, so
- * that no list of ids is ever held.
+ * that no list of ids is ever held. With a `sink`, each finished span goes there instead of into
+ * the list (which then stays empty): no list of spans is held either.
  */
 export class SpanBuilder {
   readonly #spans: Span[] = [];
+  readonly #sink: (first: number, last: number) => void;
   #first = -1;
   #last = -1;
+
+  constructor(sink?: (first: number, last: number) => void) {
+    this.#sink = sink ?? ((first, last) => this.#spans.push([first, last]));
+  }
 
   /** Adds a run of ids; runs must arrive in ascending order. Adjacent runs coalesce. */
   add(first: number, last: number = first): void {
@@ -36,6 +42,7 @@ export class SpanBuilder {
     this.#last = last;
   }
 
+  /** The spans so far, the last one finished (sent to the sink, if there is one). */
   spans(): Span[] {
     this.#flush();
     return this.#spans;
@@ -43,7 +50,7 @@ export class SpanBuilder {
 
   #flush(): void {
     if (this.#first < 0) return;
-    this.#spans.push([this.#first, this.#last]);
+    this.#sink(this.#first, this.#last);
     this.#first = -1;
   }
 }

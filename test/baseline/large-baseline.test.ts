@@ -102,7 +102,8 @@ describe('comparing with a 1,000,000-id fragmented baseline', () => {
     expect(diffSweeps({ ...allButOne, unexpected: '2' }, before).recovered.count).toBe(IDS / 2 - 1);
   });
 
-  it('answers an API sweep within 30 s of API Gateway receiving it, saying what it skipped', async () => {
+  /** POST /sweeps of ids 1-10 compared with the baseline, as if API Gateway got it `msAgo`. */
+  async function apiSweepReceived(msAgo: number) {
     const config = loadConfig({
       TARGET_URL_TEMPLATE: upstream.urlTemplate,
       TARGET_NAME: 'demo',
@@ -110,38 +111,27 @@ describe('comparing with a 1,000,000-id fragmented baseline', () => {
       SCHEDULE_NAMES: SCHEDULE,
     });
     const h = createHandlers(config, { log: () => undefined, baselines: folderStore(dir) });
-    // Received 28.85 s ago: the sweep's own 28 s are over, and the comparison has ~300 ms.
     const event = postSweeps({ start: 1, end: 10, compareWith: SCHEDULE });
-    const timeEpoch = Date.now() - 28_850;
+    const timeEpoch = Date.now() - msAgo;
     event.requestContext = { ...event.requestContext, timeEpoch };
-
     const result = await h.http(event, lambdaContext());
     const answeredAt = Date.now();
-
     expect(answeredAt).toBeLessThanOrEqual(timeEpoch + API_GATEWAY_TIMEOUT_MS);
-    const response = JSON.parse(String(result.body)) as SweepResponse;
+    return JSON.parse(String(result.body)) as SweepResponse;
+  }
+
+  it('answers an API sweep within 30 s of API Gateway receiving it, saying what it skipped', async () => {
+    // Received 28.85 s ago: the sweep's own 28 s are over, and the comparison has ~300 ms.
+    const response = await apiSweepReceived(28_850);
+
     expect(response.changes).toBeNull();
     expect(response.skipped?.changes).toMatch(/^nightly's baseline was not compared: .*ms left/);
   });
 
   it('compares an API sweep that has the time, within 30 s of API Gateway receiving it', async () => {
-    const config = loadConfig({
-      TARGET_URL_TEMPLATE: upstream.urlTemplate,
-      TARGET_NAME: 'demo',
-      METRICS_MODE: 'off',
-      SCHEDULE_NAMES: SCHEDULE,
-    });
-    const h = createHandlers(config, { log: () => undefined, baselines: folderStore(dir) });
     // Received 26 s ago: 2 s left for the sweep, then about 2 s for the comparison.
-    const event = postSweeps({ start: 1, end: 10, compareWith: SCHEDULE });
-    const timeEpoch = Date.now() - 26_000;
-    event.requestContext = { ...event.requestContext, timeEpoch };
+    const response = await apiSweepReceived(26_000);
 
-    const result = await h.http(event, lambdaContext());
-    const answeredAt = Date.now();
-
-    expect(answeredAt).toBeLessThanOrEqual(timeEpoch + API_GATEWAY_TIMEOUT_MS);
-    const response = JSON.parse(String(result.body)) as SweepResponse;
     expect(response.statuses).toEqual({ '200': 10 });
     expect(response.changes?.recovered.count).toBe(5);
     expect(response.skipped).toBeUndefined();
