@@ -1,5 +1,5 @@
 import { unexpectedBy } from '../baseline/expected.js';
-import { createBaselines } from '../baseline/keep.js';
+import { comparisonSkipped, createBaselines } from '../baseline/keep.js';
 import { lazyS3Store } from '../baseline/lazy-s3-store.js';
 import type { Changes } from '../contract/changes.js';
 import type { SweepResponse } from '../contract/response.js';
@@ -21,7 +21,6 @@ import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
 import {
   certificateReport,
   latencySummary,
-  parseSpans,
   type SweepAggregate,
   summarizePhases,
 } from '../sweep/data.js';
@@ -81,7 +80,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     const deadline = metricsDeadline(times);
     // The read leaves the metrics publish its minimum; a schedule compares with its own baseline.
     const comparison = await baselines.compare(
-      { range: aggregate.range, ids: aggregate.ids, unexpected: parseSpans(verdict.unexpectedIds) },
+      { range: aggregate.range, ids: aggregate.ids, unexpected: verdict.unexpectedIds },
       who.schedule ?? who.compareWith,
       deadline - MIN_SEND_BUDGET_MS - EMF_RESERVE_MS,
       unexpectedBy(expectations),
@@ -101,6 +100,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
       config.targetName,
       metrics,
       comparison.changes,
+      comparisonSkipped(comparison.report),
     );
     const baseline =
       who.schedule === undefined
@@ -130,6 +130,7 @@ export function toResponse(
   target: string,
   metrics: MetricsReport,
   changes: Changes | null = null,
+  skipped?: SweepResponse['skipped'],
 ): SweepResponse {
   return {
     sweepId: who.sweepId,
@@ -164,5 +165,6 @@ export function toResponse(
     metrics,
     changes,
     ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
+    ...(skipped && { skipped }),
   };
 }

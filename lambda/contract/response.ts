@@ -76,6 +76,12 @@ export interface SweepResponse {
   readonly metrics: MetricsReport;
   /** What changed since the baseline (a schedule's own, or `compareWith`'s); null without one. */
   readonly changes: Changes | null;
+  /**
+   * What the sweep was asked for but left out, and why; absent when nothing was. `changes`: the
+   * comparison with a baseline was not made (too little time before the deadline it serves, a
+   * baseline that could not be read or is invalid), so `changes` is null.
+   */
+  readonly skipped?: { readonly changes: string };
   /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
   readonly failedShards?: readonly FailedShard[];
 }

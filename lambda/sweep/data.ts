@@ -63,4 +63,5 @@ export {
   spanTotal,
 } from './range.js';
 export { MIN_RATE_PER_SECOND } from './rate-limit.js';
+export { KeyedSpanWalk, SpanCursor } from './span-cursor.js';
 export { ID_PLACEHOLDER, SWEEP_METHODS, type SweepMethod, urlTemplateParts } from './target.js';

@@ -1,3 +1,4 @@
+import { Pacer } from './pacer.js';
 import { RETRY_AFTER_CAP_MS, retryAfterMs } from './retry.js';
 import { sleep } from './timers.js';
 
@@ -19,11 +20,24 @@ export const HOLD_SHARE = 0.9;
  * the next refusal measures the origin again.
  */
 export const PROBE_STEP = 0.1;
+/**
+ * After the origin admitted nothing for a second, requests resume at half the rate held, never
+ * below this one (then double about every 0.7 s while answers are admitted, as TCP's slow start
+ * does): an origin that refuses everything gets a trickle, not every worker after each pause.
+ */
+export const RESTART_RATE = 10;
+/** Slow start: each admitted answer raises the rate by one, doubling it once per second's answers. */
+const SLOW_START_STEP = 1;
 /** Refusals this far apart belong to separate episodes, each measured on its own. */
 const EPISODE_GAP_MS = 1_000;
 /** An episode's admitted rate is trusted once this many answers or this much time measured it. */
 const MIN_SAMPLE_ANSWERS = 5;
 const MIN_SAMPLE_MS = 100;
+/**
+ * Nor before this many refusals: one refusal may answer a request sent before the origin
+ * recovered, and would measure no more than the rate the sweep itself was sending at.
+ */
+const MIN_SAMPLE_REFUSALS = 3;
 /** The slowest rate held: one request per second still learns when the origin recovers. */
 const MIN_HELD_RATE = 1;
 
@@ -32,10 +46,11 @@ const MIN_HELD_RATE = 1;
  * 503 with Retry-After) that carries a Retry-After, or the first burst of 429s, pauses every new
  * request to the origin. From then on the throttle measures what the origin admits while it
  * refuses (answers admitted since the episode's first refusal, over the time since: a token
- * bucket's refill rate once its burst is spent) and spaces request starts at HOLD_SHARE of it,
- * probing upwards as answers come. It pauses again only if the origin admits nothing at all.
- * The requests in flight are never cut: the rate, not the concurrency, is what a rate limit
- * counts. The caller's `tooLate` bounds every wait by the deadline. Clock: performance.now() ms.
+ * bucket's refill rate once its burst is spent) and spaces request starts at HOLD_SHARE of it
+ * (pacer.ts), probing upwards as answers come. Only when the origin admits nothing for a second
+ * does it pause again, and resume at half the rate (RESTART_RATE at least) in slow start. The
+ * requests in flight are never cut: the rate, not the concurrency, is what a rate limit counts.
+ * The caller's `tooLate` bounds every wait by the deadline. Clock: performance.now() ms.
  */
 export class Throttle {
   readonly #max: number;
@@ -43,9 +58,11 @@ export class Throttle {
   #waiters: (() => void)[] = [];
   #pausedUntil = 0;
   #burst: number[] = [];
-  /** Requests per second held; undefined until the origin refused and was measured. */
-  #rate: number | undefined;
-  #nextSlot = 0;
+  /** Spaces starts at the rate held; undefined until the origin refused. */
+  readonly #pacer = new Pacer();
+  #lastAdmitted = Number.NEGATIVE_INFINITY;
+  /** What each admitted answer adds to the rate: slow start until the origin is measured. */
+  #step = PROBE_STEP;
   #episode = { start: 0, last: Number.NEGATIVE_INFINITY, admitted: 0, refused: 0 };
   readonly #createdAt = performance.now();
   /** Answers admitted before the first refusal: the only figure there is at the first pause. */
@@ -59,7 +76,7 @@ export class Throttle {
 
   /** The rate held, in requests per second; undefined while the origin never refused. */
   get ratePerSecond(): number | undefined {
-    return this.#rate;
+    return this.#pacer.rate;
   }
 
   /**
@@ -81,19 +98,13 @@ export class Throttle {
       } else if (this.#running >= this.#max) {
         await new Promise<void>((resolve) => this.#waiters.push(resolve));
       } else {
-        const slot = this.#rate === undefined ? now : Math.max(now, this.#nextSlot);
-        if (slot > now && tooLate(slot - now)) return false;
-        if (this.#rate !== undefined) this.#nextSlot = slot + 1000 / this.#rate;
+        const waitMs = this.#pacer.waitMs(now);
+        if (waitMs > 0 && tooLate(waitMs)) return false;
         this.#running++;
-        if (slot > now) {
-          const slept = await sleep(slot - now, signal).then(
-            () => true,
-            () => false,
-          );
-          if (!slept || this.#pausedUntil > performance.now()) {
-            this.done(undefined); // stopped, or a pause began while waiting for the slot
-            continue;
-          }
+        const started = await this.#pacer.take();
+        if (!started || signal.aborted || this.#pausedUntil > performance.now()) {
+          this.done(undefined); // stopped, or a pause began while waiting for the start
+          continue;
         }
         return true;
       }
@@ -112,7 +123,8 @@ export class Throttle {
         this.#refused(status, waitMs, now);
       } else {
         this.#episode.admitted++;
-        if (this.#rate !== undefined) this.#rate += PROBE_STEP;
+        this.#lastAdmitted = now;
+        if (this.#pacer.rate !== undefined) this.#pacer.rate = this.#pacer.rate + this.#step;
         else if (this.pauses === 0) this.#admittedBefore++;
       }
     }
@@ -121,6 +133,7 @@ export class Throttle {
 
   /** Releases every waiting worker, e.g. when the sweep stops. */
   wakeAll(): void {
+    this.#pacer.release();
     this.#wake(this.#waiters.length);
   }
 
@@ -131,16 +144,19 @@ export class Throttle {
     }
     episode.last = now;
     episode.refused++;
+    if (now - this.#lastAdmitted > EPISODE_GAP_MS && episode.refused >= BURST_COUNT) {
+      // The origin admits nothing at all: pause, and resume at half the rate (a trickle at least).
+      this.#pacer.rate = Math.max(RESTART_RATE, (this.#pacer.rate ?? 0) / 2);
+      this.#step = SLOW_START_STEP;
+      this.#pause(waitMs ?? BURST_PAUSE_MS, now);
+      return;
+    }
     const elapsed = now - episode.start;
-    if (episode.admitted >= MIN_SAMPLE_ANSWERS || elapsed >= MIN_SAMPLE_MS) {
-      if (episode.admitted > 0) {
-        const admitted = (episode.admitted / Math.max(elapsed, 1)) * 1000;
-        if (this.#rate === undefined) this.#nextSlot = now;
-        this.#rate = Math.max(MIN_HELD_RATE, HOLD_SHARE * admitted);
-      } else if (episode.refused >= BURST_COUNT) {
-        this.#pause(waitMs ?? BURST_PAUSE_MS, now); // the origin admits nothing at all
-        return;
-      }
+    const sampled = episode.admitted >= MIN_SAMPLE_ANSWERS || elapsed >= MIN_SAMPLE_MS;
+    if (sampled && episode.admitted > 0 && episode.refused >= MIN_SAMPLE_REFUSALS) {
+      const admitted = (episode.admitted / Math.max(elapsed, 1)) * 1000;
+      this.#pacer.rate = Math.max(MIN_HELD_RATE, HOLD_SHARE * admitted);
+      this.#step = PROBE_STEP;
     }
     if (this.pauses > 0) return; // measured and held from here on
     if (waitMs !== undefined) {
@@ -156,15 +172,18 @@ export class Throttle {
     const capped = Math.min(ms, RETRY_AFTER_CAP_MS);
     if (capped <= 0) return;
     if (now >= this.#pausedUntil) this.pauses++;
-    if (this.#rate === undefined) {
+    if (this.#pacer.rate === undefined) {
       // Not measured yet: resume at what the origin admitted before it refused (its burst
-      // included, so an overestimate), rather than with every worker at once; the refusals
-      // after the pause measure it.
+      // included, so an overestimate), or at a trickle if it admitted nothing, rather than with
+      // every worker at once; the refusals after the pause measure it.
       const admitted = (this.#admittedBefore / Math.max(now - this.#createdAt, 1)) * 1000;
-      if (admitted > 0) this.#rate = Math.max(MIN_HELD_RATE, HOLD_SHARE * admitted);
-      this.#nextSlot = now + capped;
+      this.#pacer.rate =
+        admitted > 0 ? Math.max(MIN_HELD_RATE, HOLD_SHARE * admitted) : RESTART_RATE;
+      this.#step = SLOW_START_STEP;
     }
     this.#pausedUntil = Math.max(this.#pausedUntil, now + capped);
+    // Admitting nothing is judged from when requests resume, not across the pause.
+    this.#lastAdmitted = Math.max(this.#lastAdmitted, this.#pausedUntil);
     this.#episode.last = Number.NEGATIVE_INFINITY; // a new episode once the pause ends
     this.#burst = [];
   }

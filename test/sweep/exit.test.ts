@@ -55,33 +55,52 @@ describe('the CLI', () => {
   /** The issue's bound: a CLI that printed its summary is gone this soon after. */
   const EXIT_AFTER_SUMMARY_MS = 2_000;
 
+  /** Runs the CLI against `urlTemplate` (40 ids); resolves with its result and exit delay. */
+  async function runToExit(urlTemplate: string): Promise<{ result: unknown; exitMs: number }> {
+    let printedAt = Number.POSITIVE_INFINITY;
+    const args = ['--json', '--target', urlTemplate, '--end', '40'];
+    const options = ['--concurrency', '8', '--timeout', '500', '--retries', '0'];
+    const child = spawn(process.execPath, [cli.bundle, ...args, ...options], {
+      env: withoutAws(process.env),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      printedAt = Math.min(printedAt, performance.now());
+      stdout += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_WITHIN_MS);
+    await once(child, 'exit');
+    clearTimeout(timer);
+    return { result: JSON.parse(stdout), exitMs: performance.now() - printedAt };
+  }
+
   it('exits within 2 s of printing its result though the target stalled every TLS handshake', async () => {
     const origin = await startStallingOrigin(engine.certs().valid);
     try {
-      let printedAt = Number.POSITIVE_INFINITY;
-      const args = ['--json', '--target', origin.urlTemplate, '--end', '40'];
-      const options = ['--concurrency', '8', '--timeout', '500', '--retries', '0'];
-      const child = spawn(process.execPath, [cli.bundle, ...args, ...options], {
-        env: withoutAws(process.env),
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      let stdout = '';
-      child.stdout.on('data', (chunk) => {
-        printedAt = Math.min(printedAt, performance.now());
-        stdout += chunk;
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_WITHIN_MS);
+      const { result, exitMs } = await runToExit(origin.urlTemplate);
 
-      await once(child, 'exit');
-      const exitedAt = performance.now();
-      clearTimeout(timer);
-
-      expect(JSON.parse(stdout)).toMatchObject({ errors: { timeout: 40 } });
-      expect(exitedAt - printedAt).toBeLessThan(EXIT_AFTER_SUMMARY_MS);
+      expect(result).toMatchObject({ errors: { timeout: 40 } });
+      expect(exitMs).toBeLessThan(EXIT_AFTER_SUMMARY_MS);
     } finally {
       await origin.close();
     }
   });
+
+  it.each([
+    ['never answered', { type: 'hang' }],
+    ['stalled each body after its headers', { type: 'trickle', chunks: 2, everyMs: 60_000 }],
+  ] as const)(
+    'exits within 2 s of printing its result though the target %s',
+    async (_, behaviour) => {
+      const upstream = engine.closeAfter(await startFaultUpstream(() => behaviour));
+
+      const { result, exitMs } = await runToExit(upstream.urlTemplate);
+
+      expect(result).toMatchObject({ errors: { timeout: 40 } });
+      expect(exitMs).toBeLessThan(EXIT_AFTER_SUMMARY_MS);
+    },
+  );
 });
 
 function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
