@@ -130,4 +130,26 @@ describe('a body over the cap', () => {
     // 8 MiB per id would take far longer to read than a cut request takes to end.
     expect(performance.now() - started).toBeLessThan(5_000);
   });
+
+  it('applies only to the ids of rules that check bodies: the others keep counting and dropping', async () => {
+    const rules: ExpectRule[] = [
+      { ids: '1-2', statuses: ['2xx'], body: { contains: 'x', maxBodyBytes: 1_000 } },
+      { ids: '3-', statuses: ['2xx'] },
+    ];
+    const upstream = engine.closeAfter(
+      await startFaultUpstream(() => ({ type: 'huge', bytes: 64 * 1024, contentLength: true })),
+    );
+
+    const aggregate = await sweep({
+      range: { start: 1, end: 4 },
+      urlTemplate: upstream.urlTemplate,
+      concurrency: 4,
+      timeoutMs: 10_000,
+      retries: 0,
+      checkFor: checksFor(compileExpectations(rules)),
+    });
+
+    expect(aggregate.ids).toEqual({ '200': '3-4', content: '1-2' });
+    expect(aggregate.statuses).toEqual({ '200': 4 });
+  });
 });
