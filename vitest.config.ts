@@ -11,5 +11,15 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // `npm test` runs with --coverage: V8's own counters, no instrumentation pass. The floors are
+    // what the suite measured when they were set, rounded down a little: raise them, never lower.
+    coverage: {
+      provider: 'v8',
+      include: ['lambda/**/*.ts', 'infra/**/*.ts', 'dev/**/*.ts'],
+      exclude: ['**/*.d.ts'],
+      reporter: ['text-summary'],
+      // Measured 81.5 % statements, 72.9 % branches, 80.8 % functions, 82.7 % lines (765 tests).
+      thresholds: { statements: 80, branches: 71, functions: 79, lines: 81 },
+    },
   },
 });

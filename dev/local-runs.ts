@@ -1,100 +1,190 @@
 /**
- * The local executor for distributed sweeps: the same shard plan, the same shard events through
- * the same handler, and the same exact merge as the state machine in AWS, in one process.
+ * The local runs: the Runs port of lambda/distributed/ in one process, standing in for the state
+ * machine. The same plan, the same shard events through the sweep handler (built once, each shard
+ * with a connection pool of its own, as separate invocations would have), the same exact merge,
+ * and the same tolerated-failure rule as the Distributed Map.
  */
-import { randomUUID } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from 'aws-lambda';
 import { createConcluder } from '../lambda/conclude/conclude.js';
 import type { SweepHooks } from '../lambda/conclude/hooks.js';
-import type { SweepResponse } from '../lambda/contract/response.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
 import type { RunPlan } from '../lambda/distributed/plan.js';
+import type { Runs } from '../lambda/distributed/runs-port.js';
 import { planShards } from '../lambda/distributed/shards.js';
-import { planFor, runInput } from '../lambda/distributed/start.js';
+import { planFor, runAccepted, runInput } from '../lambda/distributed/start.js';
+import type { RunStatus, ShardProgress } from '../lambda/distributed/status.js';
+import {
+  exceedsTolerance,
+  TOLERANCE_EXCEEDED_ERROR,
+  TOLERATED_FAILURE_PERCENTAGE,
+} from '../lambda/distributed/tolerance.js';
 import { createHandlers } from '../lambda/entry/handler.js';
 import type { Config } from '../lambda/ground/config.js';
-import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
-import type { LogWriter } from '../lambda/ground/log.js';
-import type { SweepRequest } from '../lambda/ground/options.js';
-import type { SweepAggregate } from '../lambda/sweep/data.js';
-import { rangeSize, urlTemplateParts } from '../lambda/sweep/data.js';
-import { newPool } from '../lambda/sweep/index.js';
+import { rangeSize, type SweepAggregate } from '../lambda/sweep/data.js';
 import { lambdaContext } from './lambda-context.js';
 
 export interface LocalRunHooks
-  extends Pick<SweepHooks, 'onAggregate' | 'onProgress' | 'onSettle' | 'signal'> {
-  /** The run's id (a local API answers 202 with it before the run ends). @default - a new UUID */
-  readonly sweepId?: string;
+  extends Pick<
+    SweepHooks,
+    'log' | 'onAggregate' | 'onProgress' | 'onSettle' | 'signal' | 'baselines'
+  > {
   /** Told the plan before the first shard starts. */
   readonly onPlan?: (plan: RunPlan) => void;
-  /** Where log lines go (shard lines included); dropped by default. */
-  readonly log?: LogWriter;
+  /**
+   * What each shard invokes, as the Map's items invoke the sweep function (a test wraps it to
+   * fail a shard). @default - the sweep handler's shard entry point, built once
+   */
+  readonly invokeShard?: (event: ShardEvent, context: Context) => Promise<SweepAggregate>;
 }
 
-/**
- * Sweeps a range larger than MAX_IDS as the state machine would: the same plan (for a 120 s
- * invocation), at most SHARD_MAX_CONCURRENCY shards at once, each a shard event through the sweep
- * handler with a connection pool of its own sized to its concurrency, as a separate invocation
- * would have; a shard that throws is left out, and its ids are reported as not attempted and
- * named in `failedShards`, like a failed map item.
- */
-export async function runDistributedLocally(
-  request: SweepRequest,
-  config: Config,
-  hooks: LocalRunHooks = {},
-): Promise<SweepResponse> {
+/** The local runs, and the end of one (the CLI waits for it). */
+export interface LocalRuns extends Runs {
+  /** Run `sweepId`'s status once it has ended; undefined when there is no such run. */
+  ended(sweepId: string): Promise<RunStatus | undefined>;
+}
+
+interface LocalRun {
+  readonly startedAt: string;
+  readonly total: number;
+  settledIds: number;
+  readonly progress: { -readonly [K in keyof ShardProgress]: ShardProgress[K] };
+  ended?: RunStatus;
+  readonly end: Promise<RunStatus>;
+}
+
+/** Runs in this process; they live as long as it does. */
+export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns {
   const log = hooks.log ?? (() => undefined);
-  const plan = planFor(request, config, DEFAULT_FUNCTION_TIMEOUT_MS);
-  const input = runInput(request, hooks.sweepId ?? randomUUID(), plan);
-  const starts = planShards(input.range, input.shardSize).map((shard) => shard.start);
-  hooks.onPlan?.(plan);
-  const { origin } = urlTemplateParts(config.targetUrlTemplate);
+  const runs = new Map<string, LocalRun>();
+  // Which run a settling id belongs to: the shard handler is shared by every run.
+  const current = new AsyncLocalStorage<LocalRun>();
+  const shard =
+    hooks.invokeShard ??
+    createHandlers(config, {
+      log,
+      signal: hooks.signal,
+      poolPerSweep: true,
+      onSettle: (settled) => {
+        hooks.onSettle?.(settled);
+        const run = current.getStore();
+        if (run) hooks.onProgress?.(++run.settledIds, run.total);
+      },
+    }).shard;
+  const concluder = createConcluder(config, {
+    log,
+    onAggregate: hooks.onAggregate,
+    baselines: hooks.baselines,
+  });
 
-  const total = rangeSize(input.range);
-  const settledByShard = new Map<number, number>();
-  let settled = 0;
-  const startedAt = Date.now();
-  const results: SweepAggregate[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < starts.length; i = next++) {
-      const shardStart = starts[i] as number;
-      const pool = newPool(origin, input.shardOptions.concurrency);
-      const { shard } = createHandlers(config, {
-        log,
-        pool,
-        onSettle: hooks.onSettle,
-        signal: hooks.signal,
-        onProgress: (shardSettled) => {
-          settled += shardSettled - (settledByShard.get(shardStart) ?? 0);
-          settledByShard.set(shardStart, shardSettled);
-          hooks.onProgress?.(settled, total);
-        },
-      });
-      const event: ShardEvent = {
-        kind: SHARD_KIND,
-        sweepId: input.run.sweepId,
-        shardStart,
-        shardSize: input.shardSize,
-        rangeEnd: input.range.end,
-        options: input.shardOptions,
-      };
-      try {
-        results.push(await shard(event, lambdaContext()));
-      } catch (error) {
-        log({ level: 'ERROR', message: 'shard failed', shardStart, error: String(error) });
-      } finally {
-        await pool.close();
+  const execute = async (
+    input: ReturnType<typeof runInput>,
+    run: LocalRun,
+    atOnce: number,
+  ): Promise<RunStatus> => {
+    const { sweepId } = input.run;
+    const starts = planShards(input.range, input.shardSize).map((s) => s.start);
+    const started = Date.parse(run.startedAt);
+    const results: SweepAggregate[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < starts.length; i = next++) {
+        const event: ShardEvent = {
+          kind: SHARD_KIND,
+          sweepId,
+          shardStart: starts[i] as number,
+          shardSize: input.shardSize,
+          rangeEnd: input.range.end,
+          options: input.shardOptions,
+        };
+        run.progress.pending--;
+        run.progress.running++;
+        try {
+          results.push(await current.run(run, () => shard(event, lambdaContext())));
+          run.progress.succeeded++;
+        } catch (error) {
+          run.progress.failed++;
+          log({
+            level: 'ERROR',
+            message: 'shard failed',
+            sweepId,
+            shardStart: event.shardStart,
+            error: String(error),
+          });
+        } finally {
+          run.progress.running--;
+        }
       }
+    };
+    await Promise.all(Array.from({ length: atOnce }, worker));
+    const { failed, total } = run.progress;
+    if (exceedsTolerance(failed, total)) {
+      return {
+        sweepId,
+        status: 'FAILED',
+        startedAt: run.startedAt,
+        error: TOLERANCE_EXCEEDED_ERROR,
+        cause: `${failed} of ${total} shards failed, more than the ${TOLERATED_FAILURE_PERCENTAGE} % tolerated`,
+      };
     }
+    // No Lambda context: the metrics publish gets the local budget, as the reduce step would get
+    // what is left of its invocation.
+    const result = await concluder.concludeRun(
+      input.run,
+      results,
+      { startedAt: started, endedAt: Date.now() },
+      {},
+    );
+    return { sweepId, status: 'SUCCEEDED', result };
   };
-  await Promise.all(Array.from({ length: plan.atOnce }, worker));
 
-  // No Lambda context: the metrics publish gets the local budget, as the reduce step would get
-  // what is left of its invocation.
-  return createConcluder(config, { log, onAggregate: hooks.onAggregate }).concludeRun(
-    input.run,
-    results,
-    { startedAt, endedAt: Date.now() },
-    {},
-  );
+  return {
+    start: async (request, sweepId, invocationMs) => {
+      const plan = planFor(request, config, invocationMs);
+      const input = runInput(request, sweepId, plan);
+      hooks.onPlan?.(plan);
+      let settle: (status: RunStatus) => void = () => undefined;
+      const run: LocalRun = {
+        startedAt: new Date().toISOString(),
+        total: rangeSize(input.range),
+        settledIds: 0,
+        progress: { total: plan.shards, succeeded: 0, failed: 0, running: 0, pending: plan.shards },
+        end: new Promise((resolve) => {
+          settle = resolve;
+        }),
+      };
+      runs.set(sweepId, run);
+      execute(input, run, plan.atOnce).then(
+        (status) => {
+          run.ended = status;
+          settle(status);
+        },
+        (error: unknown) => {
+          const failed: RunStatus = {
+            sweepId,
+            status: 'FAILED',
+            startedAt: run.startedAt,
+            error: error instanceof Error ? error.name : 'Error',
+            cause: String(error),
+          };
+          run.ended = failed;
+          settle(failed);
+        },
+      );
+      return runAccepted(request, input, plan, config);
+    },
+    status: async (sweepId) => {
+      const run = runs.get(sweepId);
+      if (!run) return undefined;
+      return (
+        run.ended ?? {
+          sweepId,
+          status: 'RUNNING',
+          startedAt: run.startedAt,
+          progress: { ...run.progress },
+        }
+      );
+    },
+    ended: async (sweepId) => runs.get(sweepId)?.end,
+  };
 }

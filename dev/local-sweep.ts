@@ -1,13 +1,14 @@
 import type { SweepHooks } from '../lambda/conclude/hooks.js';
 import type { SweepResponse } from '../lambda/contract/response.js';
 import { SWEEPS_PATH } from '../lambda/contract/routes.js';
+import { isRunSized } from '../lambda/distributed/runs-port.js';
 import { createHandlers } from '../lambda/entry/handler.js';
+import { isRunAccepted } from '../lambda/entry/sweeper.js';
 import type { Config } from '../lambda/ground/config.js';
 import { InvalidRequestError } from '../lambda/ground/errors.js';
-import { requestParser } from '../lambda/request/request.js';
 import { toHttpApiEvent } from './http-api-event.js';
 import { lambdaContext } from './lambda-context.js';
-import { type LocalRunHooks, runDistributedLocally } from './local-runs.js';
+import { type LocalRunHooks, localRuns } from './local-runs.js';
 
 /** How the CLI reaches the handler: as `aws lambda invoke` would, or as API Gateway would. */
 export const Via = { invoke: 'invoke', api: 'api', distributed: 'distributed' } as const;
@@ -26,15 +27,15 @@ export type LocalSweepResult =
 /** The handler's hooks, and the shard plan of a distributed run. */
 export type LocalSweepHooks = SweepHooks & Pick<LocalRunHooks, 'onPlan'>;
 
-/** Which way `fields` will go: ranges above MAX_IDS run on the local distributed executor. */
+/** Which way `fields` will go: where the sweeper would start a run, the local runs. */
 export function viaFor(
   fields: Readonly<Record<string, unknown>>,
   config: Config,
   api: boolean,
 ): Via {
   const { start, end } = fields;
-  const size = typeof start === 'number' && typeof end === 'number' ? end - start + 1 : 0;
-  if (size > config.maxIds) return Via.distributed;
+  const sized = typeof start === 'number' && typeof end === 'number';
+  if (sized && isRunSized({ start, end }, config.maxIds)) return Via.distributed;
   return api ? Via.api : Via.invoke;
 }
 
@@ -50,10 +51,7 @@ export async function sweepLocally(
   hooks: LocalSweepHooks,
 ): Promise<LocalSweepResult> {
   try {
-    if (via === Via.distributed) {
-      const request = requestParser(config, { distributed: true }).fromEvent(fields);
-      return { kind: 'response', response: await runDistributedLocally(request, config, hooks) };
-    }
+    if (via === Via.distributed) return await runLocally(fields, config, hooks);
     const handlers = createHandlers(config, hooks);
     if (via === Via.invoke) {
       const outcome = await handlers.invoke(fields, lambdaContext());
@@ -82,4 +80,24 @@ export async function sweepLocally(
     }
     throw error;
   }
+}
+
+/**
+ * A run on the local runs, started by the sweep handler as a deployed invoke starts one on the
+ * state machine, and waited for: its result, or why it failed (as `GET /sweeps/{id}` says).
+ */
+async function runLocally(
+  fields: Readonly<Record<string, unknown>>,
+  config: Config,
+  hooks: LocalSweepHooks,
+): Promise<LocalSweepResult> {
+  const runs = localRuns(config, hooks);
+  const outcome = await createHandlers(config, { ...hooks, runs }).invoke(fields, lambdaContext());
+  if (!isRunAccepted(outcome)) return { kind: 'response', response: outcome };
+  const status = await runs.ended(outcome.sweepId);
+  if (status?.status === 'SUCCEEDED' && !('resultUrl' in status.result)) {
+    return { kind: 'response', response: status.result };
+  }
+  const why = status && 'error' in status ? `${status.error}: ${status.cause ?? ''}` : 'no result';
+  return { kind: 'failed', message: `the run ${outcome.sweepId} failed (${why})` };
 }

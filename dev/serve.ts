@@ -11,6 +11,7 @@ import { MetricsMode } from '../lambda/ground/settings.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
 import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
+import { localRuns } from './local-runs.js';
 import { withLocalRuns } from './local-runs-api.js';
 import { resolveTarget } from './target.js';
 
@@ -65,8 +66,10 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   const baselines = values.baselines ?? DEFAULT_BASELINES_DIR;
-  const { dispatch, invoke } = createHandlers(config, { baselines: folderStore(baselines) });
-  const handler = withLocalInvoke(withLocalRuns(dispatch, config), invoke);
+  const store = folderStore(baselines);
+  const runs = localRuns(config, { baselines: store });
+  const { dispatch, invoke } = createHandlers(config, { baselines: store, runs });
+  const handler = withLocalInvoke(withLocalRuns(dispatch, runs), invoke);
   let api: LocalApi;
   try {
     api = await startLocalApi({ handler, port, host: values.host });

@@ -1,9 +1,10 @@
 import { App } from 'aws-cdk-lib';
-import { sweepStackPropsFromContext } from './context.js';
+import { sweepStackPropsFromContext, warnDeprecatedContext } from './context.js';
 import { SweepStack } from './sweep-stack.js';
 
 const app = new App();
-new SweepStack(app, 'StatusSweep', {
+const stack = new SweepStack(app, 'StatusSweep', {
   ...sweepStackPropsFromContext(app.node),
   description: 'Status Sweep: sweeps an id range of one HTTP target and reports one verdict',
 });
+warnDeprecatedContext(stack);

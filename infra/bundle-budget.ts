@@ -6,3 +6,32 @@
  * (106 → 116 ms, medians of 21 runs; imported statically it costs about half as much again).
  */
 export const SWEEP_BUNDLE_BUDGET_BYTES = 1_150_000;
+
+/**
+ * The runs function's: it merges and reports but never fetches, so it carries no undici (479 KB
+ * of the 1,091,543 bytes it had while settings.ts reached the engine's fetcher); 612 KB measured.
+ */
+export const RUNS_BUNDLE_BUDGET_BYTES = 650_000;
+
+/** One function's bundle: its entry module, its size budget, and whether it fetches targets. */
+export interface Bundle {
+  /** From the repository root. */
+  readonly entry: string;
+  readonly budgetBytes: number;
+  /** Only a function that fetches may carry undici. */
+  readonly fetches: boolean;
+}
+
+/** Every function's bundle: the constructs bundle these entries, the bundle tests check them. */
+export const BUNDLES = {
+  sweep: {
+    entry: 'lambda/entry/handler.ts',
+    budgetBytes: SWEEP_BUNDLE_BUDGET_BYTES,
+    fetches: true,
+  },
+  runs: {
+    entry: 'lambda/entry/runs-handler.ts',
+    budgetBytes: RUNS_BUNDLE_BUDGET_BYTES,
+    fetches: false,
+  },
+} as const satisfies Record<string, Bundle>;

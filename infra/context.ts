@@ -1,13 +1,18 @@
-import { Duration } from 'aws-cdk-lib';
-import type { Node } from 'constructs';
+import { Annotations } from 'aws-cdk-lib';
+import type { IConstruct, Node } from 'constructs';
 import * as v from 'valibot';
 import type { ExpectRule } from '../lambda/ground/expect-rules.js';
-import { SWEEP_METHODS } from '../lambda/sweep/index.js';
+import { SWEEP_METHODS } from '../lambda/sweep/data.js';
 import type { SweepStackProps } from './sweep-stack.js';
 
 /**
  * Deployment settings from CDK context (cdk.json `context`, or `-c key=value` on the command line,
  * where every value arrives as a string: numbers and the schedules JSON are parsed here).
+ *
+ * One name per setting: a context key is the stack prop's name and the camelCase of the function's
+ * environment variable (`shardMaxConcurrency`, SHARD_MAX_CONCURRENCY). A duration is a number whose
+ * name ends in its unit: milliseconds (`responseMarginMs`, RESPONSE_MARGIN_MS), or days for a retention AWS
+ * counts in days (`resultsRetentionDays`).
  */
 export const CONTEXT_KEYS = [
   'targetUrlTemplate',
@@ -18,23 +23,35 @@ export const CONTEXT_KEYS = [
   'maxConcurrency',
   'metricsNamespace',
   'memorySize',
-  'timeoutSeconds',
+  'timeoutMs',
   'reservedConcurrency',
   'throttlingRateLimit',
   'throttlingBurstLimit',
   'schedules',
   'alarmEmail',
   'successRateThreshold',
-  'sweepLatenessMinutes',
+  'sweepLatenessMs',
   'newlyUnexpectedThreshold',
   'shardSize',
-  'mapMaxConcurrency',
+  'shardMaxConcurrency',
   'maxDistributedIds',
   'resultsRetentionDays',
   'expect',
   'verdictFailedBelowPercent',
   'verdictMaxP95Ms',
 ] as const;
+
+/**
+ * Context keys renamed to the vocabulary above: each still works, converted to its successor, with
+ * a warning at synth that names the successor (warnDeprecatedContext).
+ */
+export const DEPRECATED_CONTEXT_KEYS = {
+  timeoutSeconds: { successor: 'timeoutMs', factor: 1_000 },
+  sweepLatenessMinutes: { successor: 'sweepLatenessMs', factor: 60_000 },
+  mapMaxConcurrency: { successor: 'shardMaxConcurrency', factor: 1 },
+} as const satisfies Record<string, { successor: (typeof CONTEXT_KEYS)[number]; factor: number }>;
+type DeprecatedKey = keyof typeof DEPRECATED_CONTEXT_KEYS;
+const DEPRECATED_KEYS = Object.keys(DEPRECATED_CONTEXT_KEYS) as DeprecatedKey[];
 
 const int = v.pipe(
   v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]),
@@ -85,7 +102,15 @@ const Context = v.object({
   maxConcurrency: optionalInt,
   metricsNamespace: v.optional(v.string()),
   memorySize: optionalInt,
-  timeoutSeconds: optionalInt,
+  timeoutMs: v.optional(
+    v.pipe(
+      int,
+      v.check(
+        (ms) => ms % 1_000 === 0,
+        'must be whole seconds (Lambda counts its timeout in seconds)',
+      ),
+    ),
+  ),
   reservedConcurrency: optionalInt,
   throttlingRateLimit: optionalInt,
   throttlingBurstLimit: optionalInt,
@@ -94,9 +119,12 @@ const Context = v.object({
   ),
   alarmEmail: v.optional(v.pipe(v.string(), v.email())),
   successRateThreshold: v.optional(v.pipe(int, v.maxValue(100))),
-  sweepLatenessMinutes: v.optional(v.pipe(int, v.minValue(1))),
+  sweepLatenessMs: v.optional(v.pipe(int, v.minValue(60_000))),
   newlyUnexpectedThreshold: v.optional(v.pipe(int, v.minValue(1))),
   shardSize: optionalInt,
+  shardMaxConcurrency: optionalInt,
+  timeoutSeconds: optionalInt,
+  sweepLatenessMinutes: v.optional(v.pipe(int, v.minValue(1))),
   mapMaxConcurrency: optionalInt,
   maxDistributedIds: optionalInt,
   resultsRetentionDays: optionalInt,
@@ -107,7 +135,8 @@ const Context = v.object({
 
 /** Reads the stack's settings from context; throws naming each bad key and the value received. */
 export function sweepStackPropsFromContext(node: Node): SweepStackProps {
-  const raw = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, node.tryGetContext(key)]));
+  const keys = [...CONTEXT_KEYS, ...DEPRECATED_KEYS];
+  const raw = Object.fromEntries(keys.map((key) => [key, node.tryGetContext(key)]));
   const result = v.safeParse(Context, raw);
   if (!result.success) {
     const problems = result.issues.map(
@@ -116,7 +145,7 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
     );
     throw new Error(`invalid CDK context: ${problems.join('; ')}`);
   }
-  const c = result.output;
+  const c = withSuccessors(result.output);
   return {
     function: {
       targetUrlTemplate: c.targetUrlTemplate,
@@ -127,12 +156,11 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
       maxConcurrency: c.maxConcurrency,
       metricsNamespace: c.metricsNamespace,
       memorySize: c.memorySize,
-      timeout: c.timeoutSeconds === undefined ? undefined : Duration.seconds(c.timeoutSeconds),
+      timeoutMs: c.timeoutMs,
       reservedConcurrency: c.reservedConcurrency,
       expect: c.expect,
       verdictFailedBelowPercent: c.verdictFailedBelowPercent,
-      verdictMaxP95:
-        c.verdictMaxP95Ms === undefined ? undefined : Duration.millis(c.verdictMaxP95Ms),
+      verdictMaxP95Ms: c.verdictMaxP95Ms,
     },
     api: {
       throttlingRateLimit: c.throttlingRateLimit,
@@ -140,18 +168,41 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
     },
     distributed: {
       shardSize: c.shardSize,
-      maxConcurrency: c.mapMaxConcurrency,
-      maxIds: c.maxDistributedIds,
-      resultsRetention:
-        c.resultsRetentionDays === undefined ? undefined : Duration.days(c.resultsRetentionDays),
+      shardMaxConcurrency: c.shardMaxConcurrency,
+      maxDistributedIds: c.maxDistributedIds,
+      resultsRetentionDays: c.resultsRetentionDays,
     },
     schedules: c.schedules,
     alarms: {
       alarmEmail: c.alarmEmail,
       successRateThreshold: c.successRateThreshold,
       newlyUnexpectedThreshold: c.newlyUnexpectedThreshold,
-      sweepLateness:
-        c.sweepLatenessMinutes === undefined ? undefined : Duration.minutes(c.sweepLatenessMinutes),
+      sweepLatenessMs: c.sweepLatenessMs,
     },
   };
+}
+
+/** The settings with each deprecated key's value moved to its successor (which wins if both are set). */
+function withSuccessors(c: v.InferOutput<typeof Context>): v.InferOutput<typeof Context> {
+  const settings: Record<string, unknown> = { ...c };
+  for (const key of DEPRECATED_KEYS) {
+    const old = c[key];
+    const { successor, factor } = DEPRECATED_CONTEXT_KEYS[key];
+    if (old !== undefined && settings[successor] === undefined) settings[successor] = old * factor;
+  }
+  return settings as v.InferOutput<typeof Context>;
+}
+
+/** A warning on `scope` at synth for each deprecated context key set, naming its successor. */
+export function warnDeprecatedContext(scope: IConstruct): void {
+  for (const key of DEPRECATED_KEYS) {
+    if (scope.node.tryGetContext(key) === undefined) continue;
+    const { successor, factor } = DEPRECATED_CONTEXT_KEYS[key];
+    const conversion =
+      factor === 1 ? 'the same value' : `the value × ${factor.toLocaleString('en')}`;
+    Annotations.of(scope).addWarningV2(
+      `status-sweep:deprecated-context:${key}`,
+      `CDK context key "${key}" is deprecated: use "${successor}" (${conversion}); it will be removed`,
+    );
+  }
 }

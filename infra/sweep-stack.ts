@@ -1,4 +1,4 @@
-import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ResultsBucket } from './constructs/results-bucket.js';
 import { RunsFunction, type RunsFunctionProps } from './constructs/runs-function.js';
@@ -16,17 +16,17 @@ export interface DistributedSweepProps {
   /** Ids per shard (one sweep function invocation each). @default - the function's `maxIds` */
   readonly shardSize?: number;
   /** Shards running at once; each gets this fraction of a request's rate limit. @default - 10 */
-  readonly maxConcurrency?: number;
+  readonly shardMaxConcurrency?: number;
   /** The most ids one distributed sweep covers. @default - 1,000,000 ids (at most 1,000 shards) */
-  readonly maxIds?: number;
+  readonly maxDistributedIds?: number;
   /** Shards that may fail for good before the execution fails. @default - 10 percent */
   readonly toleratedFailurePercentage?: number;
-  /** How long shard and merged results are kept in the results bucket. @default - 30 days */
-  readonly resultsRetention?: Duration;
+  /** Days shard and merged results are kept in the results bucket. @default - 30 days */
+  readonly resultsRetentionDays?: number;
   /** The state machine's name (fixed: its ARN is formatted, not referenced). @default - `<stack name>-DistributedSweeps` */
   readonly stateMachineName?: string;
   /** Memory, timeout and log retention of the runs function (GET /sweeps/{id}, reduce). */
-  readonly runsFunction?: Pick<RunsFunctionProps, 'memorySize' | 'timeout' | 'logRetention'>;
+  readonly runsFunction?: Pick<RunsFunctionProps, 'memorySize' | 'timeoutMs' | 'logRetention'>;
 }
 
 /** Everything a deployment chooses; each default is documented where it is applied. */
@@ -50,7 +50,7 @@ export interface SweepStackProps extends StackProps {
   /** Success-rate threshold, how late a scheduled sweep may be, email. */
   readonly alarms?: Pick<
     SweepAlarmsProps,
-    'successRateThreshold' | 'sweepLateness' | 'alarmEmail' | 'newlyUnexpectedThreshold'
+    'successRateThreshold' | 'sweepLatenessMs' | 'alarmEmail' | 'newlyUnexpectedThreshold'
   >;
 }
 
@@ -77,13 +77,18 @@ export class SweepStack extends Stack {
       this,
       distributed.stateMachineName ?? StateMachineArns.defaultName(this),
     );
-    const results = new ResultsBucket(this, 'Results', { retention: distributed.resultsRetention });
+    const results = new ResultsBucket(this, 'Results', {
+      retention:
+        distributed.resultsRetentionDays === undefined
+          ? undefined
+          : Duration.days(distributed.resultsRetentionDays),
+    });
     const sweep = new SweepFunction(this, 'Function', {
       ...props.function,
       stateMachine: arns,
       shardSize: distributed.shardSize,
-      shardMaxConcurrency: distributed.maxConcurrency,
-      maxDistributedIds: distributed.maxIds,
+      shardMaxConcurrency: distributed.shardMaxConcurrency,
+      maxDistributedIds: distributed.maxDistributedIds,
       baselines: results,
       scheduleNames: (props.schedules ?? []).map((schedule) => schedule.name),
     });
@@ -102,7 +107,7 @@ export class SweepStack extends Stack {
       sweepTimeout: sweep.timeout,
       runsFunction: runs.function,
       resultsBucket: results.bucket,
-      maxConcurrency: sweep.shardMaxConcurrency,
+      shardMaxConcurrency: sweep.shardMaxConcurrency,
       toleratedFailurePercentage: distributed.toleratedFailurePercentage,
     });
     const api = new SweepApi(this, 'Api', {

@@ -5,6 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULT_MEMORY_MB } from '../../lambda/ground/defaults.js';
+import { BUNDLES } from '../bundle-budget.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { RESULTS_PREFIX } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
@@ -21,8 +22,8 @@ export interface RunsFunctionProps {
   readonly resultsBucket: IBucket;
   /** @default - 1024 MB */
   readonly memorySize?: number;
-  /** @default - 60 s (API Gateway answers GET /sweeps/{id} within 30 s anyway) */
-  readonly timeout?: Duration;
+  /** In ms, whole seconds. @default - 60 s (API Gateway answers GET /sweeps/{id} within 30 s anyway) */
+  readonly timeoutMs?: number;
   /** How long the function's logs are kept. @default - 30 days */
   readonly logRetention?: RetentionDays;
 }
@@ -46,9 +47,9 @@ export class RunsFunction extends Construct {
       RESULTS_BUCKET: resultsBucket.bucketName,
     };
     const { function: fn, role } = nodeFunction(this, {
-      entry: props.entry ?? `${REPO_ROOT}lambda/entry/runs-handler.ts`,
+      entry: props.entry ?? `${REPO_ROOT}${BUNDLES.runs.entry}`,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
-      timeout: props.timeout ?? Duration.seconds(60),
+      timeout: Duration.millis(props.timeoutMs ?? 60_000),
       logRetention: props.logRetention,
       environment: this.environment,
     });
@@ -102,7 +103,7 @@ export class RunsFunction extends Construct {
 const REQUEST_SHAPE_SETTINGS: ReadonlySet<string> = new Set([
   'TARGET_METHOD',
   'TARGET_HEADERS_SECRET',
-  'TARGET_HEADERS_MAX_AGE_SECONDS',
+  'TARGET_HEADERS_MAX_AGE_MS',
 ]);
 
 function withoutRequestShape(

@@ -1,4 +1,4 @@
-import type { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -22,9 +22,9 @@ export interface SweepAlarmsProps extends ServiceAlarmsProps {
   readonly successRateThreshold?: number;
   /**
    * How much later than its firing a scheduled sweep may publish; raise it for distributed
-   * schedules whose duration varies by more. @default - 5 minutes
+   * schedules whose duration varies by more; in ms. @default - 5 minutes
    */
-  readonly sweepLateness?: Duration;
+  readonly sweepLatenessMs?: number;
   /**
    * Alarm when a schedule's sweep finds at least this many ids newly unexpected since the
    * schedule's baseline. @default - 1 id
@@ -51,7 +51,10 @@ export class SweepAlarms extends Construct {
           new ScheduleAlarms(this, `Schedule-${schedule.name}`, {
             metrics: props.metrics,
             schedule,
-            sweepLateness: props.sweepLateness ?? DEFAULT_SWEEP_LATENESS,
+            sweepLateness:
+              props.sweepLatenessMs === undefined
+                ? DEFAULT_SWEEP_LATENESS
+                : Duration.millis(props.sweepLatenessMs),
             newlyUnexpectedThreshold: props.newlyUnexpectedThreshold ?? 1,
           }),
       );

@@ -33,8 +33,8 @@ export function sweepEnvironment(
       TARGET_HEADERS_SECRET:
         resolved.targetHeadersSecret.secretFullArn ?? resolved.targetHeadersSecret.secretName,
     }),
-    ...(props.targetHeadersMaxAge && {
-      TARGET_HEADERS_MAX_AGE_SECONDS: String(props.targetHeadersMaxAge.toSeconds()),
+    ...(props.targetHeadersMaxAgeMs !== undefined && {
+      TARGET_HEADERS_MAX_AGE_MS: String(props.targetHeadersMaxAgeMs),
     }),
     MAX_IDS: String(maxIds),
     MAX_CONCURRENCY: String(props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
@@ -43,9 +43,7 @@ export function sweepEnvironment(
     METRICS_STORAGE_RESOLUTION: String(
       props.metricsStorageResolution ?? DEFAULT_METRICS_STORAGE_RESOLUTION,
     ),
-    RESPONSE_MARGIN_MS: String(
-      props.responseMargin?.toMilliseconds() ?? DEFAULT_RESPONSE_MARGIN_MS,
-    ),
+    RESPONSE_MARGIN_MS: String(props.responseMarginMs ?? DEFAULT_RESPONSE_MARGIN_MS),
     NODE_OPTIONS: '--enable-source-maps',
     ...(props.stateMachine && { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn }),
     SHARD_SIZE: String(shardSize),
@@ -57,8 +55,8 @@ export function sweepEnvironment(
     VERDICT_FAILED_BELOW_PERCENT: String(
       props.verdictFailedBelowPercent ?? DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
     ),
-    ...(props.verdictMaxP95 && {
-      VERDICT_MAX_P95_MS: String(props.verdictMaxP95.toMilliseconds()),
+    ...(props.verdictMaxP95Ms !== undefined && {
+      VERDICT_MAX_P95_MS: String(props.verdictMaxP95Ms),
     }),
   };
 }

@@ -1,4 +1,3 @@
-import type { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ExpectRule } from '../../lambda/ground/expect-rules.js';
@@ -22,8 +21,8 @@ export interface SweepFunctionProps {
    * @default - no headers beyond user-agent and accept
    */
   readonly targetHeadersSecret?: ISecret | string;
-  /** How long warm functions reuse a read of the headers secret. @default - 5 minutes */
-  readonly targetHeadersMaxAge?: Duration;
+  /** How long warm functions reuse a read of the headers secret, in ms. @default - 5 minutes */
+  readonly targetHeadersMaxAgeMs?: number;
   /** The most ids one invocation sweeps. @default - 10,000 ids */
   readonly maxIds?: number;
   /** The most concurrent requests a caller may ask for. @default - 256 requests */
@@ -32,18 +31,18 @@ export interface SweepFunctionProps {
   readonly metricsNamespace?: string;
   /** CloudWatch storage resolution in seconds. @default - 60 (standard resolution) */
   readonly metricsStorageResolution?: 1 | 60;
-  /** Time kept back from the deadline to publish metrics and respond. @default - 3 s */
-  readonly responseMargin?: Duration;
+  /** Time kept back from the deadline to publish metrics and respond, in ms. @default - 3 s */
+  readonly responseMarginMs?: number;
   /** @default - 1024 MB (DEFAULT_MEMORY_MB) */
   readonly memorySize?: number;
-  /** @default - 120 s (DEFAULT_FUNCTION_TIMEOUT_MS) */
-  readonly timeout?: Duration;
+  /** The function's timeout in ms, whole seconds. @default - 120 s (DEFAULT_FUNCTION_TIMEOUT_MS) */
+  readonly timeoutMs?: number;
   /** How long the function's logs are kept. @default - 30 days */
   readonly logRetention?: RetentionDays;
   /** Concurrency reserved for (and capping) the function. @default - no reservation */
   readonly reservedConcurrency?: number;
-  /** How long an asynchronous invocation may wait in Lambda's queue. @default - 1 hour */
-  readonly maxEventAge?: Duration;
+  /** How long an asynchronous invocation may wait in Lambda's queue, in ms. @default - 1 hour */
+  readonly maxEventAgeMs?: number;
   /**
    * The state machine that runs ranges above `maxIds` as shards; the function may start its
    * executions and nothing else.
@@ -76,6 +75,6 @@ export interface SweepFunctionProps {
   readonly expect?: readonly ExpectRule[];
   /** A sweep fails below this percentage of attempted ids meeting their expectation. @default - 95 % */
   readonly verdictFailedBelowPercent?: number;
-  /** A sweep is degraded above this p95 latency. @default - no latency bound */
-  readonly verdictMaxP95?: Duration;
+  /** A sweep is degraded above this p95 latency, in ms. @default - no latency bound */
+  readonly verdictMaxP95Ms?: number;
 }

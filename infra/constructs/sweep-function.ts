@@ -12,6 +12,7 @@ import {
   DEFAULT_SHARD_MAX_CONCURRENCY,
 } from '../../lambda/ground/defaults.js';
 import { type RequestParser, requestParser } from '../../lambda/request/request.js';
+import { BUNDLES } from '../bundle-budget.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { sweepEnvironment } from './sweep-environment.js';
 import type { SweepFunctionProps } from './sweep-function-props.js';
@@ -41,7 +42,7 @@ export class SweepFunction extends Construct {
   constructor(scope: Construct, id: string, props: SweepFunctionProps = {}) {
     super(scope, id);
     this.shardMaxConcurrency = props.shardMaxConcurrency ?? DEFAULT_SHARD_MAX_CONCURRENCY;
-    this.timeout = props.timeout ?? Duration.millis(DEFAULT_FUNCTION_TIMEOUT_MS);
+    this.timeout = Duration.millis(props.timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS);
     const headersSecret = this.targetHeadersSecret(props.targetHeadersSecret);
     this.environment = sweepEnvironment(props, {
       targetHeadersSecret: headersSecret,
@@ -69,7 +70,7 @@ export class SweepFunction extends Construct {
     });
 
     const { function: fn, role } = nodeFunction(this, {
-      entry: props.entry ?? `${REPO_ROOT}lambda/entry/handler.ts`,
+      entry: props.entry ?? `${REPO_ROOT}${BUNDLES.sweep.entry}`,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: this.timeout,
       logRetention: props.logRetention,
@@ -78,7 +79,10 @@ export class SweepFunction extends Construct {
       // One scheduled invocation is one sweep: Lambda's default two async retries would triple
       // the load.
       retryAttempts: 0,
-      maxEventAge: props.maxEventAge ?? Duration.hours(1),
+      maxEventAge:
+        props.maxEventAgeMs === undefined
+          ? Duration.hours(1)
+          : Duration.millis(props.maxEventAgeMs),
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
     this.function = fn;

@@ -17,6 +17,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
+import { TOLERATED_FAILURE_PERCENTAGE } from '../../lambda/distributed/tolerance.js';
 import { MAP_RESULTS_PREFIX } from './results-bucket.js';
 import {
   PERMANENT_SHARD_ERRORS,
@@ -26,9 +27,6 @@ import {
   THROTTLE_RETRY,
 } from './shard-retries.js';
 import type { StateMachineArns } from './state-machine-arns.js';
-
-/** The execution fails when more than this share of shards failed for good. */
-const DEFAULT_TOLERATED_FAILURE_PERCENTAGE = 10;
 
 export interface SweepStateMachineProps {
   /** The fixed name and formatted ARNs (shared with the functions it invokes). */
@@ -41,11 +39,12 @@ export interface SweepStateMachineProps {
   readonly runsFunction: IFunction;
   /** The ResultWriter writes each Map Run's shard results here, under `map-results/`. */
   readonly resultsBucket: IBucket;
-  /** Shards running at once; the sweep function splits rate limits by the same number. */
-  readonly maxConcurrency: number;
+  /** Shards running at once (the Map's MaxConcurrency); the sweep function splits rate limits by the same number. */
+  readonly shardMaxConcurrency: number;
   /**
    * Shards that may fail for good (their ids reported not attempted, in `failedShards`) before
-   * the execution fails instead. @default - 10 percent: more fails the execution
+   * the execution fails instead. @default - 10 percent (TOLERATED_FAILURE_PERCENTAGE, which the
+   * local runs apply too): more fails the execution
    */
   readonly toleratedFailurePercentage?: number;
   /** How long the execution logs are kept. @default - 30 days */
@@ -111,11 +110,10 @@ export class SweepStateMachine extends Construct {
         rangeEnd: JsonPath.numberAt('$.range.end'),
         options: JsonPath.objectAt('$.shardOptions'),
       },
-      maxConcurrency: props.maxConcurrency,
+      maxConcurrency: props.shardMaxConcurrency,
       // A few shards failing for good are reduced as "not attempted" and named in failedShards;
       // beyond the tolerance the execution fails (and its alarm fires).
-      toleratedFailurePercentage:
-        props.toleratedFailurePercentage ?? DEFAULT_TOLERATED_FAILURE_PERCENTAGE,
+      toleratedFailurePercentage: props.toleratedFailurePercentage ?? TOLERATED_FAILURE_PERCENTAGE,
       mapExecutionType: StateMachineType.EXPRESS,
       resultWriterV2: new ResultWriterV2({
         bucket: props.resultsBucket,

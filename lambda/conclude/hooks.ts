@@ -1,6 +1,7 @@
 import type { BaselineStore } from '../baseline/store.js';
+import type { Runs } from '../distributed/runs-port.js';
 import type { LogWriter } from '../ground/log.js';
-import type { EnginePool, SettledId, SweepAggregate } from '../sweep/index.js';
+import type { SettledId, SweepAggregate } from '../sweep/index.js';
 
 /**
  * What the process hosting the handler may hear of a sweep; the deployed function uses the
@@ -19,6 +20,11 @@ export interface SweepHooks {
   readonly onSettle?: (settled: SettledId) => void;
   /** Aborting it ends every sweep as its deadline would (the local CLI on Ctrl-C). */
   readonly signal?: AbortSignal;
-  /** A connection pool of the host's for every sweep (the local executor gives each shard its own). */
-  readonly pool?: EnginePool;
+  /**
+   * Each sweep gets a connection pool of its own, closed when it ends, as separate invocations
+   * each have theirs (the local executor's shards). @default - one pool per origin, kept warm
+   */
+  readonly poolPerSweep?: boolean;
+  /** Where runs start and are read. @default - the state machine when STATE_MACHINE_ARN is set */
+  readonly runs?: Runs;
 }

@@ -31,7 +31,7 @@ export interface PlanInput {
   /** The largest shard allowed (SHARD_SIZE). */
   readonly maxShardSize: number;
   /** Shards running at once at most (the Distributed Map's MaxConcurrency). */
-  readonly mapConcurrency: number;
+  readonly shardMaxConcurrency: number;
 }
 
 /** How a range is cut into shards, and how long that should take. */
@@ -87,7 +87,7 @@ export function predictRunMs(plan: RunPlan, concurrency: number, latencyMs: numb
 
 function layout(input: PlanInput, ids: number, shardSize: number, fillMs: number): RunPlan {
   const shards = Math.ceil(ids / shardSize);
-  const atOnce = Math.min(shards, input.mapConcurrency);
+  const atOnce = Math.min(shards, input.shardMaxConcurrency);
   const rate = input.ratePerSecond === undefined ? undefined : input.ratePerSecond / atOnce;
   const plan = {
     shardSize,
@@ -124,7 +124,7 @@ function withinRateFloor(plan: RunPlan): RunPlan {
 
 /** The request cannot finish: say by how much, in its own numbers. */
 function tooLong(input: PlanInput, ids: number, largest: number, fillMs: number): Error {
-  const atOnce = Math.min(MAX_SHARDS, input.mapConcurrency);
+  const atOnce = Math.min(MAX_SHARDS, input.shardMaxConcurrency);
   const perShard =
     input.ratePerSecond === undefined
       ? largest

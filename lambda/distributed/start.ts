@@ -30,7 +30,7 @@ export function planFor(
     invocationMs,
     responseMarginMs: config.responseMarginMs,
     maxShardSize: config.shardSize,
-    mapConcurrency: config.shardMaxConcurrency,
+    shardMaxConcurrency: config.shardMaxConcurrency,
   });
 }
 
@@ -59,6 +59,28 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
   };
 }
 
+/** What a started run answers (202): the same fields whether it runs on AWS or locally. */
+export function runAccepted(
+  request: SweepRequest,
+  input: RunInput,
+  plan: RunPlan,
+  config: Config,
+): RunAccepted {
+  const { sweepId } = input.run;
+  return {
+    sweepId,
+    trigger: request.trigger,
+    target: config.targetName,
+    range: input.range,
+    total: rangeSize(input.range),
+    status: 'RUNNING',
+    shards: plan.shards,
+    shardSize: plan.shardSize,
+    expectedDurationMs: Math.round(plan.runMs),
+    statusUrl: runPath(sweepId),
+  };
+}
+
 /** Starts the state machine for a range larger than one invocation sweeps (execution name = sweep id). */
 export async function startRun(
   request: SweepRequest,
@@ -73,16 +95,5 @@ export async function startRun(
   await client.send(
     new StartExecutionCommand({ stateMachineArn, name: sweepId, input: JSON.stringify(input) }),
   );
-  return {
-    sweepId,
-    trigger: request.trigger,
-    target: config.targetName,
-    range: input.range,
-    total: rangeSize(input.range),
-    status: 'RUNNING',
-    shards: plan.shards,
-    shardSize: plan.shardSize,
-    expectedDurationMs: Math.round(plan.runMs),
-    statusUrl: runPath(sweepId),
-  };
+  return runAccepted(request, input, plan, config);
 }

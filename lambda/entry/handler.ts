@@ -1,14 +1,13 @@
-import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { SweepHooks } from '../conclude/hooks.js';
 import { isShardEvent, parseShardEvent } from '../distributed/messages.js';
 import { type Config, loadConfig } from '../ground/config.js';
-import { MIDDY_OPTIONS } from '../ground/deadline.js';
+import { inInvocation, withInvocationFields, writeLog } from '../ground/log.js';
 import { type HttpApiHandler, isHttpApiEvent } from '../middleware/json-http.js';
 import { requestParser } from '../request/request.js';
 import type { SweepAggregate } from '../sweep/data.js';
 import { httpApi } from './http.js';
-import { createSweeper, type SweepOutcome } from './sweeper.js';
+import { createSweeper, runsFor, type SweepOutcome } from './sweeper.js';
 
 /** What the one export Lambda calls may return: one of the entry points' results. */
 export type HandlerResult = APIGatewayProxyStructuredResultV2 | SweepOutcome | SweepAggregate;
@@ -25,25 +24,28 @@ export interface SweepHandlers {
   /** A shard event from the state machine; a malformed one throws InvalidEventError. */
   readonly shard: (event: unknown, context: Context) => Promise<SweepAggregate>;
   /** The one export Lambda calls: each event to its entry point, nothing else. */
-  readonly dispatch: middy.MiddyfiedHandler<unknown, HandlerResult>;
+  readonly dispatch: (event: unknown, context: Context) => Promise<HandlerResult>;
 }
 
 /** The sweep function, with its config and hooks captured once. */
 export function createHandlers(config: Config, hooks: SweepHooks = {}): SweepHandlers {
-  const parser = requestParser(config);
-  const sweeper = createSweeper(config, hooks);
-  const http = httpApi(parser, sweeper, hooks.log);
+  const runs = runsFor(config, hooks);
+  // Every line written while an entry point handles an invocation carries its request id.
+  const log = hooks.log ? withInvocationFields(hooks.log) : writeLog;
+  // Ranges above MAX_IDS are accepted where runs can start (up to MAX_DISTRIBUTED_IDS).
+  const parser = requestParser(config, { distributed: runs !== undefined });
+  const sweeper = createSweeper(config, { ...hooks, log, runs });
+  const api = httpApi(parser, sweeper, log);
+  const http: HttpApiHandler = (event, context) => inInvocation(context, () => api(event, context));
   const invoke = async (event: unknown, context: Context) =>
-    sweeper.answer(parser.fromEvent(event), context);
+    inInvocation(context, () => sweeper.answer(parser.fromEvent(event), context));
   const shard = async (event: unknown, context: Context) =>
-    sweeper.sweepShard(parseShardEvent(event), context);
-  const dispatch = middy<unknown, HandlerResult>(MIDDY_OPTIONS).handler(
-    (event: unknown, context: Context) => {
-      if (isHttpApiEvent(event)) return http(event, context);
-      if (isShardEvent(event)) return shard(event, context);
-      return invoke(event, context);
-    },
-  );
+    inInvocation(context, () => sweeper.sweepShard(parseShardEvent(event), context));
+  const dispatch = async (event: unknown, context: Context): Promise<HandlerResult> => {
+    if (isHttpApiEvent(event)) return http(event, context);
+    if (isShardEvent(event)) return shard(event, context);
+    return invoke(event, context);
+  };
   return { http, invoke, shard, dispatch };
 }
 

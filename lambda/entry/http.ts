@@ -1,4 +1,3 @@
-import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler from '@middy/http-router';
 import type {
@@ -7,11 +6,10 @@ import type {
   Context,
 } from 'aws-lambda';
 import { SWEEPS_METHODS, SWEEPS_PATH } from '../contract/routes.js';
-import { MIDDY_OPTIONS } from '../ground/deadline.js';
 import type { LogWriter } from '../ground/log.js';
 import { bodyLimit } from '../middleware/body-limit.js';
 import { HttpStatusError } from '../middleware/http-status-error.js';
-import { type HttpApiHandler, jsonHttp, jsonResponse } from '../middleware/json-http.js';
+import { type HttpApiHandler, jsonHttp, jsonResponse, onlyFor } from '../middleware/json-http.js';
 import type { RequestParser } from '../request/request.js';
 import { isRunAccepted, type Sweeper } from './sweeper.js';
 
@@ -39,10 +37,11 @@ export function httpApi(parser: RequestParser, sweeper: Sweeper, log?: LogWriter
   };
   const fromQuery = (event: APIGatewayProxyEventV2, context: Context) =>
     respond(event.queryStringParameters, 'query', event, context);
-  const fromBody = middy<APIGatewayProxyEventV2, HttpResult>(MIDDY_OPTIONS)
-    .use(bodyLimit())
-    .use(httpJsonBodyParser())
-    .handler((event, context) => respond(event.body, 'body', event, context));
+  const fromBody = (event: APIGatewayProxyEventV2, context: Context) =>
+    respond(event.body, 'body', event, context);
+  // The route the router picks for POST /sweeps (its static routes match the path exactly).
+  const isPost = (event: APIGatewayProxyEventV2) =>
+    event.requestContext?.http?.method === 'POST' && event.requestContext.http.path === SWEEPS_PATH;
 
   const routes = httpRouterHandler<APIGatewayProxyEventV2, HttpResult>({
     routes: [
@@ -59,5 +58,5 @@ export function httpApi(parser: RequestParser, sweeper: Sweeper, log?: LogWriter
     },
   });
 
-  return jsonHttp(routes, log);
+  return jsonHttp(routes, log, [onlyFor(isPost, bodyLimit(), httpJsonBodyParser())]);
 }

@@ -1,4 +1,3 @@
-import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type {
   APIGatewayProxyEventV2,
@@ -10,10 +9,12 @@ import type { SweepHooks } from '../conclude/hooks.js';
 import { RUN_PATH } from '../contract/routes.js';
 import { isReduceEvent, parseReduceEvent } from '../distributed/messages.js';
 import { readShardAggregates, writeResult } from '../distributed/results.js';
+import type { Runs } from '../distributed/runs-port.js';
 import { describeRun } from '../distributed/status.js';
+import { stepFunctionsRuns } from '../distributed/step-functions-runs.js';
 import type { Config } from '../ground/config.js';
-import { MIDDY_OPTIONS } from '../ground/deadline.js';
 import { ConfigError, InvalidEventError, InvalidRequestError } from '../ground/errors.js';
+import { inInvocation, type LogWriter, withInvocationFields, writeLog } from '../ground/log.js';
 import { describeProblems } from '../ground/validation.js';
 import { HttpStatusError } from '../middleware/http-status-error.js';
 import {
@@ -25,8 +26,8 @@ import {
 
 /** Sweep ids are UUIDs: anything else cannot name an execution. */
 const SWEEP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** How soon a caller following a running sweep should ask again. */
-const POLL_AFTER_SECONDS = 5;
+/** How soon a caller following a running sweep should ask again (`Retry-After`, seconds). */
+export const POLL_AFTER_SECONDS = 5;
 
 /** What the reduce step returns to the state machine: small, whatever the range. */
 export interface ReduceOutput {
@@ -45,10 +46,10 @@ export interface RunsHandlers {
   /** The state machine's reduce step; a malformed event throws InvalidEventError. */
   readonly reduce: (event: unknown, context: Context) => Promise<ReduceOutput>;
   /** The one export Lambda calls: each event to its entry point, nothing else. */
-  readonly dispatch: middy.MiddyfiedHandler<
-    unknown,
-    APIGatewayProxyStructuredResultV2 | ReduceOutput
-  >;
+  readonly dispatch: (
+    event: unknown,
+    context: Context,
+  ) => Promise<APIGatewayProxyStructuredResultV2 | ReduceOutput>;
 }
 
 /**
@@ -66,35 +67,17 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
       })}`,
     );
   }
+  // Every line written while an entry point handles an invocation carries its request id.
+  const log = hooks.log ? withInvocationFields(hooks.log) : writeLog;
+  const concluder = createConcluder(config, { ...hooks, log });
   const where = { stateMachineArn, resultsBucket };
-  const concluder = createConcluder(config, hooks);
+  const runs = stepFunctionsRuns(config, stateMachineArn, (sweepId) => describeRun(sweepId, where));
+  const api = runsHttp(runs, log);
+  const http: HttpApiHandler = (event, context) => inInvocation(context, () => api(event, context));
 
-  const status = async (event: APIGatewayProxyEventV2) => {
-    const sweepId = event.pathParameters?.id ?? '';
-    if (!SWEEP_ID.test(sweepId)) {
-      const details = { id: [`must be a UUID, got ${JSON.stringify(sweepId)}`] };
-      throw new InvalidRequestError(`invalid request: ${describeProblems(details)}`, details);
-    }
-    const run = await describeRun(sweepId, where);
-    if (!run) throw new HttpStatusError(404, `no sweep ${sweepId}`);
-    if (run.status === 'SUCCEEDED') return jsonResponse(200, run.result);
-    if (run.status === 'RUNNING') {
-      return jsonResponse(202, run, { 'Retry-After': String(POLL_AFTER_SECONDS) });
-    }
-    return jsonResponse(200, run);
-  };
-
-  const http = jsonHttp(
-    httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
-      routes: [{ method: 'GET', path: RUN_PATH, handler: status }],
-      notFoundResponse: ({ method, path }) => {
-        throw new HttpStatusError(404, `no route for ${method} ${path}`);
-      },
-    }),
-    hooks.log,
-  );
-
-  const reduce = async (input: unknown, context: Context): Promise<ReduceOutput> => {
+  const reduce = async (input: unknown, context: Context): Promise<ReduceOutput> =>
+    inInvocation(context, () => reduceRun(input, context));
+  const reduceRun = async (input: unknown, context: Context): Promise<ReduceOutput> => {
     const event = parseReduceEvent(input);
     const shards = await readShardAggregates(event.results);
     const clock = { startedAt: Date.parse(event.startedAt), endedAt: Date.now() };
@@ -110,12 +93,42 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
     };
   };
 
-  const dispatch = middy<unknown, APIGatewayProxyStructuredResultV2 | ReduceOutput>(
-    MIDDY_OPTIONS,
-  ).handler((event: unknown, context: Context) => {
+  const dispatch: RunsHandlers['dispatch'] = async (event, context) => {
     if (isHttpApiEvent(event)) return http(event, context);
     if (isReduceEvent(event)) return reduce(event, context);
     throw new InvalidEventError('the runs function takes HTTP API events and reduce events');
-  });
+  };
   return { http, reduce, dispatch };
+}
+
+/**
+ * `GET /sweeps/{id}`, over any runs: 202 with `Retry-After` and the shards' `progress` while the
+ * run goes, 200 with the merged result once it succeeded, 200 with `error` when it failed, 404 for
+ * no such sweep. The runs function answers with it, and so does the local API.
+ */
+export function runsHttp(runs: Runs, log?: LogWriter): HttpApiHandler {
+  const status = async (event: APIGatewayProxyEventV2) => {
+    const sweepId = event.pathParameters?.id ?? '';
+    if (!SWEEP_ID.test(sweepId)) {
+      const details = { id: [`must be a UUID, got ${JSON.stringify(sweepId)}`] };
+      throw new InvalidRequestError(`invalid request: ${describeProblems(details)}`, details);
+    }
+    const run = await runs.status(sweepId);
+    if (!run) throw new HttpStatusError(404, `no sweep ${sweepId}`);
+    if (run.status === 'SUCCEEDED') return jsonResponse(200, run.result);
+    if (run.status === 'RUNNING') {
+      return jsonResponse(202, run, { 'Retry-After': String(POLL_AFTER_SECONDS) });
+    }
+    return jsonResponse(200, run);
+  };
+
+  return jsonHttp(
+    httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+      routes: [{ method: 'GET', path: RUN_PATH, handler: status }],
+      notFoundResponse: ({ method, path }) => {
+        throw new HttpStatusError(404, `no route for ${method} ${path}`);
+      },
+    }),
+    log,
+  );
 }

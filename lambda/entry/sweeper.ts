@@ -3,14 +3,15 @@ import { createConcluder } from '../conclude/conclude.js';
 import type { SweepHooks } from '../conclude/hooks.js';
 import type { SweepResponse } from '../contract/response.js';
 import type { RunAccepted, ShardEvent } from '../distributed/messages.js';
+import { isRunSized, type Runs } from '../distributed/runs-port.js';
 import { shardAt } from '../distributed/shards.js';
-import { startRun } from '../distributed/start.js';
+import { stepFunctionsRuns } from '../distributed/step-functions-runs.js';
 import type { Config } from '../ground/config.js';
 import { endTimesFor, type Invocation, sweepDeadline } from '../ground/deadline.js';
 import { writeLog } from '../ground/log.js';
 import { type SweepRequest, type SweepRequestOptions, Trigger } from '../ground/options.js';
-import type { IdRange, SweepAggregate } from '../sweep/data.js';
-import { sweep } from '../sweep/index.js';
+import { type IdRange, type SweepAggregate, urlTemplateParts } from '../sweep/data.js';
+import { type EnginePool, newPool, sweep } from '../sweep/index.js';
 import { targetHeadersFrom } from './target-headers.js';
 
 /** What a request gets: a finished sweep, or a distributed sweep (a run) started. */
@@ -32,14 +33,36 @@ export interface Sweeper {
   sweepShard(event: ShardEvent, invocation: Invocation): Promise<SweepAggregate>;
 }
 
+/** Where this function starts runs: the host's, else the state machine if it has one. */
+export function runsFor(config: Config, hooks: SweepHooks): Runs | undefined {
+  if (hooks.runs) return hooks.runs;
+  const arn = config.stateMachineArn;
+  return arn === undefined ? undefined : stepFunctionsRuns(config, arn);
+}
+
 /** Built once at cold start, like middy's middleware factories that close over their options. */
 export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const log = hooks.log ?? writeLog;
   const concluder = createConcluder(config, hooks);
   const targetHeaders = targetHeadersFrom(config);
+  const runs = runsFor(config, hooks);
+  const { origin } = urlTemplateParts(config.targetUrlTemplate);
 
   /** The engine on `range` with `options`, within the deadline, shaped as deployed. */
-  const sweepRange = async (range: IdRange, options: SweepRequestOptions, deadline?: number) =>
+  const sweepRange = async (range: IdRange, options: SweepRequestOptions, deadline?: number) => {
+    const pool = hooks.poolPerSweep ? newPool(origin, options.concurrency) : undefined;
+    try {
+      return await sweepWith(range, options, deadline, pool);
+    } finally {
+      await pool?.close();
+    }
+  };
+  const sweepWith = async (
+    range: IdRange,
+    options: SweepRequestOptions,
+    deadline: number | undefined,
+    pool: EnginePool | undefined,
+  ) =>
     sweep({
       range,
       urlTemplate: config.targetUrlTemplate,
@@ -53,7 +76,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       onProgress: hooks.onProgress,
       onSettle: hooks.onSettle,
       signal: hooks.signal,
-      pool: hooks.pool,
+      pool,
     });
 
   const sweepHere = async (request: SweepRequest, invocation: Invocation) => {
@@ -70,19 +93,12 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
     return concluder.conclude(aggregate, who, times, invocation.awsRequestId);
   };
 
-  const startHere = async (request: SweepRequest, invocation: Invocation, arn: string) => {
+  const startHere = async (request: SweepRequest, invocation: Invocation, on: Runs) => {
     // The shards run on this very function: its remaining time is their timeout, near enough.
-    const accepted = await startRun(
-      request,
-      randomUUID(),
-      config,
-      arn,
-      invocation.getRemainingTimeInMillis?.(),
-    );
+    const accepted = await on.start(request, randomUUID(), invocation.getRemainingTimeInMillis?.());
     log({
       level: 'INFO',
       message: 'distributed sweep started',
-      requestId: invocation.awsRequestId,
       sweepId: accepted.sweepId,
       trigger: accepted.trigger,
       schedule: request.schedule,
@@ -93,13 +109,10 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   };
 
   return {
-    answer: (request, invocation) => {
-      const size = request.range.end - request.range.start + 1;
-      if (size <= config.maxIds || config.stateMachineArn === undefined) {
-        return sweepHere(request, invocation);
-      }
-      return startHere(request, invocation, config.stateMachineArn);
-    },
+    answer: (request, invocation) =>
+      runs !== undefined && isRunSized(request.range, config.maxIds)
+        ? startHere(request, invocation, runs)
+        : sweepHere(request, invocation),
     sweepShard: async (event, invocation) => {
       const range = shardAt(event.shardStart, event.shardSize, event.rangeEnd);
       // The state machine invokes shards: the function's timeout bounds them, no API Gateway.
@@ -112,7 +125,6 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       log({
         level: 'INFO',
         message: 'shard finished',
-        requestId: invocation.awsRequestId,
         sweepId: event.sweepId,
         range,
         complete: aggregate.complete,

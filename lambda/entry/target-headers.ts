@@ -5,7 +5,7 @@ import { ConfigError } from '../ground/errors.js';
 /**
  * The request headers a deployment sends with every request (an API key, say): one Secrets
  * Manager secret holding a JSON object of header names to values, read through Powertools
- * Parameters and reused for TARGET_HEADERS_MAX_AGE_SECONDS, so that a rotated value reaches warm
+ * Parameters and reused for TARGET_HEADERS_MAX_AGE_MS, so that a rotated value reaches warm
  * functions within that time. The value is never logged nor echoed: every error below names the
  * secret, and a header's name at most.
  */
@@ -65,7 +65,10 @@ export function targetHeadersFrom(config: Config): TargetHeaders {
   return async () => {
     let raw: unknown;
     try {
-      raw = await provider.get(secretId, { maxAge: config.targetHeadersMaxAgeSeconds });
+      // Powertools counts maxAge in seconds.
+      raw = await provider.get(secretId, {
+        maxAge: Math.ceil(config.targetHeadersMaxAgeMs / 1000),
+      });
     } catch (error) {
       // The SDK's message names the secret and the failure (access denied, not found), no value.
       const reason = error instanceof Error ? error.message : String(error);

@@ -28,7 +28,7 @@ export interface Config {
    */
   readonly targetHeadersSecret?: string;
   /** Seconds a read of the headers secret is reused. */
-  readonly targetHeadersMaxAgeSeconds: number;
+  readonly targetHeadersMaxAgeMs: number;
   /** The most ids one invocation sweeps. */
   readonly maxIds: number;
   /** The most requests in flight a caller may ask for. */
@@ -86,7 +86,7 @@ export function loadConfig(
     targetName: e.TARGET_NAME ?? defaultTargetName(e.TARGET_URL_TEMPLATE),
     targetMethod: e.TARGET_METHOD,
     targetHeadersSecret: e.TARGET_HEADERS_SECRET,
-    targetHeadersMaxAgeSeconds: e.TARGET_HEADERS_MAX_AGE_SECONDS,
+    targetHeadersMaxAgeMs: e.TARGET_HEADERS_MAX_AGE_MS,
     maxIds: e.MAX_IDS,
     maxConcurrency: e.MAX_CONCURRENCY,
     metricsNamespace: e.METRICS_NAMESPACE,

@@ -30,7 +30,7 @@ export const DEFAULT_VERDICT_FAILED_BELOW_PERCENT = 95;
 /** The method every request uses (TARGET_METHOD). */
 export const DEFAULT_TARGET_METHOD: SweepMethod = 'GET';
 /** How long warm functions keep the headers secret before reading it again: a rotation's delay. */
-export const DEFAULT_TARGET_HEADERS_MAX_AGE_SECONDS = 300;
+export const DEFAULT_TARGET_HEADERS_MAX_AGE_MS = 300_000;
 
 /**
  * The most shards one distributed sweep may have: the Step Functions intrinsic States.ArrayRange,

@@ -1,4 +1,4 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type {
@@ -12,26 +12,58 @@ import { httpErrorBody } from './http-error-body.js';
 import { httpStatusOf } from './http-status-error.js';
 
 /** An HTTP API entry point: an API Gateway HTTP API (payload 2.0) event in, a response out. */
-export type HttpApiHandler = middy.MiddyfiedHandler<
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2
->;
+export type HttpApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 /** The inner handler: the router, typically. */
 type Routes = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2> | APIGatewayProxyStructuredResultV2;
 
+/** A middleware of the HTTP API stack. */
+export type HttpMiddleware = MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2
+>;
+
 /**
- * The stack every HTTP API route runs in, in both functions: normalised headers, every error as
- * the JSON error body, our own failures logged with their cause.
+ * The one middy instance of an HTTP API entry point, in both functions: normalised headers, then
+ * `middlewares` (a route's body parsing), the routes; every error as the JSON error body, our own
+ * failures logged with their cause.
  */
-export function jsonHttp(routes: Routes, log: LogWriter = writeLog): HttpApiHandler {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(MIDDY_OPTIONS)
+export function jsonHttp(
+  routes: Routes,
+  log: LogWriter = writeLog,
+  middlewares: readonly HttpMiddleware[] = [],
+): HttpApiHandler {
+  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(MIDDY_OPTIONS)
     .use(httpHeaderNormalizer())
     .use(httpErrorHandler({ logger: (error: unknown) => logInternalError(error, log) }))
-    .use(httpErrorBody())
-    .handler(routes);
+    .use(httpErrorBody());
+  for (const middleware of middlewares) stack.use(middleware);
+  const handler = stack.handler(routes);
+  return (event, context) => handler(event, context);
+}
+
+/**
+ * `middlewares` for the requests `matches` accepts only, in order (a route's own, within the one
+ * instance: @middy/http-router would otherwise need a nested middy per route).
+ */
+export function onlyFor(
+  matches: (event: APIGatewayProxyEventV2) => boolean,
+  ...middlewares: readonly HttpMiddleware[]
+): HttpMiddleware {
+  return {
+    before: async (request) => {
+      if (!matches(request.event)) return;
+      for (const middleware of middlewares) {
+        const early = await middleware.before?.(request);
+        if (early !== undefined) return early;
+      }
+    },
+  };
 }
 
 /** A JSON response. */

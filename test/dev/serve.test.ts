@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
 import { type LocalApi, startLocalApi } from '../../dev/local-api.js';
+import { localRuns } from '../../dev/local-runs.js';
 import { withLocalRuns } from '../../dev/local-runs-api.js';
 import type { SweepResponse } from '../../lambda/contract/response.js';
 import { createHandlers } from '../../lambda/entry/handler.js';
@@ -19,7 +20,11 @@ beforeAll(async () => {
     METRICS_MODE: 'off',
     MAX_IDS: '50',
   });
-  const handler = withLocalRuns(createHandlers(config, { log: () => undefined }).dispatch, config);
+  const runs = localRuns(config);
+  const handler = withLocalRuns(
+    createHandlers(config, { log: () => undefined, runs }).dispatch,
+    runs,
+  );
   api = await startLocalApi({ handler, port: 0 });
 });
 afterAll(async () => {
@@ -41,7 +46,8 @@ describe('npm run serve', () => {
     expect(accepted).toMatchObject({ status: 'RUNNING', shards: 3 });
     let res = await fetch(`${api.url}${accepted.statusUrl}`);
     for (let i = 0; i < 100 && res.status === 202; i++) {
-      expect(res.headers.get('retry-after')).toBe('1');
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(await res.json()).toMatchObject({ status: 'RUNNING', progress: { total: 3 } });
       await new Promise((resolve) => setTimeout(resolve, 100));
       res = await fetch(`${api.url}${accepted.statusUrl}`);
     }

@@ -19,7 +19,7 @@ const DEFAULTS: PlanInput = {
   invocationMs: 120_000,
   responseMarginMs: 3_000,
   maxShardSize: 10_000,
-  mapConcurrency: 10,
+  shardMaxConcurrency: 10,
 };
 
 describe('planRun', () => {
@@ -107,13 +107,13 @@ describe('planRun', () => {
         fc.integer({ min: 100, max: 30_000 }),
         fc.option(fc.double({ min: 0.5, max: 10_000, noNaN: true })),
         fc.integer({ min: 1, max: 50 }),
-        (ids, concurrency, timeoutMs, rate, mapConcurrency) => {
+        (ids, concurrency, timeoutMs, rate, shardMaxConcurrency) => {
           const input: PlanInput = {
             ...DEFAULTS,
             range: { start: 1, end: ids },
             concurrency,
             timeoutMs,
-            mapConcurrency,
+            shardMaxConcurrency,
             ...(rate !== null && { ratePerSecond: rate }),
           };
           let plan: ReturnType<typeof planRun>;
@@ -127,7 +127,7 @@ describe('planRun', () => {
           expect(plan.shards * plan.shardSize).toBeGreaterThanOrEqual(ids);
           expect(plan.shardSize).toBeLessThanOrEqual(input.maxShardSize);
           expect(plan.shardMs).toBeLessThanOrEqual(plan.fillMs);
-          expect(plan.atOnce).toBe(Math.min(plan.shards, mapConcurrency));
+          expect(plan.atOnce).toBe(Math.min(plan.shards, shardMaxConcurrency));
           if (rate !== null) expect((plan.shardRatePerSecond ?? 0) * plan.atOnce).toBeCloseTo(rate);
         },
       ),

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLING, REPO_ROOT } from '../../infra/constructs/node-function.js';
+import { BUNDLES } from '../../infra/bundle-budget.js';
+import { deployedBuild } from './support/bundle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'status-sweep-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,20 +23,7 @@ try {
 describe('the deployed bundle', () => {
   it('keeps class names, so an error record names InvalidRequestError', async () => {
     const outfile = join(dir, 'handler.mjs');
-    await build({
-      absWorkingDir: REPO_ROOT,
-      entryPoints: ['lambda/entry/handler.ts'],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: BUNDLING.format,
-      target: BUNDLING.target,
-      mainFields: [...BUNDLING.mainFields],
-      banner: { js: BUNDLING.banner },
-      minify: BUNDLING.minify,
-      keepNames: BUNDLING.keepNames,
-      logLevel: 'error',
-    });
+    await build(deployedBuild(BUNDLES.sweep.entry, { outfile }));
 
     const printed = execFileSync(
       process.execPath,

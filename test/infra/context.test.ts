@@ -1,6 +1,7 @@
-import { App, Duration } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { sweepStackPropsFromContext } from '../../infra/context.js';
+import { sweepStackPropsFromContext, warnDeprecatedContext } from '../../infra/context.js';
 
 const fromContext = (context: Record<string, unknown>) =>
   sweepStackPropsFromContext(new App({ context }).node);
@@ -10,17 +11,17 @@ describe('settings from CDK context', () => {
     const props = fromContext({
       targetUrlTemplate: 'https://status.example.com/{id}',
       maxConcurrency: '64',
-      timeoutSeconds: '90',
+      timeoutMs: '90000',
       throttlingRateLimit: '5',
       schedules: '[{"name":"nightly","expression":"cron(0 2 * * ? *)","start":1,"end":500}]',
       alarmEmail: 'oncall@example.com',
       successRateThreshold: '99',
-      sweepLatenessMinutes: '20',
+      sweepLatenessMs: '1200000',
     });
     expect(props.function).toMatchObject({
       targetUrlTemplate: 'https://status.example.com/{id}',
       maxConcurrency: 64,
-      timeout: Duration.seconds(90),
+      timeoutMs: 90_000,
     });
     expect(props.api).toMatchObject({ throttlingRateLimit: 5 });
     expect(props.schedules).toEqual([
@@ -29,22 +30,22 @@ describe('settings from CDK context', () => {
     expect(props.alarms).toMatchObject({
       alarmEmail: 'oncall@example.com',
       successRateThreshold: 99,
-      sweepLateness: Duration.minutes(20),
+      sweepLatenessMs: 1_200_000,
     });
   });
 
   it('parses the distributed-sweep settings: shard size, Map concurrency, largest range, retention', () => {
     const props = fromContext({
       shardSize: '5000',
-      mapMaxConcurrency: '4',
+      shardMaxConcurrency: '4',
       maxDistributedIds: '200000',
       resultsRetentionDays: '7',
     });
     expect(props.distributed).toEqual({
       shardSize: 5000,
-      maxConcurrency: 4,
-      maxIds: 200_000,
-      resultsRetention: Duration.days(7),
+      shardMaxConcurrency: 4,
+      maxDistributedIds: 200_000,
+      resultsRetentionDays: 7,
     });
   });
 
@@ -78,7 +79,7 @@ describe('settings from CDK context', () => {
     expect(props.function).toMatchObject({
       expect: rules,
       verdictFailedBelowPercent: 99.5,
-      verdictMaxP95: Duration.millis(2000),
+      verdictMaxP95Ms: 2000,
     });
     expect(props.schedules?.[0]?.expect).toEqual(rules);
   });
@@ -93,7 +94,9 @@ describe('settings from CDK context', () => {
   it.each([
     [{ maxConcurrency: 'lots' }, /maxConcurrency/],
     [{ targetMethod: 'POST' }, /targetMethod: .*got "POST"/],
+    [{ shardMaxConcurrency: '-1' }, /shardMaxConcurrency: .*got "-1"/],
     [{ mapMaxConcurrency: '-1' }, /mapMaxConcurrency: .*got "-1"/],
+    [{ timeoutMs: '1500' }, /timeoutMs: must be whole seconds/],
     [{ alarmEmail: 'not-an-address' }, /alarmEmail: .*got "not-an-address"/],
     [{ schedules: '[{"name":"x","expression":"rate(1 hour)","start":1}]' }, /schedules\.0\.end/],
     [
@@ -103,5 +106,33 @@ describe('settings from CDK context', () => {
     [{ expect: '{"statuses":[200]}' }, /expect: must be a JSON array of rules/],
   ])('refuses %j, naming the key', (context, message) => {
     expect(() => fromContext(context)).toThrow(message);
+  });
+});
+
+describe('renamed context keys', () => {
+  it.each([
+    ['timeoutSeconds', '90', 'timeoutMs', { function: { timeoutMs: 90_000 } }],
+    ['sweepLatenessMinutes', '20', 'sweepLatenessMs', { alarms: { sweepLatenessMs: 1_200_000 } }],
+    ['mapMaxConcurrency', '4', 'shardMaxConcurrency', { distributed: { shardMaxConcurrency: 4 } }],
+  ])('still take %s (%s), as %s, and warn at synth naming it', (old, value, successor, props) => {
+    const app = new App({ context: { [old]: value } });
+    const stack = new Stack(app, 'Settings');
+
+    warnDeprecatedContext(stack);
+
+    expect(sweepStackPropsFromContext(app.node)).toMatchObject(props);
+    Annotations.fromStack(stack).hasWarning(
+      '/Settings',
+      Match.stringLikeRegexp(`"${old}" is deprecated: use "${successor}"`),
+    );
+  });
+
+  it('let the successor win when both are set, and warn about nothing when only it is', () => {
+    const app = new App({ context: { timeoutMs: '30000', timeoutSeconds: '90' } });
+    expect(sweepStackPropsFromContext(app.node).function).toMatchObject({ timeoutMs: 30_000 });
+
+    const current = new Stack(new App({ context: { timeoutMs: '30000' } }), 'Current');
+    warnDeprecatedContext(current);
+    Annotations.fromStack(current).hasNoWarning('*', Match.anyValue());
   });
 });

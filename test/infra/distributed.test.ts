@@ -1,8 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
+import { TOLERATED_FAILURE_PERCENTAGE } from '../../lambda/distributed/tolerance.js';
 import { ConfigError, InvalidRequestError } from '../../lambda/ground/errors.js';
 import {
   formattedStateMachineArn,
@@ -125,7 +125,7 @@ describe('the distributed-sweep state machine', () => {
       ItemsPath: '$.plan.shardStarts',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
       MaxConcurrency: 10,
-      ToleratedFailurePercentage: 10,
+      ToleratedFailurePercentage: TOLERATED_FAILURE_PERCENTAGE,
       ResultPath: '$.mapResult',
       Next: 'Reduce',
     });
@@ -205,12 +205,13 @@ describe('the distributed-sweep state machine', () => {
 
   it.each([
     [undefined, 120],
-    [Duration.seconds(60), 60],
-    [Duration.seconds(250), 250],
+    [60_000, 60],
+    [250_000, 250],
   ])(
     'keeps every attempt of a shard and every retry wait inside the Express limit (timeout %s)',
-    (timeout, seconds) => {
-      const custom = timeout === undefined ? template : synthTemplate({ function: { timeout } });
+    (timeoutMs, seconds) => {
+      const custom =
+        timeoutMs === undefined ? template : synthTemplate({ function: { timeoutMs } });
       const fn = lambdaFunction(custom, 'Function').properties as { Timeout: number };
       expect(fn.Timeout).toBe(seconds);
 
@@ -244,7 +245,7 @@ describe('the distributed-sweep state machine', () => {
 
   it('takes the Map concurrency and the name from props', () => {
     const custom = synthTemplate({
-      distributed: { maxConcurrency: 3, stateMachineName: 'nightly-sweeps' },
+      distributed: { shardMaxConcurrency: 3, stateMachineName: 'nightly-sweeps' },
     });
     expect(definitionOf(custom).States.Shards).toMatchObject({ MaxConcurrency: 3 });
     expect(onlyResource(custom, 'AWS::StepFunctions::StateMachine')).toMatchObject({
@@ -256,7 +257,7 @@ describe('the distributed-sweep state machine', () => {
   });
 
   it('refuses a sweep function timeout no Express child execution could wait for', () => {
-    expect(() => synthTemplate({ function: { timeout: Duration.seconds(290) } })).toThrow(
+    expect(() => synthTemplate({ function: { timeoutMs: 290_000 } })).toThrow(
       /timeout \(290 s\) plus Lambda's retry waits \(21 s\) must fit the 300 s an Express child execution may run/,
     );
   });
@@ -472,7 +473,7 @@ describe('the runs function', () => {
 describe('the results bucket', () => {
   let template: Template;
   beforeAll(() => {
-    template = synthTemplate({ distributed: { resultsRetention: Duration.days(7) } });
+    template = synthTemplate({ distributed: { resultsRetentionDays: 7 } });
   });
 
   it('is private, encrypted with S3-managed keys and expires objects after the retention', () => {

@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -78,7 +77,7 @@ describe('the sweep function', () => {
       function: {
         expect: rules,
         verdictFailedBelowPercent: 99,
-        verdictMaxP95: Duration.seconds(2),
+        verdictMaxP95Ms: 2_000,
       },
     });
 
@@ -102,7 +101,7 @@ describe('the sweep function', () => {
   it('passes the distributed settings through: shard size, shard concurrency, largest range', () => {
     const custom = synthTemplate({
       function: { maxIds: 2_000 },
-      distributed: { shardSize: 500, maxConcurrency: 4, stateMachineName: 'sweeps' },
+      distributed: { shardSize: 500, shardMaxConcurrency: 4, stateMachineName: 'sweeps' },
     });
     expect(lambdaFunction(custom, 'Function').properties).toMatchObject({
       Environment: {
@@ -126,9 +125,9 @@ describe('the sweep function', () => {
         maxConcurrency: 64,
         metricsNamespace: 'Sweeps/Test',
         metricsStorageResolution: 1,
-        responseMargin: Duration.seconds(5),
+        responseMarginMs: 5_000,
         memorySize: 2048,
-        timeout: Duration.seconds(60),
+        timeoutMs: 60_000,
         reservedConcurrency: 4,
       },
     });
@@ -319,14 +318,14 @@ describe('the request shape fixed at deploy time', () => {
       function: {
         targetHeadersSecret: ARN,
         targetMethod: 'HEAD',
-        targetHeadersMaxAge: Duration.minutes(1),
+        targetHeadersMaxAgeMs: 60_000,
       },
     });
 
     expect(env).toMatchObject({
       TARGET_METHOD: 'HEAD',
       TARGET_HEADERS_SECRET: ARN,
-      TARGET_HEADERS_MAX_AGE_SECONDS: '60',
+      TARGET_HEADERS_MAX_AGE_MS: '60000',
     });
     expect(secretsStatements(statements)).toEqual([
       {

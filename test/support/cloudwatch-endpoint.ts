@@ -8,6 +8,18 @@ import { listenOnLoopback } from './loopback-server.js';
  * compresses them (≥ 10 KiB). It records every request it receives and answers as told.
  */
 
+/**
+ * Settings that send metrics to a CloudWatch endpoint nobody listens on (port 9, discard): every
+ * publish fails, so a sweep also logs the fallback's cause and its EMF document.
+ */
+export const UNREACHABLE_CLOUDWATCH = {
+  METRICS_MODE: 'cloudwatch',
+  AWS_REGION: 'eu-west-1',
+  AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9',
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+} as const;
+
 export const JSON_1_0 = 'application/x-amz-json-1.0';
 export const PUT_METRIC_DATA_TARGET = 'GraniteServiceVersion20100801.PutMetricData';
 

@@ -129,7 +129,7 @@ describe('request headers from the Secrets Manager secret', () => {
   });
 
   it('reads the secret once within its max age, and the rotated value after it', async () => {
-    const fn = deploy({ TARGET_HEADERS_MAX_AGE_SECONDS: '1' });
+    const fn = deploy({ TARGET_HEADERS_MAX_AGE_MS: '1000' });
     await fn.invoke(directEvent({ start: 1, end: 1 }), lambdaContext());
     secrets.put(SECRET, JSON.stringify({ 'X-Api-Key': ROTATED_KEY }));
 
@@ -214,8 +214,8 @@ describe('the request shape settings', () => {
       'TARGET_HEADERS_SECRET must be a Secrets Manager secret name or ARN, got "no spaces allowed"',
     ],
     [
-      { TARGET_HEADERS_MAX_AGE_SECONDS: '0' },
-      'TARGET_HEADERS_MAX_AGE_SECONDS must be an integer from 1 to 86400, got 0',
+      { TARGET_HEADERS_MAX_AGE_MS: '0' },
+      'TARGET_HEADERS_MAX_AGE_MS must be an integer from 1000 to 86400000, got 0',
     ],
   ])('refuses %j at cold start', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(`invalid configuration: ${message}`));
@@ -229,7 +229,7 @@ describe('the request shape settings', () => {
     expect(config).toMatchObject({
       targetHeadersSecret: arn,
       targetMethod: 'GET',
-      targetHeadersMaxAgeSeconds: 300,
+      targetHeadersMaxAgeMs: 300_000,
     });
   });
 });

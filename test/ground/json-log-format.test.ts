@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startDemoUpstream } from '../../dev/demo-upstream.js';
 import { createHandlers } from '../../lambda/entry/handler.js';
 import { loadConfig } from '../../lambda/ground/config.js';
+import { UNREACHABLE_CLOUDWATCH } from '../support/cloudwatch-endpoint.js';
 import { lambdaContext } from '../support/events.js';
 
 /**
@@ -48,11 +49,7 @@ describe('logs under the JSON log format', () => {
       const { invoke } = createHandlers(
         loadConfig({
           TARGET_URL_TEMPLATE: upstream.urlTemplate,
-          METRICS_MODE: 'cloudwatch',
-          AWS_REGION: 'eu-west-1',
-          AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9',
-          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'secret',
+          ...UNREACHABLE_CLOUDWATCH,
         }),
       );
 
