@@ -73,6 +73,14 @@ export class SweepMetrics {
   }
 
   /**
+   * Days until the earliest-expiring leaf certificate the target's connections were given
+   * (HTTPS targets only). @default - minimum over 5 minutes
+   */
+  metricCertificateDaysLeft(props?: MetricOptions): Metric {
+    return this.metric(MetricName.certificateDaysLeft, { statistic: 'Minimum', ...props });
+  }
+
+  /**
    * Per-sweep `SuccessRate`: percent of attempted ids that met their expectation, absent when
    * nothing was attempted. Its average weighs a 10-id sweep like a 10,000-id one; use
    * `metricIdSuccessRate()` for alarms.
