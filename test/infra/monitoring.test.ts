@@ -341,7 +341,7 @@ describe('the dashboard', () => {
     }
   });
 
-  it("graphs verdicts over time, unexpected ids, and each schedule's sweeps", () => {
+  it("graphs verdicts over time, unexpected ids and why, request phases, and each schedule's sweeps", () => {
     expect(lines('Verdicts (sweeps)').map((l) => [l.name, l.options.stat])).toEqual([
       [MetricName.verdictOk, 'Sum'],
       [MetricName.verdictDegraded, 'Sum'],
@@ -351,6 +351,19 @@ describe('the dashboard', () => {
       MetricName.unexpected,
       MetricName.newlyUnexpected,
       MetricName.recovered,
+      MetricName.contentMismatch,
+      MetricName.slow,
+    ]);
+    expect(
+      lines('Request phases p95 (ms; connect and TLS per new connection)').map((l) => [
+        l.name,
+        l.options.stat,
+      ]),
+    ).toEqual([
+      [MetricName.connectLatency, 'p95'],
+      [MetricName.tlsLatency, 'p95'],
+      [MetricName.firstByteLatency, 'p95'],
+      [MetricName.bodyLatency, 'p95'],
     ]);
     expect(widget('Sweeps, all and per schedule')).toEqual([
       expect.arrayContaining([MetricName.sweeps, 'Target', 'pokeapi.co']),
