@@ -18,19 +18,24 @@ import { loadAverage, machine, renderMarkdown, type Section } from './lib/report
 import { aiohttpSideBySide } from './suites/aiohttp.js';
 import { coldStart } from './suites/cold-start.js';
 import { coldWarm } from './suites/cold-warm.js';
+import { content } from './suites/content.js';
 import type { BenchContext } from './suites/context.js';
 import { efficiency } from './suites/efficiency.js';
 import { honestRatios } from './suites/honest.js';
 import { lambdaCpu } from './suites/lambda-cpu.js';
 import { merge } from './suites/merge.js';
 import { metrics } from './suites/metrics.js';
+import { rateLimited } from './suites/rate-limited.js';
 import { scale } from './suites/scale.js';
 import { seedTls } from './suites/seed-tls.js';
 import { startUp } from './suites/start.js';
 import { clientCpu } from './suites/throughput.js';
 import type { UpstreamHello } from './workers/upstream.js';
 
-/** Items 1-7 are issue 14's targets; 8-11 keep the earlier scale, bundle, metrics and merge checks. */
+/**
+ * Items 1-7 are issue 14's targets; 8-11 keep the earlier scale, bundle, metrics and merge checks;
+ * 12 is issue 21's rate-limited origin.
+ */
 const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   seedTls,
   coldWarm,
@@ -43,6 +48,8 @@ const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   coldStart,
   metrics,
   merge,
+  rateLimited,
+  content,
 ];
 const ROOT = join(import.meta.dirname, '..');
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseSpans, type Span } from '../lambda/sweep/data.js';
 
 /** PokéAPI's National Pokédex ends here: ids past it answer 404, as the real API does. */
 export const DEMO_MAX_ID = 1025;
@@ -16,6 +17,10 @@ export interface DemoUpstreamOptions {
   readonly faultRate?: number;
   /** Share of requests whose connection is reset without an answer. @default 0 */
   readonly resetRate?: number;
+  /** Ids (compact form, "25-30") answered 200 with the next id's record, as a bad cache would. */
+  readonly wrongIds?: string;
+  /** Ids (compact form) answered 200 with an error object instead of the record. */
+  readonly errorIds?: string;
   /** Seed of the generator behind latencies and faults, for repeatable sweeps. @default 1 */
   readonly seed?: number;
   /** @default 0 - any free port */
@@ -40,6 +45,8 @@ const POKEMON_PATH = /^\/api\/v2\/pokemon\/(\d+)\/?$/;
 export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Promise<DemoUpstream> {
   const { latencyMs = DEMO_LATENCY_MS, jitter = 0.25, faultRate = 0, resetRate = 0 } = options;
   const random = mulberry32(options.seed ?? 1);
+  const wrong = spansOf(options.wrongIds);
+  const erring = spansOf(options.errorIds);
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;
 
@@ -53,6 +60,10 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
     }
     if (roll < resetRate + faultRate) {
       send(res, 503, 'text/plain', 'Service Unavailable');
+    } else if (match && within(erring, id)) {
+      send(res, 200, 'application/json', JSON.stringify({ error: 'upstream unavailable' }));
+    } else if (match && within(wrong, id)) {
+      send(res, 200, 'application/json', JSON.stringify(pokemon(id + 1)));
     } else if (match && id >= 1 && id <= DEMO_MAX_ID) {
       send(res, 200, 'application/json', JSON.stringify(pokemon(id)));
     } else {
@@ -95,11 +106,42 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
+/**
+ * The demo's faults from the environment, as `npm start` passes it: DEMO_WRONG_IDS and
+ * DEMO_ERROR_IDS (compact form). Throws a RangeError naming the variable for a bad value.
+ */
+export function demoFaultsFrom(
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<DemoUpstreamOptions, 'wrongIds' | 'errorIds'> {
+  const read = (name: string) => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    try {
+      parseSpans(value);
+    } catch {
+      throw new RangeError(`${name} must be ids in compact form like "25-30,40", got "${value}"`);
+    }
+    return value;
+  };
+  const wrongIds = read('DEMO_WRONG_IDS');
+  const errorIds = read('DEMO_ERROR_IDS');
+  return { ...(wrongIds && { wrongIds }), ...(errorIds && { errorIds }) };
+}
+
+function spansOf(form: string | undefined): Span[] {
+  return form === undefined ? [] : parseSpans(form);
+}
+
+function within(spans: readonly Span[], id: number): boolean {
+  return spans.some(([first, last]) => id >= first && id <= last);
+}
+
 /** A small body in PokéAPI's shape; deterministic per id. */
 function pokemon(id: number) {
   return {
     id,
     name: `pokemon-${id}`,
+    species: { name: `pokemon-${id}`, url: `/api/v2/pokemon-species/${id}/` },
     height: (id % 20) + 1,
     weight: (id % 97) * 10 + 1,
     base_experience: 50 + (id % 250),

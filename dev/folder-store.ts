@@ -24,7 +24,7 @@ export function folderStore(dir: string): BaselineStore {
   return {
     async read(schedule) {
       const text = await current(schedule);
-      return text === undefined ? undefined : { document: JSON.parse(text), version: hash(text) };
+      return text === undefined ? undefined : { text, version: hash(text) };
     },
     async write(schedule, response, version) {
       const text = await current(schedule);

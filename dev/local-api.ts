@@ -26,6 +26,7 @@ export async function startLocalApi(options: {
 }): Promise<LocalApi> {
   const server = createServer((req, res) => {
     serve(options.handler, req, res).catch((error: unknown) => {
+      if (req.socket.destroyed) return clientLeft(req);
       console.error(error);
       if (!res.headersSent) writeJson(res, 500, { message: 'Internal Server Error' });
       else res.destroy();
@@ -71,6 +72,7 @@ async function serve(handler: LocalHandler, req: IncomingMessage, res: ServerRes
     console.error(error);
     return writeJson(res, 500, { message: 'Internal Server Error' });
   }
+  if (req.socket.destroyed) return clientLeft(req);
   const structured = toStructured(result);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(structured.headers ?? {}))
@@ -106,6 +108,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** A client that hung up before its answer is no failure of ours: one line, no stack. */
+function clientLeft(req: IncomingMessage): void {
+  console.error(`status-sweep: the client left before its answer (${req.method} ${req.url})`);
 }
 
 function writeJson(res: ServerResponse, status: number, body: unknown): void {

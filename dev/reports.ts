@@ -7,6 +7,8 @@ import { formatSpans, parseSpans, type Span, spanTotal } from '../lambda/sweep/d
 interface Rule {
   readonly ids?: string;
   readonly statuses?: readonly (string | number)[];
+  readonly body?: unknown;
+  readonly maxLatencyMs?: number;
 }
 
 /** Issue 10's default: every id should end 2xx or 3xx. */
@@ -23,10 +25,11 @@ export function formatJunit(response: SweepResponse, expect?: unknown): string {
   const cases = rules.map((rule) => {
     const covered = rule.ids === undefined ? left : intersect(left, ruleSpans(rule.ids));
     left = subtract(left, covered);
-    const name = `ids ${rule.ids ?? 'all'} → ${(rule.statuses ?? []).join(', ')}`;
+    const name = `ids ${rule.ids ?? 'all'} → ${(rule.statuses ?? []).join(', ')}${checksOf(rule)}`;
     if (covered.length === 0) return testCase(name);
     const got = covered.map((span) => `${formatSpans([span])} got ${outcomesOf(response, span)}`);
-    return testCase(name, `${spanTotal(covered)} unexpected ids`, got.join('\n'));
+    const why = samplesWithin(response, covered);
+    return testCase(name, `${spanTotal(covered)} unexpected ids`, [...got, ...why].join('\n'));
   });
   cases.push(
     response.complete
@@ -64,6 +67,10 @@ export function formatMarkdown(response: SweepResponse): string {
     ['complete', response.complete ? 'yes' : `no: ${response.notAttempted} ids not attempted`],
     ['expected / unexpected', `${response.expected} / ${response.unexpected}`],
     ['unexpected ids', response.unexpectedIds || 'none'],
+    ['why', counts(response.unexpectedReasons)],
+    ...Object.values(response.unexpectedSamples)
+      .flat()
+      .map((sample, i) => [i === 0 ? 'samples' : '', sample]),
     ['statuses', counts(response.statuses)],
     ['errors', counts(response.errors)],
     ['latency', l ? `p50 ${l.p50} · p95 ${l.p95} · p99 ${l.p99} · max ${l.max} ms` : 'none'],
@@ -77,6 +84,24 @@ export function formatMarkdown(response: SweepResponse): string {
     ...rows.map(([k, value]) => `| ${k} | ${String(value).replaceAll('|', '\\|')} |`),
     '',
   ].join('\n');
+}
+
+/** What a rule checks beyond statuses, in a test case's name: ` + body, ≤ 2000 ms`. */
+function checksOf(rule: Rule): string {
+  const checks = [
+    ...(rule.body === undefined ? [] : ['body']),
+    ...(rule.maxLatencyMs === undefined ? [] : [`≤ ${rule.maxLatencyMs} ms`]),
+  ];
+  return checks.length > 0 ? ` + ${checks.join(', ')}` : '';
+}
+
+/** The check samples (`id 25: /id is 26, expected 25`) of ids within `spans`; statuses say enough. */
+function samplesWithin(response: SweepResponse, spans: readonly Span[]): string[] {
+  const { content = [], slow = [] } = response.unexpectedSamples;
+  return [...content, ...slow].filter((sample) => {
+    const id = Number(/^id (\d+):/.exec(sample ?? '')?.[1]);
+    return spans.some(([first, last]) => id >= first && id <= last);
+  });
 }
 
 function testCase(name: string, message?: string, body = ''): string {

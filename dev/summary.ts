@@ -38,6 +38,7 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
     `ids ${range.start}-${range.end} (${response.total}) · ${done} in ${seconds(response.durationMs)}`,
     ...outcomeLines('statuses', response.statuses, response.ids),
     ...outcomeLines('errors', nonZero(response.errors), response.ids),
+    ...checkLines(response),
     ...errorSamples(response.errorSamples),
   ];
   if (response.notAttempted > 0) {
@@ -62,6 +63,7 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
         `min ${min} · p50 ${p50} · p90 ${p90} · p95 ${p95} · p99 ${p99} · max ${max} · mean ${Math.round(mean)} ms`,
       ),
       ...(latency ? histogram(latency) : []),
+      ...phaseLines(response.phases),
     );
     if (slowest.length > 0) {
       const list = slowest.map(({ id, latencyMs: ms }) => `${id} (${Math.round(ms)} ms)`);
@@ -78,6 +80,12 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
       );
     }
   }
+  const { certificate } = response;
+  if (certificate) {
+    const { subject, issuer, notAfter, daysLeft } = certificate;
+    const when = `${notAfter.slice(0, 10)}, ${daysLeft < 0 ? 'EXPIRED' : `in ${daysLeft} days`}`;
+    lines.push(row('cert', `${subject} (issued by ${issuer}) expires ${when}`));
+  }
   lines.push(row('metrics', metricsLine(response.metrics)));
   if (changes && !hasChanges(changes)) lines.push(...formatChanges(changes, row));
   return `${lines.join('\n')}\n`;
@@ -88,6 +96,19 @@ function metricsLine(metrics: SweepResponse['metrics']): string {
     return 'local: the block below, not sent (--metrics cloudwatch publishes them)';
   }
   return metrics.status + (metrics.reason ? ` (${metrics.reason})` : '');
+}
+
+/** Ids whose rule's checks failed (content, slow) and why, when there are any. */
+function checkLines(response: SweepResponse): string[] {
+  const { content, slow } = response.unexpectedReasons;
+  const checks = nonZero({ content, slow });
+  if (Object.keys(checks).length === 0) return [];
+  const { content: contentSamples = [], slow: slowSamples = [] } = response.unexpectedSamples;
+  const why = [...contentSamples, ...slowSamples].slice(0, MAX_SAMPLES);
+  return [
+    ...outcomeLines('checks', checks, response.ids),
+    ...why.map((line, i) => row(i === 0 ? 'why' : '', line)),
+  ];
 }
 
 /** The error text behind the counts: each kind's samples, MAX_SAMPLES lines at most. */
@@ -111,6 +132,21 @@ function outcomeLines(
       `${key.padEnd(10)} ×${String(n).padEnd(6)} ${ids(idsByOutcome[key])}`,
     ),
   );
+}
+
+const PHASE_LABELS = { connect: 'connect', tls: 'tls', firstByte: 'first byte', body: 'body' };
+
+/** Each phase's percentiles under the histogram; connect and TLS count new connections only. */
+function phaseLines(phases: SweepResponse['phases']): string[] {
+  if (!phases) return [];
+  const lines = Object.entries(PHASE_LABELS).map(([phase, label], i) => {
+    const summary = phases[phase as keyof typeof PHASE_LABELS];
+    const text = summary
+      ? `×${String(summary.count).padEnd(6)} p50 ${summary.p50} · p95 ${summary.p95} · p99 ${summary.p99} ms`
+      : 'none';
+    return row(i === 0 ? 'phases' : '', `${label.padEnd(11)}${text}`);
+  });
+  return [...lines, row('', '(connect and tls: new connections only; a reused one has neither)')];
 }
 
 /** Latency counts in equal-width bins from min to max, as bars. */

@@ -1,4 +1,9 @@
-import { DEMO_LATENCY_MS, type DemoUpstream, startDemoUpstream } from './demo-upstream.js';
+import {
+  DEMO_LATENCY_MS,
+  type DemoUpstream,
+  demoFaultsFrom,
+  startDemoUpstream,
+} from './demo-upstream.js';
 
 /** What a local sweep targets, and how to say so. */
 export interface LocalTarget {
@@ -23,7 +28,8 @@ export async function resolveTarget(
   }
   // Every id after exactly DEMO_LATENCY_MS, as in the demonstration this reproduces (100 ids at
   // 400 ms): the speed-up it prints is then the headline's, not the spread of a random delay.
-  const demo = await startDemoUpstream({ jitter: 0 });
+  // DEMO_WRONG_IDS / DEMO_ERROR_IDS make it serve wrong records for a range (body checks).
+  const demo = await startDemoUpstream({ jitter: 0, ...demoFaultsFrom(env) });
   return {
     urlTemplate: demo.urlTemplate,
     description: `the built-in demo upstream at ${demo.url} (${DEMO_LATENCY_MS} ms per id; --target for yours)`,

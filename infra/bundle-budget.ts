@@ -4,8 +4,9 @@
  * client under Powertools Parameters ~19 KB), 1,128 KB with the S3 client for baselines behind a
  * dynamic import: parsed but not evaluated at cold start, +10 ms CPU to import the bundle
  * (106 → 116 ms, medians of 21 runs; imported statically it costs about half as much again).
+ * Body checks, phases and certificates (issue 23) add 9.5 KB of their own modules: 1,150,413.
  */
-export const SWEEP_BUNDLE_BUDGET_BYTES = 1_150_000;
+export const SWEEP_BUNDLE_BUDGET_BYTES = 1_160_000;
 
 /**
  * The runs function's: it merges and reports but never fetches, so it carries no undici (479 KB

@@ -32,6 +32,7 @@ export const CONTEXT_KEYS = [
   'successRateThreshold',
   'sweepLatenessMs',
   'newlyUnexpectedThreshold',
+  'certificateWarningDays',
   'shardSize',
   'shardMaxConcurrency',
   'maxDistributedIds',
@@ -121,6 +122,7 @@ const Context = v.object({
   successRateThreshold: v.optional(v.pipe(int, v.maxValue(100))),
   sweepLatenessMs: v.optional(v.pipe(int, v.minValue(60_000))),
   newlyUnexpectedThreshold: v.optional(v.pipe(int, v.minValue(1))),
+  certificateWarningDays: v.optional(v.pipe(int, v.minValue(1))),
   shardSize: optionalInt,
   shardMaxConcurrency: optionalInt,
   timeoutSeconds: optionalInt,
@@ -177,6 +179,7 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
       alarmEmail: c.alarmEmail,
       successRateThreshold: c.successRateThreshold,
       newlyUnexpectedThreshold: c.newlyUnexpectedThreshold,
+      certificateWarningDays: c.certificateWarningDays,
       sweepLatenessMs: c.sweepLatenessMs,
     },
   };

@@ -53,7 +53,11 @@ export interface SweepStackProps extends StackProps {
   /** Success-rate threshold, how late a scheduled sweep may be, email. */
   readonly alarms?: Pick<
     SweepAlarmsProps,
-    'successRateThreshold' | 'sweepLatenessMs' | 'alarmEmail' | 'newlyUnexpectedThreshold'
+    | 'successRateThreshold'
+    | 'sweepLatenessMs'
+    | 'alarmEmail'
+    | 'newlyUnexpectedThreshold'
+    | 'certificateWarningDays'
   >;
 }
 

@@ -9,6 +9,9 @@ export const WORKERS = [
   'scale',
   'cold',
   'merge',
+  'json-upstream',
+  'content',
+  'rate-limited',
 ] as const;
 
 /**

@@ -17,6 +17,7 @@ export type ClientKind = 'engine' | 'undici' | 'fetch' | 'http';
 
 export type ClientJob =
   | { kind: ClientKind; template: string; n: number; concurrency: number }
+  | { kind: 'rate-limited'; template: string; n: number; concurrency: number }
   | {
       kind: 'publish';
       mode: 'cloudwatch' | 'emf';
@@ -128,6 +129,32 @@ function getWithAgent(url: string, agent: Agent): Promise<void> {
   });
 }
 
+export interface RateLimitedResult {
+  readonly ms: number;
+  readonly ok: number;
+  readonly attempts: number;
+  readonly pauses: number;
+}
+
+/** A sweep with the request defaults (2 retries) against a rate-limited origin (item 12). */
+async function runRateLimited(
+  job: Extract<ClientJob, { kind: 'rate-limited' }>,
+): Promise<RateLimitedResult> {
+  const result = await sweep({
+    range: { start: 1, end: job.n },
+    urlTemplate: job.template,
+    concurrency: job.concurrency,
+    timeoutMs: 10_000,
+    retries: 2,
+  });
+  return {
+    ms: result.endedAt - result.startedAt,
+    ok: result.statuses['200'] ?? 0,
+    attempts: result.attempts,
+    pauses: result.throttlePauses,
+  };
+}
+
 /** A sweep, then its metrics published as the given mode; EMF goes to a byte counter. */
 async function runPublish(job: Extract<ClientJob, { kind: 'publish' }>): Promise<PublishResult> {
   const config = loadConfig({
@@ -172,6 +199,13 @@ export interface ClientHello {
   readonly bundledUndici: string | undefined;
 }
 
-serveJobs((job: ClientJob) => (job.kind === 'publish' ? runPublish(job) : runClient(job)), {
-  bundledUndici: process.versions.undici,
-} satisfies ClientHello);
+serveJobs(
+  (job: ClientJob) => {
+    if (job.kind === 'publish') return runPublish(job);
+    if (job.kind === 'rate-limited') return runRateLimited(job);
+    return runClient(job);
+  },
+  {
+    bundledUndici: process.versions.undici,
+  } satisfies ClientHello,
+);

@@ -30,6 +30,11 @@ export interface SweepAlarmsProps extends ServiceAlarmsProps {
    * schedule's baseline. @default - 1 id
    */
   readonly newlyUnexpectedThreshold?: number;
+  /**
+   * Alarm when the target's certificate (HTTPS) has fewer days left than this.
+   * @default - 14 days
+   */
+  readonly certificateWarningDays?: number;
   /** Also send alarm notifications by email (the address must confirm). @default - none */
   readonly alarmEmail?: string;
 }
@@ -59,7 +64,12 @@ export class SweepAlarms extends Construct {
           }),
       );
     this.all = [
-      ...targetAlarms(this, props.metrics, props.successRateThreshold ?? 95),
+      ...targetAlarms(
+        this,
+        props.metrics,
+        props.successRateThreshold ?? 95,
+        props.certificateWarningDays,
+      ),
       ...serviceAlarms(this, props),
       ...this.schedules.flatMap((s) => [
         s.failed,

@@ -13,7 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { StatusClass, type SweepMetrics, Verdict } from './sweep-metrics.js';
+import { Phase, StatusClass, type SweepMetrics, Verdict } from './sweep-metrics.js';
 
 export interface SweepDashboardProps {
   readonly metrics: SweepMetrics;
@@ -69,6 +69,8 @@ export class SweepDashboard extends Construct {
         metrics.metricUnexpected({ label: 'unexpected' }),
         metrics.metricNewlyUnexpected({ label: 'newly unexpected' }),
         metrics.metricRecovered({ label: 'recovered' }),
+        metrics.metricContentMismatch({ label: 'wrong content' }),
+        metrics.metricSlow({ label: 'too slow' }),
       ]),
       graph('Sweeps, all and per schedule', [
         metrics.metricSweeps({ label: 'all sweeps' }),
@@ -87,6 +89,12 @@ export class SweepDashboard extends Construct {
         metrics.metricRequestLatency('p90'),
         metrics.metricRequestLatency('p99'),
       ]),
+      graph(
+        'Request phases p95 (ms; connect and TLS per new connection)',
+        Object.values(Phase).map((phase) => metrics.metricPhaseLatency(phase, 'p95')),
+      ),
+    );
+    this.dashboard.addWidgets(
       graph('Ids meeting expectation (%)', [
         metrics.metricIdSuccessRate({ label: 'ids meeting expectation' }),
         metrics.metricSuccessRate({ statistic: 'Minimum', label: 'worst sweep' }),

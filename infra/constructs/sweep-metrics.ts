@@ -23,6 +23,22 @@ const STATUS_CLASS_METRIC: Record<StatusClass, MetricName> = {
   '5xx': MetricName.status5xx,
 };
 
+/** The phases of a request the function times, each its own distribution. */
+export const Phase = {
+  connect: 'connect',
+  tls: 'tls',
+  firstByte: 'firstByte',
+  body: 'body',
+} as const;
+export type Phase = (typeof Phase)[keyof typeof Phase];
+
+const PHASE_METRIC: Record<Phase, MetricName> = {
+  connect: MetricName.connectLatency,
+  tls: MetricName.tlsLatency,
+  firstByte: MetricName.firstByteLatency,
+  body: MetricName.bodyLatency,
+};
+
 /** Dashboards and alarms look at five-minute windows unless they say otherwise. */
 const DEFAULT_PERIOD = Duration.minutes(5);
 
@@ -70,6 +86,36 @@ export class SweepMetrics {
       label: `latency ${percentile}`,
       ...props,
     });
+  }
+
+  /**
+   * One phase of RequestLatency (`connect` and `tls` per new connection, `firstByte` and `body`
+   * per id), a percentile across sweeps like metricRequestLatency's.
+   */
+  metricPhaseLatency(phase: Phase, percentile: `p${number}`, props?: MetricOptions): Metric {
+    return this.metric(PHASE_METRIC[phase], {
+      statistic: percentile,
+      label: `${phase} ${percentile}`,
+      ...props,
+    });
+  }
+
+  /** Ids whose status their rule accepts but whose body failed its checks. @default - sum */
+  metricContentMismatch(props?: MetricOptions): Metric {
+    return this.metric(MetricName.contentMismatch, { statistic: 'Sum', ...props });
+  }
+
+  /** Ids slower than their rule's maxLatencyMs. @default - sum */
+  metricSlow(props?: MetricOptions): Metric {
+    return this.metric(MetricName.slow, { statistic: 'Sum', ...props });
+  }
+
+  /**
+   * Days until the earliest-expiring leaf certificate the target's connections were given
+   * (HTTPS targets only). @default - minimum over 5 minutes
+   */
+  metricCertificateDaysLeft(props?: MetricOptions): Metric {
+    return this.metric(MetricName.certificateDaysLeft, { statistic: 'Minimum', ...props });
   }
 
   /**

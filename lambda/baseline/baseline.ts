@@ -1,7 +1,13 @@
 import * as v from 'valibot';
 import type { Changes } from '../contract/changes.js';
 import { InvalidBaselineError } from '../ground/errors.js';
-import { parseSpans, partitionsRange } from '../sweep/data.js';
+import {
+  formatSpans,
+  type IdRange,
+  partitionsRange,
+  SpanBuilder,
+  SpanCursor,
+} from '../sweep/data.js';
 import { diffSweeps, type JudgedSweep } from './diff.js';
 import type { UnexpectedSpans } from './expected.js';
 
@@ -59,17 +65,41 @@ export function changesSince(
   current: JudgedSweep,
   baseline: Baseline,
   unexpected: UnexpectedSpans,
+  stopAt?: number,
 ): Changes {
+  // Judged where the sweeps overlap only: a 10,000-id sweep compared with a 1,000,000-id
+  // baseline judges 10,000 of its ids, not all of them.
+  const shared = {
+    start: Math.max(current.range.start, baseline.range.start),
+    end: Math.min(current.range.end, baseline.range.end),
+  };
   const before: JudgedSweep = {
     range: baseline.range,
     ids: baseline.ids,
-    unexpected:
-      baseline.unexpectedIds === undefined
-        ? unexpected(baseline.ids)
-        : parseSpans(baseline.unexpectedIds),
+    unexpected: baseline.unexpectedIds ?? unexpected(clipIds(baseline.ids, shared)),
   };
   return {
     baseline: { sweepId: baseline.sweepId, endedAt: baseline.endedAt ?? null },
-    ...diffSweeps(current, before),
+    ...diffSweeps(current, before, stopAt),
   };
+}
+
+/** The ids of each outcome within `range` (compact forms read in place; none when empty). */
+function clipIds(
+  ids: Readonly<Record<string, string>>,
+  range: IdRange,
+): Readonly<Record<string, string>> {
+  const clipped: Record<string, string> = {};
+  for (const [key, form] of Object.entries(ids)) {
+    const cursor = new SpanCursor(form);
+    const builder = new SpanBuilder();
+    while (cursor.next() && cursor.first <= range.end) {
+      if (cursor.last >= range.start) {
+        builder.add(Math.max(cursor.first, range.start), Math.min(cursor.last, range.end));
+      }
+    }
+    const spans = builder.spans();
+    if (spans.length > 0) clipped[key] = formatSpans(spans);
+  }
+  return clipped;
 }

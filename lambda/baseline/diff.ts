@@ -1,123 +1,140 @@
 import type { ChangeSet, IdSet } from '../contract/changes.js';
-import type { IdRange, Span } from '../sweep/data.js';
-import { formatSpans, parseSpans, SpanBuilder, spanTotal } from '../sweep/data.js';
-import { NO_OUTCOME_KEYS } from './expected.js';
+import { type IdRange, type Span, SpanBuilder } from '../sweep/data.js';
+import { JudgedWalk, State } from './judged-walk.js';
 
 /** A sweep as the diff reads it: its per-outcome ids and which attempted ids were unexpected. */
 export interface JudgedSweep {
   readonly range: IdRange;
   /** Outcome key → compact ids, partitioning the range (the response's `ids`). */
   readonly ids: Readonly<Record<string, string>>;
-  /** Attempted ids that did not meet their expectation, ascending and disjoint. */
-  readonly unexpected: readonly Span[];
+  /** Attempted ids that did not meet their expectation, ascending and disjoint (or their form). */
+  readonly unexpected: readonly Span[] | string;
 }
 
-type State = 'met' | 'unmet' | 'none';
-type Segment = readonly [first: number, last: number, key: string, state: State];
 type Category = Exclude<keyof ChangeSet, 'transitions' | 'new'>;
-
-const CATEGORY: Readonly<Record<`${State}→${State}`, Category>> = {
-  'met→met': 'stillExpected',
-  'met→unmet': 'newlyUnexpected',
-  'unmet→met': 'recovered',
-  'unmet→unmet': 'stillUnexpected',
-  'none→met': 'notCompared',
-  'none→unmet': 'notCompared',
-  'none→none': 'notCompared',
-  'met→none': 'notCompared',
-  'unmet→none': 'notCompared',
+const CATEGORIES: readonly Category[] = [
+  'newlyUnexpected',
+  'recovered',
+  'stillUnexpected',
+  'stillExpected',
+  'notCompared',
+];
+const [NEWLY_UNEXPECTED, RECOVERED, STILL_UNEXPECTED, STILL_EXPECTED, NOT_COMPARED] = [
+  0, 1, 2, 3, 4,
+];
+/** [state before][state now] → index in CATEGORIES: anything without an outcome is not compared. */
+const CATEGORY: Readonly<Record<State, Readonly<Record<State, number>>>> = {
+  [State.met]: {
+    [State.met]: STILL_EXPECTED,
+    [State.unmet]: NEWLY_UNEXPECTED,
+    [State.none]: NOT_COMPARED,
+  },
+  [State.unmet]: {
+    [State.met]: RECOVERED,
+    [State.unmet]: STILL_UNEXPECTED,
+    [State.none]: NOT_COMPARED,
+  },
+  [State.none]: {
+    [State.met]: NOT_COMPARED,
+    [State.unmet]: NOT_COMPARED,
+    [State.none]: NOT_COMPARED,
+  },
 };
+/** The clock is read once per this many stretches: cheap, and still a few ms apart at most. */
+const CLOCK_EVERY = 4_096;
+
+/** Thrown when the diff would pass the time it was given. */
+export class DiffTooSlowError extends Error {
+  override readonly name = 'DiffTooSlowError';
+}
 
 /**
- * Pure: the changes from `baseline` to `current`, range-wise. Work is linear in the number of
- * stretches of equal outcome (after one sort), never in the number of ids, so a 1,000,000-id sweep
- * with a few thousand stretches diffs in milliseconds.
+ * Pure but for the clock: the changes from `baseline` to `current`, range-wise. One pass over
+ * both sweeps' compact forms in id order (JudgedWalk), linear in their stretches and holding
+ * only the answer, so a 1,000,000-id baseline of alternating outcomes is read in one pass. Throws
+ * DiffTooSlowError once Date.now() passes `stopAt` (epoch ms), before holding the caller longer.
  */
-export function diffSweeps(current: JudgedSweep, baseline: JudgedSweep): ChangeSet {
-  const now = segments(current);
-  const before = segments(baseline);
-  const builders = new Map<Category, SpanBuilder>();
-  const transitions = new Map<string, SpanBuilder>();
-  const add = <K>(map: Map<K, SpanBuilder>, key: K, first: number, last: number) => {
-    const builder = map.get(key) ?? new SpanBuilder();
-    map.set(key, builder);
-    builder.add(first, last);
-  };
+export function diffSweeps(
+  current: JudgedSweep,
+  baseline: JudgedSweep,
+  stopAt = Number.POSITIVE_INFINITY,
+): ChangeSet {
+  const now = new JudgedWalk(current.ids, current.unexpected);
+  const before = new JudgedWalk(baseline.ids, baseline.unexpected);
+  const categories = CATEGORIES.map(() => new IdSetBuilder());
+  const transitions = new Map<string, IdSetBuilder>();
   const lo = Math.max(current.range.start, baseline.range.start);
   const hi = Math.min(current.range.end, baseline.range.end);
-  let i = 0;
-  let j = 0;
+  let steps = 0;
   for (let x = lo; x <= hi; ) {
-    while ((now[i]?.[1] ?? Number.POSITIVE_INFINITY) < x) i++;
-    while ((before[j]?.[1] ?? Number.POSITIVE_INFINITY) < x) j++;
-    const a = now[i];
-    const b = before[j];
-    if (a === undefined || b === undefined || a[0] > x || b[0] > x) {
-      throw new RangeError(`id ${x} has no outcome in one of the two sweeps`);
+    advance(now, x);
+    advance(before, x);
+    const end = Math.min(now.last, before.last, hi);
+    categories[CATEGORY[before.state][now.state]]?.add(x, end);
+    if (now.key !== before.key) {
+      const key = `${before.key}→${now.key}`;
+      const builder = transitions.get(key) ?? new IdSetBuilder();
+      transitions.set(key, builder);
+      builder.add(x, end);
     }
-    const end = Math.min(a[1], b[1], hi);
-    add(builders, CATEGORY[`${b[3]}→${a[3]}`], x, end);
-    if (a[2] !== b[2]) add(transitions, `${b[2]}→${a[2]}`, x, end);
     x = end + 1;
+    if (++steps % CLOCK_EVERY === 0 && Date.now() > stopAt) {
+      throw new DiffTooSlowError(`stopped at id ${x} of ${lo}-${hi}`);
+    }
   }
-  const idSet = (category: Category) => toIdSet(builders.get(category)?.spans() ?? []);
+  const [newlyUnexpected, recovered, stillUnexpected, stillExpected, notCompared] = categories.map(
+    (b) => b.idSet(),
+  );
+  const none: IdSet = { count: 0, ids: '' };
   return {
-    newlyUnexpected: idSet('newlyUnexpected'),
-    recovered: idSet('recovered'),
-    stillUnexpected: idSet('stillUnexpected'),
-    stillExpected: idSet('stillExpected'),
-    notCompared: idSet('notCompared'),
+    newlyUnexpected: newlyUnexpected ?? none,
+    recovered: recovered ?? none,
+    stillUnexpected: stillUnexpected ?? none,
+    stillExpected: stillExpected ?? none,
+    notCompared: notCompared ?? none,
     transitions: Object.fromEntries(
-      [...transitions.keys()].sort().map((key) => [key, formatSpans(spansOf(transitions, key))]),
+      [...transitions.keys()].sort().map((key) => [key, transitions.get(key)?.idSet().ids ?? '']),
     ),
-    new: toIdSet(outside(current.range, baseline.range)),
+    new: outside(current.range, baseline.range),
   };
 }
 
-function spansOf(map: Map<string, SpanBuilder>, key: string): Span[] {
-  return map.get(key)?.spans() ?? [];
-}
-
-function toIdSet(spans: readonly Span[]): IdSet {
-  return { count: spanTotal(spans), ids: formatSpans(spans) };
-}
-
-/** The ids of `range` outside `other`, as at most two spans. */
-function outside(range: IdRange, other: IdRange): Span[] {
-  if (other.end < range.start || other.start > range.end) return [[range.start, range.end]];
-  const spans: Span[] = [];
-  if (range.start < other.start) spans.push([range.start, other.start - 1]);
-  if (range.end > other.end) spans.push([other.end + 1, range.end]);
-  return spans;
-}
-
-/** The sweep's stretches of one outcome key, each split where its expectation is met or not. */
-function segments(sweep: JudgedSweep): Segment[] {
-  const keyed: Array<readonly [number, number, string]> = [];
-  for (const [key, form] of Object.entries(sweep.ids)) {
-    for (const [first, last] of parseSpans(form)) keyed.push([first, last, key]);
+/** Moves `walk` to the stretch holding id `x`; a gap means the ids do not partition the range. */
+function advance(walk: JudgedWalk, x: number): void {
+  while (walk.last < x) {
+    if (!walk.next()) throw new RangeError(`id ${x} has no outcome in one of the two sweeps`);
   }
-  keyed.sort((x, y) => x[0] - y[0]);
-  const out: Segment[] = [];
-  const unexpected = sweep.unexpected;
-  let u = 0;
-  for (const [first, last, key] of keyed) {
-    if (NO_OUTCOME_KEYS.has(key)) {
-      out.push([first, last, key, 'none']);
-      continue;
-    }
-    for (let x = first; x <= last; ) {
-      while ((unexpected[u]?.[1] ?? Number.POSITIVE_INFINITY) < x) u++;
-      const span = unexpected[u];
-      if (span === undefined || span[0] > last) {
-        out.push([x, last, key, 'met']);
-        break;
-      }
-      if (span[0] > x) out.push([x, span[0] - 1, key, 'met']);
-      const end = Math.min(last, span[1]);
-      out.push([Math.max(x, span[0]), end, key, 'unmet']);
-      x = end + 1;
-    }
+  if (walk.first > x) throw new RangeError(`id ${x} has no outcome in one of the two sweeps`);
+}
+
+/** An IdSet built from ascending runs as text, adjacent runs joined: no list of spans held. */
+class IdSetBuilder {
+  #text = '';
+  #count = 0;
+  readonly #runs = new SpanBuilder((first, last) => {
+    const part = first === last ? `${first}` : `${first}-${last}`;
+    this.#text = this.#text === '' ? part : `${this.#text},${part}`;
+  });
+
+  add(first: number, last: number): void {
+    this.#count += last - first + 1;
+    this.#runs.add(first, last);
   }
-  return out;
+
+  idSet(): IdSet {
+    this.#runs.spans(); // sends the last run to the text
+    return { count: this.#count, ids: this.#text };
+  }
+}
+
+/** The ids of `range` outside `other` (at most two spans) as an IdSet. */
+function outside(range: IdRange, other: IdRange): IdSet {
+  const set = new IdSetBuilder();
+  if (other.end < range.start || other.start > range.end) {
+    set.add(range.start, range.end);
+    return set.idSet();
+  }
+  if (range.start < other.start) set.add(range.start, other.start - 1);
+  if (range.end > other.end) set.add(other.end + 1, range.end);
+  return set.idSet();
 }

@@ -3,21 +3,12 @@ import type { SweepResponse } from '../contract/response.js';
 import { InvalidBaselineError } from '../ground/errors.js';
 import { errorFields, errorText, type LogWriter } from '../ground/log.js';
 import { type Baseline, changesSince, parseBaseline } from './baseline.js';
-import type { JudgedSweep } from './diff.js';
+import { DiffTooSlowError, type JudgedSweep } from './diff.js';
 import type { UnexpectedSpans } from './expected.js';
+import { checkTimeFor, failure, NoTimeError, reason, withDeadline } from './in-time.js';
 import type { BaselineStore, StoredDocument } from './store.js';
 
-/**
- * Below this much time a baseline read or write is not tried: an in-region S3 round trip takes
- * tens of ms, a cold TLS handshake about 100 ms more.
- */
-export const MIN_BASELINE_BUDGET_MS = 200;
-/**
- * A read or write gets this long at most, whatever the deadline (as MAX_PUBLISH_MS for metrics):
- * S3 in-region returns even a 1,000,000-id baseline in well under a second, and a store that
- * accepts and never answers (the SDK sets no request timeout) cannot hold a response for ~29 s.
- */
-export const MAX_BASELINE_MS = 5_000;
+export { MAX_BASELINE_MS, MIN_BASELINE_BUDGET_MS } from './in-time.js';
 
 /** What happened to a sweep's baseline: a field of the summary log line. */
 export interface BaselineReport {
@@ -62,6 +53,23 @@ export interface Baselines {
   ): Promise<BaselineReport>;
 }
 
+/**
+ * Why a comparison that was asked for was not made, for the response's `skipped.changes`;
+ * undefined when it was made, or there was nothing to compare with (no baseline yet).
+ */
+export function comparisonSkipped(
+  report: BaselineReport | undefined,
+): { readonly changes: string } | undefined {
+  if (report === undefined || report.read === 'found' || report.read === 'none') return undefined;
+  const what =
+    report.read === 'invalid'
+      ? 'is invalid'
+      : `was ${report.read === 'failed' ? 'not read' : 'not compared'}`;
+  return {
+    changes: `${report.schedule}'s baseline ${what}: ${report.reason ?? 'no reason given'}`,
+  };
+}
+
 /** Built once with the store (none: nothing is compared or kept). */
 export function createBaselines(store: BaselineStore | undefined, log: LogWriter): Baselines {
   const warn = (message: string, schedule: string, error: unknown) =>
@@ -83,13 +91,19 @@ export function createBaselines(store: BaselineStore | undefined, log: LogWriter
       if (stored === undefined)
         return { changes: null, report: { schedule, read: 'none' }, read: {} };
       try {
-        const baseline = parseBaseline(stored.document);
+        checkTimeFor(stored.text.length, by);
+        const baseline = parseBaseline(parseJson(stored.text));
         return {
-          changes: changesSince(current, baseline, unexpected),
+          changes: changesSince(current, baseline, unexpected, by),
           report: { schedule, read: 'found' },
           read: { stored, baseline },
         };
       } catch (error) {
+        if (error instanceof NoTimeError || error instanceof DiffTooSlowError) {
+          // Not compared for want of time: nor replaced, since it was never looked at.
+          const why = `too little time: ${reason(error)}`;
+          return { changes: null, report: { schedule, read: 'skipped', reason: why } };
+        }
         warn('baseline not compared', schedule, error);
         const report = { schedule, read: 'invalid', reason: reason(error) } as const;
         return { changes: null, report, read: { stored } };
@@ -109,6 +123,15 @@ export function createBaselines(store: BaselineStore | undefined, log: LogWriter
         const outcome = await withDeadline(by, (signal) =>
           store.write(schedule, response, read.stored?.version, signal),
         );
+        if (outcome === 'written' && report.read === 'invalid') {
+          log({
+            level: 'WARN',
+            message: 'baseline replaced: it was not valid',
+            schedule,
+            sweepId: response.sweepId,
+            ...(report.reason !== undefined && { reason: report.reason }),
+          });
+        }
         if (outcome === 'conflict') {
           log({
             level: 'WARN',
@@ -126,36 +149,11 @@ export function createBaselines(store: BaselineStore | undefined, log: LogWriter
   };
 }
 
-/** Thrown when there is too little time left to try. */
-class NoTimeError extends Error {
-  override readonly name = 'NoTimeError';
-}
-
-/** Runs `task` with a signal that aborts at `by`, and gives up at `by` even if it does not. */
-async function withDeadline<T>(by: number, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const budget = Math.min(MAX_BASELINE_MS, Math.floor(by - Date.now()));
-  if (budget < MIN_BASELINE_BUDGET_MS) {
-    throw new NoTimeError(`${Math.max(0, budget)} ms left, ${MIN_BASELINE_BUDGET_MS} ms needed`);
-  }
-  const signal = AbortSignal.timeout(budget);
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** A stored text as JSON; text that is not is an invalid baseline like any other. */
+function parseJson(text: string): unknown {
   try {
-    return await Promise.race([task(signal), aborted]);
-  } finally {
-    // Settled in time: the timeout must not reject a promise no one awaits any more.
-    signal.removeEventListener('abort', onAbort);
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidBaselineError(`not valid JSON (${errorText(cause)})`, { cause });
   }
-}
-
-function failure(error: unknown): 'skipped' | 'failed' {
-  return error instanceof NoTimeError ? 'skipped' : 'failed';
-}
-
-function reason(error: unknown): string {
-  if (error instanceof InvalidBaselineError || error instanceof NoTimeError) return error.message;
-  return errorText(error);
 }

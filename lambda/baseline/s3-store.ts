@@ -48,7 +48,7 @@ export function s3BaselineStore(bucket: string): BaselineStore {
         if (text === undefined || object.ETag === undefined) {
           throw new Error(`s3://${bucket}/${baselineKey(schedule)} came without a body or ETag`);
         }
-        return { document: JSON.parse(text) as unknown, version: object.ETag };
+        return { text, version: object.ETag };
       } catch (error) {
         if (error instanceof NoSuchKey || isMissingUnlisted(error)) return undefined;
         throw error;

@@ -8,9 +8,12 @@ export function baselineKey(schedule: string): string {
   return `${BASELINES_PREFIX}${schedule}.json`;
 }
 
-/** A stored baseline as read: its document (not yet checked) and the version a write must match. */
+/**
+ * A stored baseline as read: its text (not yet parsed nor checked, so that one that is not even
+ * JSON can still be replaced on its version) and the version a write must match.
+ */
 export interface StoredDocument {
-  readonly document: unknown;
+  readonly text: string;
   /** An S3 ETag, or a local file's content hash. */
   readonly version: string;
 }

@@ -1,5 +1,5 @@
 import { unexpectedBy } from '../baseline/expected.js';
-import { createBaselines } from '../baseline/keep.js';
+import { comparisonSkipped, createBaselines } from '../baseline/keep.js';
 import { lazyS3Store } from '../baseline/lazy-s3-store.js';
 import type { Changes } from '../contract/changes.js';
 import type { SweepResponse } from '../contract/response.js';
@@ -18,7 +18,12 @@ import { Trigger } from '../ground/options.js';
 import { publishMetrics } from '../metrics/publish.js';
 import type { MetricsReport } from '../metrics/report.js';
 import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
-import { latencySummary, parseSpans, type SweepAggregate } from '../sweep/data.js';
+import {
+  certificateReport,
+  latencySummary,
+  type SweepAggregate,
+  summarizePhases,
+} from '../sweep/data.js';
 import { compileExpectations } from '../verdict/expectations.js';
 import { judge, type SweepVerdict } from '../verdict/verdict.js';
 import type { SweepHooks } from './hooks.js';
@@ -75,7 +80,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     const deadline = metricsDeadline(times);
     // The read leaves the metrics publish its minimum; a schedule compares with its own baseline.
     const comparison = await baselines.compare(
-      { range: aggregate.range, ids: aggregate.ids, unexpected: parseSpans(verdict.unexpectedIds) },
+      { range: aggregate.range, ids: aggregate.ids, unexpected: verdict.unexpectedIds },
       who.schedule ?? who.compareWith,
       deadline - MIN_SEND_BUDGET_MS - EMF_RESERVE_MS,
       unexpectedBy(expectations),
@@ -95,6 +100,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
       config.targetName,
       metrics,
       comparison.changes,
+      comparisonSkipped(comparison.report),
     );
     const baseline =
       who.schedule === undefined
@@ -124,6 +130,7 @@ export function toResponse(
   target: string,
   metrics: MetricsReport,
   changes: Changes | null = null,
+  skipped?: SweepResponse['skipped'],
 ): SweepResponse {
   return {
     sweepId: who.sweepId,
@@ -135,6 +142,8 @@ export function toResponse(
     expected: verdict.expected,
     unexpected: verdict.unexpected,
     unexpectedIds: verdict.unexpectedIds,
+    unexpectedReasons: verdict.unexpectedReasons,
+    unexpectedSamples: verdict.unexpectedSamples,
     verdictReasons: verdict.verdictReasons,
     complete: aggregate.complete,
     statuses: aggregate.statuses,
@@ -143,6 +152,10 @@ export function toResponse(
     notAttempted: aggregate.notAttempted,
     ids: aggregate.ids,
     latencyMs: latencySummary(aggregate),
+    phases: aggregate.phases ? summarizePhases(aggregate.phases) : null,
+    certificate: aggregate.certificate
+      ? certificateReport(aggregate.certificate, aggregate.endedAt)
+      : null,
     attempts: aggregate.attempts,
     retries: aggregate.retries,
     resends: aggregate.resends,
@@ -152,5 +165,6 @@ export function toResponse(
     metrics,
     changes,
     ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
+    ...(skipped && { skipped }),
   };
 }

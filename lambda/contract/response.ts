@@ -1,13 +1,16 @@
 import type { Trigger } from '../ground/options.js';
 import type { MetricsReport } from '../metrics/report.js';
 import type {
+  CertificateReport,
   ErrorKind,
   ErrorSamples,
   FailedShard,
   IdRange,
   LatencySummary,
+  PhaseSummaries,
 } from '../sweep/data.js';
-import type { Verdict } from '../verdict/verdict.js';
+import type { UnexpectedReasons } from '../verdict/match.js';
+import type { UnexpectedSamples, Verdict } from '../verdict/verdict.js';
 import type { Changes } from './changes.js';
 
 /** The public contract: what an API caller gets as JSON and a schedule or invoke returns. */
@@ -26,6 +29,13 @@ export interface SweepResponse {
   readonly unexpected: number;
   /** The unexpected ids in compact form ("1-97,99"); "" when none. */
   readonly unexpectedIds: string;
+  /**
+   * Unexpected ids by why: `status` (one its rule does not accept), `content` (its body failed
+   * the rule's checks), `slow` (over the rule's maxLatencyMs), `error`; they add up to unexpected.
+   */
+  readonly unexpectedReasons: UnexpectedReasons;
+  /** Reason → up to three short lines (`id 25: /id is 26, expected 25`); never a body. */
+  readonly unexpectedSamples: UnexpectedSamples;
   /** Why the verdict is not ok, one sentence per rule broken; empty when ok. */
   readonly verdictReasons: readonly string[];
   readonly complete: boolean;
@@ -41,6 +51,18 @@ export interface SweepResponse {
   readonly ids: Readonly<Record<string, string>>;
   /** Of the ids that ended with an HTTP status; null when none did. */
   readonly latencyMs: LatencySummary | null;
+  /**
+   * Where the time went: `connect` (DNS included) and `tls` per new connection (a request on a
+   * reused connection has neither, so their `count` is the connections opened), `firstByte`
+   * (request written → first response byte) and `body` (→ its end) per id that got a status.
+   * Each {count, p50, p95, p99} in ms, or null without samples; null when not timed.
+   */
+  readonly phases: PhaseSummaries | null;
+  /**
+   * HTTPS: the leaf certificate that expires first among those the sweep's connections were
+   * given (read once per connection); null over plain HTTP or when no connection was seen.
+   */
+  readonly certificate: CertificateReport | null;
   /** HTTP requests sent: every attempt, retries and re-sends included. */
   readonly attempts: number;
   readonly retries: number;
@@ -54,6 +76,12 @@ export interface SweepResponse {
   readonly metrics: MetricsReport;
   /** What changed since the baseline (a schedule's own, or `compareWith`'s); null without one. */
   readonly changes: Changes | null;
+  /**
+   * What the sweep was asked for but left out, and why; absent when nothing was. `changes`: the
+   * comparison with a baseline was not made (too little time before the deadline it serves, a
+   * baseline that could not be read or is invalid), so `changes` is null.
+   */
+  readonly skipped?: { readonly changes: string };
   /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
   readonly failedShards?: readonly FailedShard[];
 }

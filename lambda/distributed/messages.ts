@@ -65,9 +65,13 @@ const ShardEventSchema = v.strictObject({
     timeoutMs: count(1),
     retries: count(0),
     ratePerSecond: v.optional(v.pipe(v.number(), v.gtValue(0))),
+    expect: v.optional(ExpectRulesSchema),
   }),
 });
-export type ShardEvent = v.InferOutput<typeof ShardEventSchema>;
+/** A shard event; its options are the run's shardOptions (expectations typed as written). */
+export type ShardEvent = Omit<v.InferOutput<typeof ShardEventSchema>, 'options'> & {
+  readonly options: SweepRequestOptions;
+};
 
 const RangeSchema = v.strictObject({ start: count(0), end: count(0) });
 

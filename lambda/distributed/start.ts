@@ -67,6 +67,7 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
       timeoutMs: request.timeoutMs,
       retries: request.retries,
       ...(rate !== undefined && { ratePerSecond: rate }),
+      ...(request.expect !== undefined && { expect: request.expect }),
     },
   };
 }

@@ -12,6 +12,8 @@ import { writeLog } from '../ground/log.js';
 import { type SweepRequest, type SweepRequestOptions, Trigger } from '../ground/options.js';
 import { type IdRange, type SweepAggregate, urlTemplateParts } from '../sweep/data.js';
 import { type EnginePool, newPool, sweep } from '../sweep/index.js';
+import { checksFor } from '../verdict/checks.js';
+import { compileExpectations } from '../verdict/expectations.js';
 import { targetHeadersFrom } from './target-headers.js';
 
 /** What a request gets: a finished sweep, or a distributed sweep (a run) started. */
@@ -54,6 +56,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const log = hooks.log ?? writeLog;
   const concluder = createConcluder(config, hooks);
   const targetHeaders = hooks.targetHeaders ?? targetHeadersFrom(config);
+  const deployedChecks = checksFor(compileExpectations(config.expect));
   const runs = runsFor(config, hooks);
   const { origin } = urlTemplateParts(config.targetUrlTemplate);
 
@@ -81,6 +84,11 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       ratePerSecond: options.ratePerSecond,
+      // The rules' body and latency checks, applied as answers arrive (the verdict counts them).
+      checkFor:
+        options.expect === undefined
+          ? deployedChecks
+          : checksFor(compileExpectations(options.expect)),
       deadline,
       onProgress: hooks.onProgress,
       onSettle: hooks.onSettle,

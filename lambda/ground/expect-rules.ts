@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { parseSpans, type Span } from '../sweep/data.js';
+import { type BodyRule, BodyRuleSchema } from './body-rule.js';
 import { mustBe } from './validation.js';
 
 /*
@@ -14,7 +15,14 @@ export interface ExpectRule {
   readonly ids?: string;
   /** Status codes (404, or "404") and classes ("2xx") that meet the expectation. */
   readonly statuses: readonly (number | string)[];
+  /** What the body of an id whose status the rule accepts must hold (verdict/body-rule.ts). */
+  readonly body?: BodyRule;
+  /** An id whose status the rule accepts but answered slower than this is `slow`. */
+  readonly maxLatencyMs?: number;
 }
+
+/** A bound a sweep could use at all: attempts time out at 30 s (MAX timeoutMs). */
+export const MAX_LATENCY_BOUND_MS = 30_000;
 
 export const DEFAULT_STATUSES = ['2xx', '3xx'] as const;
 /** Without rules, an id meets its expectation with a final 2xx or 3xx, as uptime checkers judge. */
@@ -69,7 +77,9 @@ function isIds(text: string): boolean {
 const ruleMessage = (issue: v.BaseIssue<unknown>): string =>
   issue.expected === 'never'
     ? 'is not a known field'
-    : mustBe('a rule {"ids"?: "1-1025", "statuses": ["2xx", 404]}')(issue);
+    : mustBe('a rule {"ids"?: "1-1025", "statuses": ["2xx", 404], "body"?, "maxLatencyMs"?}')(
+        issue,
+      );
 
 const RuleSchema = v.strictObject(
   {
@@ -86,6 +96,15 @@ const RuleSchema = v.strictObject(
       ),
       v.minLength(1, mustBe('at least one status')),
       v.maxLength(MAX_STATUSES_PER_RULE, mustBe(`at most ${MAX_STATUSES_PER_RULE} statuses`)),
+    ),
+    body: v.optional(BodyRuleSchema),
+    maxLatencyMs: v.optional(
+      v.pipe(
+        v.number(mustBe(`an integer from 1 to ${MAX_LATENCY_BOUND_MS}`)),
+        v.integer(mustBe(`an integer from 1 to ${MAX_LATENCY_BOUND_MS}`)),
+        v.minValue(1, mustBe(`an integer from 1 to ${MAX_LATENCY_BOUND_MS}`)),
+        v.maxValue(MAX_LATENCY_BOUND_MS, mustBe(`an integer from 1 to ${MAX_LATENCY_BOUND_MS}`)),
+      ),
     ),
   },
   ruleMessage,

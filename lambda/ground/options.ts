@@ -32,6 +32,8 @@ export interface SweepRequestOptions {
   readonly ratePerSecond?: number;
   /** The whole sweep, from the invocation's start (single-invocation sweeps). */
   readonly timeBudgetMs?: number;
+  /** What each id should answer; the deployment's EXPECT when absent. Shards check bodies by it. */
+  readonly expect?: readonly ExpectRule[];
 }
 
 /** One validated request, whatever the event it came from (request.ts builds it). */
@@ -42,6 +44,4 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly schedule?: string;
   /** A deployed schedule whose baseline this sweep is compared with, read-only. */
   readonly compareWith?: string;
-  /** What each id should answer; the deployment's EXPECT when absent. */
-  readonly expect?: readonly ExpectRule[];
 }

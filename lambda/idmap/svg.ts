@@ -1,3 +1,4 @@
+import { CheckKind } from '../sweep/data.js';
 import { CELLS_PER_ROW, idsOfCell } from './layout.js';
 import { CLASS_ORDER, CLASS_STYLE, MARK_STYLE, type MapClass, shareStep } from './palette.js';
 import { type CellTally, countOf } from './tally.js';
@@ -108,11 +109,16 @@ function describe(tally: CellTally, cell: number, column: number): Drawn | undef
     recovered > 0 ? `${pure ? '' : `${recovered} `}recovered` : '',
   ].filter(Boolean);
   const what = pure
-    ? [key === undefined ? '' : escapeHtml(key), CLASS_STYLE[worst].label]
+    ? [key === undefined || isCheck(key) ? '' : escapeHtml(key), CLASS_STYLE[worst].label]
     : present.map(
         (c: MapClass) => `${CLASS_STYLE[c].label} ${percent(countOf(tally, cell, c), n)}`,
       );
   const title = `${idsText(first, last)}: ${[...what.filter(Boolean), ...changed].join(', ')}`;
   const signature = pure ? `${css}|${key ?? ''}` : undefined;
   return { column, span: 1, first, last, css, title, signature };
+}
+
+/** A failed check's key says what its class's label says already. */
+function isCheck(key: string): boolean {
+  return key === CheckKind.content || key === CheckKind.slow;
 }

@@ -19,17 +19,18 @@ export interface MapSweep {
   readonly complete?: boolean;
   /** ISO 8601. */
   readonly endedAt?: string;
-  /** Outcome key ("200", "timeout", "notAttempted") → compact ids, partitioning `range`. */
+  /**
+   * Outcome key ("200", "timeout", "content", "slow", "notAttempted") → compact ids, partitioning
+   * `range`. `content` and `slow` are ids whose status their rule accepted but whose body or
+   * latency it did not: always unexpected.
+   */
   readonly ids?: Readonly<Record<string, string>>;
   /** The ids that did not meet their expectation (errors included), compact. */
   readonly unexpectedIds?: string;
-  /**
-   * Why unexpected ids with a status were unexpected, when the response says: `content` (a body
-   * check failed) and `slow` (over a latency bound), compact. The rest are unexpected by status.
-   */
+  /** Unexpected ids counted by why; present once responses check content and latency. */
   readonly unexpectedReasons?: {
-    readonly content?: string;
-    readonly slow?: string;
+    readonly content?: number;
+    readonly slow?: number;
   };
   /** Ids that met their expectation only after retries, compact. */
   readonly flakyIds?: string;

@@ -1,4 +1,4 @@
-import { ERROR_KINDS, NOT_ATTEMPTED } from '../sweep/data.js';
+import { CheckKind, ERROR_KINDS, NOT_ATTEMPTED } from '../sweep/data.js';
 import { cellOf, type Layout } from './layout.js';
 import { CLASS_ORDER, MapClass } from './palette.js';
 import { forEachSpan } from './spans.js';
@@ -32,8 +32,8 @@ export function countOf(tally: CellTally, cell: number, mapClass: MapClass): num
 /**
  * Pure: counts each cell's ids by class, from the response's compact forms only. Work is linear
  * in the forms' spans plus the cells, never in the ids: a span over many cells fills them whole.
- * Errors are always unexpected (the verdict's rule), so a cell's unexpected ids with a status are
- * its unexpected ids less its errors, without intersecting the two forms.
+ * Errors and failed checks (`content`, `slow`) are always unexpected (the verdict's rule), so a
+ * cell's ids unexpected by status are its unexpected ids less those, without intersecting forms.
  */
 export function tallyCells(sweep: MapSweep, layout: Layout): CellTally {
   const { cells } = layout;
@@ -41,16 +41,21 @@ export function tallyCells(sweep: MapSweep, layout: Layout): CellTally {
   const statuses = per();
   const errors = per();
   const notAttempted = per();
+  const content = per();
+  const slow = per();
+  const into = (key: string): Uint32Array => {
+    if (key === NOT_ATTEMPTED) return notAttempted;
+    if (key === CheckKind.content) return content;
+    if (key === CheckKind.slow) return slow;
+    return ERROR_KEYS.has(key) ? errors : statuses;
+  };
   const keys = Object.keys(sweep.ids ?? {});
   const keyOf = layout.idsPerCell === 1 ? new Int32Array(cells).fill(-1) : undefined;
   keys.forEach((key, index) => {
-    const into = key === NOT_ATTEMPTED ? notAttempted : ERROR_KEYS.has(key) ? errors : statuses;
-    addSpans(layout, sweep.ids?.[key], into, keyOf, index);
+    addSpans(layout, sweep.ids?.[key], into(key), keyOf, index);
   });
   const judged = sweep.unexpectedIds !== undefined;
   const unexpected = judged ? addSpans(layout, sweep.unexpectedIds, per()) : per();
-  const content = addSpans(layout, sweep.unexpectedReasons?.content, per());
-  const slow = addSpans(layout, sweep.unexpectedReasons?.slow, per());
   const flaky = addSpans(layout, sweep.flakyIds, per());
 
   const counts = new Uint32Array(cells * CLASSES);
@@ -62,16 +67,18 @@ export function tallyCells(sweep: MapSweep, layout: Layout): CellTally {
     const withStatus = statuses[cell] as number;
     set(cell, MapClass.error, error);
     set(cell, MapClass.notAttempted, notAttempted[cell] as number);
+    // A body or latency check that failed is unexpected whether or not the response is judged.
+    const byContent = content[cell] as number;
+    const bySlowness = slow[cell] as number;
+    set(cell, MapClass.content, byContent);
+    set(cell, MapClass.slow, bySlowness);
     if (!judged) {
       set(cell, MapClass.unjudged, withStatus);
       continue;
     }
-    const unmet = Math.min(withStatus, Math.max(0, (unexpected[cell] as number) - error));
-    const byContent = Math.min(content[cell] as number, unmet);
-    const bySlowness = Math.min(slow[cell] as number, unmet - byContent);
-    set(cell, MapClass.content, byContent);
-    set(cell, MapClass.slow, bySlowness);
-    set(cell, MapClass.status, unmet - byContent - bySlowness);
+    const checked = byContent + bySlowness;
+    const unmet = Math.min(withStatus, Math.max(0, (unexpected[cell] as number) - error - checked));
+    set(cell, MapClass.status, unmet);
     const met = withStatus - unmet;
     const flakyMet = Math.min(flaky[cell] as number, met);
     set(cell, MapClass.flaky, flakyMet);

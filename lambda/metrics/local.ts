@@ -1,5 +1,5 @@
 import type { Config } from '../ground/config.js';
-import { latencySummary, type SweepAggregate } from '../sweep/data.js';
+import { certificateReport, latencySummary, type SweepAggregate } from '../sweep/data.js';
 import type { SweepVerdict } from '../verdict/verdict.js';
 import { sweepCounts } from './measurements.js';
 import { MetricName, TARGET_DIMENSION } from './names.js';
@@ -16,6 +16,8 @@ export function formatLocalSummary(
   const c = sweepCounts(aggregate, verdict);
   const rate = c.successRate === null ? 'n/a' : `${c.successRate.toFixed(1)} %`;
   const latency = latencySummary(aggregate);
+  const { certificate } = aggregate;
+  const days = certificate && certificateReport(certificate, aggregate.endedAt).daysLeft;
   const latencyLine =
     latency === null
       ? `${MetricName.requestLatency} none (no id got a response)`
@@ -25,6 +27,7 @@ export function formatLocalSummary(
     `  verdict ${verdict.verdict} · ${MetricName.requests} ${c.requests} · ${MetricName.expected} ${c.expected} · ${MetricName.unexpected} ${c.unexpected} · ${MetricName.successRate} ${rate}`,
     `  2xx ${c.status2xx} · 3xx ${c.status3xx} · 4xx ${c.status4xx} · 5xx ${c.status5xx} · ${MetricName.errors} ${c.errors} · ${MetricName.retries} ${c.retries} · ${MetricName.notAttempted} ${c.notAttempted}`,
     `  ${MetricName.sweepDuration} ${ms(aggregate.endedAt - aggregate.startedAt)} · ${latencyLine}`,
+    `  ${MetricName.contentMismatch} ${verdict.unexpectedReasons.content} · ${MetricName.slow} ${verdict.unexpectedReasons.slow}${days === undefined ? '' : ` · ${MetricName.certificateDaysLeft} ${days}`}`,
     '',
   ].join('\n');
 }

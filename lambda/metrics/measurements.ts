@@ -1,5 +1,5 @@
-import type { SweepAggregate } from '../sweep/data.js';
-import { LatencyHistogram, type WeightedValue } from '../sweep/data.js';
+import type { HistogramSnapshot, Phase, SweepAggregate } from '../sweep/data.js';
+import { certificateReport, LatencyHistogram, PHASES, type WeightedValue } from '../sweep/data.js';
 import { type SweepVerdict, Verdict } from '../verdict/verdict.js';
 import { MetricName } from './names.js';
 
@@ -8,7 +8,17 @@ export const MetricUnit = {
   milliseconds: 'Milliseconds',
   count: 'Count',
   percent: 'Percent',
+  /** CloudWatch has no day unit: CertificateDaysLeft is a plain number of days. */
+  none: 'None',
 } as const;
+
+/** Each phase's distribution, beside RequestLatency. */
+const PHASE_METRICS: Readonly<Record<Phase, MetricName>> = {
+  connect: MetricName.connectLatency,
+  tls: MetricName.tlsLatency,
+  firstByte: MetricName.firstByteLatency,
+  body: MetricName.bodyLatency,
+};
 export type MetricUnit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
 /** One metric of a sweep, independent of how it travels (PutMetricData, EMF, a local summary). */
@@ -94,6 +104,8 @@ export function measure(aggregate: SweepAggregate, verdict: SweepVerdict): Measu
     [MetricName.errors, count, c.errors],
     [MetricName.retries, count, c.retries],
     [MetricName.notAttempted, count, c.notAttempted],
+    [MetricName.contentMismatch, count, verdict.unexpectedReasons.content],
+    [MetricName.slow, count, verdict.unexpectedReasons.slow],
     [MetricName.successRate, percent, c.successRate],
     [MetricName.verdictOk, count, is(Verdict.ok)],
     [MetricName.verdictDegraded, count, is(Verdict.degraded)],
@@ -101,14 +113,30 @@ export function measure(aggregate: SweepAggregate, verdict: SweepVerdict): Measu
     // Distributed sweeps only: a single sweep has no shards to fail.
     [MetricName.failedShards, count, aggregate.failedShards?.length ?? null],
   ];
+  const { certificate } = aggregate;
+  const daysLeft = certificate && certificateReport(certificate, aggregate.endedAt).daysLeft;
   const out: Measurement[] = [];
   for (const [name, unit, value] of scalars) {
     if (value !== null && isPublishable(value)) out.push({ name, unit, value });
   }
-  const values = LatencyHistogram.fromJSON(aggregate.latency)
-    .weightedValues()
-    .filter((w) => isPublishable(w.value) && Number.isFinite(w.count) && w.count > 0);
-  if (values.length > 0) out.push({ name: MetricName.requestLatency, unit: milliseconds, values });
+  // Negative once expired: CloudWatch takes it, and the alarm must see it.
+  if (daysLeft !== undefined && Number.isFinite(daysLeft)) {
+    out.push({ name: MetricName.certificateDaysLeft, unit: MetricUnit.none, value: daysLeft });
+  }
+  const distributions: Array<[MetricName, HistogramSnapshot | undefined]> = [
+    [MetricName.requestLatency, aggregate.latency],
+    ...PHASES.map((phase): [MetricName, HistogramSnapshot | undefined] => [
+      PHASE_METRICS[phase],
+      aggregate.phases?.[phase],
+    ]),
+  ];
+  for (const [name, snapshot] of distributions) {
+    if (!snapshot) continue;
+    const values = LatencyHistogram.fromJSON(snapshot)
+      .weightedValues()
+      .filter((w) => isPublishable(w.value) && Number.isFinite(w.count) && w.count > 0);
+    if (values.length > 0) out.push({ name, unit: milliseconds, values });
+  }
   return out;
 }
 

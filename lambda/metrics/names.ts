@@ -14,6 +14,13 @@ export const SCHEDULE_DIMENSION = 'Schedule';
 export const MetricName = {
   sweepDuration: 'SweepDuration',
   requestLatency: 'RequestLatency',
+  /** The phases of RequestLatency: connect and TLS per new connection, the others per id. */
+  connectLatency: 'ConnectLatency',
+  tlsLatency: 'TlsLatency',
+  firstByteLatency: 'FirstByteLatency',
+  bodyLatency: 'BodyLatency',
+  /** Days until the earliest-expiring leaf certificate of the sweep's connections (HTTPS). */
+  certificateDaysLeft: 'CertificateDaysLeft',
   /** Ids attempted (every id but the not-attempted ones). */
   requests: 'Requests',
   /** Attempted ids whose outcome met their expectation (the EXPECT rules). */
@@ -38,6 +45,10 @@ export const MetricName = {
   /** Ids that met their expectation in the baseline and do not now; and the reverse. */
   newlyUnexpected: 'NewlyUnexpected',
   recovered: 'Recovered',
+  /** Ids whose status their rule accepts but whose body failed its checks (reason `content`). */
+  contentMismatch: 'ContentMismatch',
+  /** Ids whose status (and body) their rule accepts, slower than its maxLatencyMs. */
+  slow: 'Slow',
   /** Shards of a distributed sweep that failed (their ids count as not attempted). */
   failedShards: 'FailedShards',
 } as const;

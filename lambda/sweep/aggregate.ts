@@ -1,6 +1,13 @@
-import { ErrorSampler, type ErrorSamples, mergeErrorSamples } from './error-samples.js';
+import { checkFields, mergedCheckFields } from './check-fields.js';
+import {
+  ErrorSampler,
+  type ErrorSamples,
+  mergeErrorSamples,
+  type Samples,
+} from './error-samples.js';
 import { type HistogramSnapshot, LatencyHistogram, type LatencySummary } from './histogram.js';
 import {
+  type CheckKind,
   ERROR_KINDS,
   type ErrorKind,
   NOT_ATTEMPTED_CODE,
@@ -8,6 +15,7 @@ import {
   outcomeCode,
   outcomeKey,
 } from './outcome.js';
+import type { Certificate, PhaseHistograms, PhaseSnapshots } from './phases.js';
 import { formatSpans, type IdRange, rangeSize, SpanBuilder } from './range.js';
 import { SpanJoin } from './span-join.js';
 
@@ -20,7 +28,10 @@ export interface SweepAggregate {
   readonly total: number;
   /** False when the deadline came before every id had a final outcome. */
   readonly complete: boolean;
-  /** Final HTTP status → number of ids, e.g. {"200": 97, "404": 3}. */
+  /**
+   * Final HTTP status → number of ids, e.g. {"200": 97, "404": 3}; ids whose outcome is a failed
+   * check (`content`, `slow`) are counted under the status they got.
+   */
   readonly statuses: Readonly<Record<string, number>>;
   /** Every error kind, zero included. */
   readonly errors: Readonly<Record<ErrorKind, number>>;
@@ -47,6 +58,12 @@ export interface SweepAggregate {
    * Absent only in aggregates written before it existed.
    */
   readonly errorSamples?: ErrorSamples;
+  /** Check kind → up to MAX_SAMPLES_PER_KIND lines (`id 25: /id is 26, expected 25`). */
+  readonly checkSamples?: Samples<CheckKind>;
+  /** Connect, TLS, first byte and body histograms (phases.ts); absent when not timed. */
+  readonly phases?: PhaseSnapshots;
+  /** The earliest-expiring leaf certificate among the sweep's connections (HTTPS only). */
+  readonly certificate?: Certificate;
   /** Distributed sweeps only: the shards that never reported (their ids are not attempted). */
   readonly failedShards?: readonly FailedShard[];
 }
@@ -66,6 +83,11 @@ export class Tally {
   readonly #codes: Uint16Array;
   readonly latency = new LatencyHistogram();
   readonly errorSamples: ErrorSampler;
+  readonly checkSamples: ErrorSampler<CheckKind>;
+  /** Set by a sweep that times its phases. */
+  phases: PhaseHistograms | undefined;
+  /** Statuses of ids whose outcome is a failed check: `statuses` still counts them. */
+  readonly #checkedStatuses = new Map<number, number>();
   attempts = 0;
   retries = 0;
   resends = 0;
@@ -77,6 +99,12 @@ export class Tally {
     this.range = range;
     this.#codes = new Uint16Array(rangeSize(range));
     this.errorSamples = new ErrorSampler(secrets);
+    this.checkSamples = new ErrorSampler<CheckKind>(secrets);
+  }
+
+  /** Status → ids whose outcome is a failed check with that status. */
+  get checkedStatuses(): ReadonlyMap<number, number> {
+    return this.#checkedStatuses;
   }
 
   get settled(): number {
@@ -87,15 +115,20 @@ export class Tally {
     return this.#codes.length;
   }
 
-  /** Records an id's final outcome; latencyMs is for a status, message for an error. */
+  /** Records an id's final outcome; latencyMs is for a status, message for an error or check. */
   settle(id: number, outcome: Outcome, latencyMs?: number, message?: string): void {
     const slot = id - this.range.start;
     if (this.#codes[slot] !== NOT_ATTEMPTED_CODE) throw new Error(`id ${id} settled twice`);
     this.#codes[slot] = outcomeCode(outcome);
     this.#settled++;
-    if (outcome.kind === 'status' && latencyMs !== undefined) this.latency.record(latencyMs);
+    if (outcome.kind !== 'error' && latencyMs !== undefined) this.latency.record(latencyMs);
     if (outcome.kind === 'error' && message !== undefined) {
       this.errorSamples.record(outcome.error, message);
+    }
+    if (outcome.kind === 'check') {
+      const n = this.#checkedStatuses.get(outcome.status) ?? 0;
+      this.#checkedStatuses.set(outcome.status, n + 1);
+      if (message !== undefined) this.checkSamples.record(outcome.check, message);
     }
   }
 
@@ -129,6 +162,8 @@ export function summarize(tally: Tally, clock: SweepClock): SweepAggregate {
     builder.add(first, last);
   }
   const statuses: Record<string, number> = {};
+  for (const [status, n] of tally.checkedStatuses)
+    counts.set(status, (counts.get(status) ?? 0) + n);
   const errors = Object.fromEntries(ERROR_KINDS.map((k) => [k, 0])) as Record<ErrorKind, number>;
   const ids: Record<string, string> = {};
   for (const code of [...counts.keys()].sort((a, b) => a - b)) {
@@ -136,7 +171,8 @@ export function summarize(tally: Tally, clock: SweepClock): SweepAggregate {
     const n = counts.get(code) ?? 0;
     if (code >= 100 && code < 1000) statuses[key] = n;
     else if (key in errors) errors[key as ErrorKind] = n;
-    ids[key] = formatSpans((spans.get(code) as SpanBuilder).spans());
+    const builder = spans.get(code);
+    if (builder) ids[key] = formatSpans(builder.spans());
   }
   const notAttempted = counts.get(NOT_ATTEMPTED_CODE) ?? 0;
   return {
@@ -153,6 +189,7 @@ export function summarize(tally: Tally, clock: SweepClock): SweepAggregate {
     resends: tally.resends,
     throttlePauses: tally.throttlePauses,
     errorSamples: tally.errorSamples.toJSON(),
+    ...checkFields(tally),
     startedAt: clock.startedAt,
     endedAt: clock.endedAt,
   };
@@ -207,6 +244,7 @@ export function mergeAggregates(...parts: readonly SweepAggregate[]): SweepAggre
     resends: sum((a) => a.resends),
     throttlePauses: sum((a) => a.throttlePauses),
     errorSamples: mergeErrorSamples(sorted.map((a) => a.errorSamples)),
+    ...mergedCheckFields(sorted),
     startedAt: Math.min(...sorted.map((a) => a.startedAt)),
     endedAt: Math.max(...sorted.map((a) => a.endedAt)),
     ...(sorted.some((a) => a.failedShards) && { failedShards }),

@@ -14,7 +14,15 @@ export {
   summarize,
   Tally,
 } from './aggregate.js';
-export type { ErrorSamples } from './error-samples.js';
+export {
+  type BodyCheck,
+  type CheckFor,
+  checkSample,
+  grouped,
+  type IdCheck,
+  slowness,
+} from './checks.js';
+export type { ErrorSamples, Samples } from './error-samples.js';
 export {
   type HistogramSnapshot,
   LatencyHistogram,
@@ -22,6 +30,8 @@ export {
   type WeightedValue,
 } from './histogram.js';
 export {
+  CHECK_KINDS,
+  CheckKind,
   ERROR_KINDS,
   ErrorKind,
   NOT_ATTEMPTED,
@@ -29,6 +39,18 @@ export {
   outcomeCode,
   outcomeKey,
 } from './outcome.js';
+export {
+  type Certificate,
+  type CertificateReport,
+  certificateReport,
+  earliest,
+  PHASES,
+  type Phase,
+  type PhaseSnapshots,
+  type PhaseSummaries,
+  type PhaseSummary,
+  summarizePhases,
+} from './phases.js';
 export {
   countIds,
   formatSpans,
@@ -41,4 +63,5 @@ export {
   spanTotal,
 } from './range.js';
 export { MIN_RATE_PER_SECOND } from './rate-limit.js';
+export { KeyedSpanWalk, SpanCursor } from './span-cursor.js';
 export { ID_PLACEHOLDER, SWEEP_METHODS, type SweepMethod, urlTemplateParts } from './target.js';

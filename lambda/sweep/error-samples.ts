@@ -12,7 +12,9 @@ export const MAX_SAMPLES_PER_KIND = 3;
 export const MAX_SAMPLE_CHARS = 200;
 
 /** Error kind → its distinct messages, first seen first; kinds without failures are absent. */
-export type ErrorSamples = Readonly<Partial<Record<ErrorKind, readonly string[]>>>;
+export type ErrorSamples = Samples<ErrorKind>;
+/** Kind → its distinct messages, first seen first (errors by ErrorKind, checks by CheckKind). */
+export type Samples<K extends string> = Readonly<Partial<Record<K, readonly string[]>>>;
 
 /** Messages of our own ends of an attempt, which have no error object to describe. */
 export const OwnFailure = {
@@ -35,15 +37,15 @@ export function errorMessage(error: unknown): string {
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
 
 /** Collects samples as ids settle; `secrets` (header values) never appear in a sample. */
-export class ErrorSampler {
+export class ErrorSampler<K extends string = ErrorKind> {
   readonly #secrets: readonly string[];
-  readonly #byKind = new Map<ErrorKind, string[]>();
+  readonly #byKind = new Map<K, string[]>();
 
   constructor(secrets: readonly string[] = []) {
     this.#secrets = secrets.filter((s) => s.length > 0);
   }
 
-  record(kind: ErrorKind, message: string): void {
+  record(kind: K, message: string): void {
     const samples = this.#byKind.get(kind) ?? [];
     if (samples.length >= MAX_SAMPLES_PER_KIND) return;
     const sample = this.#clean(message);
@@ -51,8 +53,8 @@ export class ErrorSampler {
     this.#byKind.set(kind, samples);
   }
 
-  toJSON(): ErrorSamples {
-    return Object.fromEntries(this.#byKind);
+  toJSON(): Samples<K> {
+    return Object.fromEntries(this.#byKind) as unknown as Samples<K>;
   }
 
   #clean(message: string): string {
@@ -64,10 +66,12 @@ export class ErrorSampler {
 }
 
 /** The samples of several aggregates: per kind, the first MAX_SAMPLES_PER_KIND distinct ones. */
-export function mergeErrorSamples(parts: readonly (ErrorSamples | undefined)[]): ErrorSamples {
-  const merged = new Map<ErrorKind, string[]>();
+export function mergeErrorSamples<K extends string = ErrorKind>(
+  parts: readonly (Samples<K> | undefined)[],
+): Samples<K> {
+  const merged = new Map<K, string[]>();
   for (const part of parts) {
-    for (const [kind, samples] of Object.entries(part ?? {}) as [ErrorKind, string[]][]) {
+    for (const [kind, samples] of Object.entries(part ?? {}) as [K, string[]][]) {
       const into = merged.get(kind) ?? [];
       merged.set(kind, into);
       for (const sample of samples) {
@@ -75,5 +79,5 @@ export function mergeErrorSamples(parts: readonly (ErrorSamples | undefined)[]):
       }
     }
   }
-  return Object.fromEntries(merged);
+  return Object.fromEntries(merged) as unknown as Samples<K>;
 }

@@ -1,9 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { BodyReader } from './body.js';
+import { checkSample, type IdCheck, slowness } from './checks.js';
 import { classifyError } from './classify.js';
 import { errorMessage, OwnFailure } from './error-samples.js';
 import { ErrorKind, type Outcome } from './outcome.js';
-import { type EnginePool, failedOnReusedConnection } from './pool.js';
+import {
+  type EnginePool,
+  failedOnReusedConnection,
+  QUEUED_ABORT,
+  type QueuedAbortHook,
+} from './pool.js';
 import type { SweepMethod } from './target.js';
 
 /**
@@ -58,8 +65,23 @@ export interface AttemptResult {
   readonly retryAfter?: string | string[];
   /** Failed on a reused connection before any response byte: safe to send again at once. */
   readonly resendable?: boolean;
-  /** For an error: what the failure said (error-samples.ts), never a stack. */
+  /** For an error: what the failure said (error-samples.ts), never a stack; for a check, why. */
   readonly message?: string;
+  /** With phases on and a status: request written → first response byte → end of body. */
+  readonly phases?: AttemptPhases;
+}
+
+/** The phases of one request on its connection (connect and TLS are the connection's: pool.ts). */
+export interface AttemptPhases {
+  readonly firstByteMs: number;
+  readonly bodyMs: number;
+}
+
+/** What an attempt judges beyond its status: the id, its rule's checks, whether to time phases. */
+export interface AttemptChecks {
+  readonly id: number;
+  readonly check?: IdCheck;
+  readonly phases?: boolean;
 }
 
 /** Ends an attempt early; the sweep holds one per attempt in flight. */
@@ -82,29 +104,50 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
   readonly #startedAt = performance.now();
   readonly #deliver: (result: AttemptResult) => void;
   #controller: Dispatcher.DispatchController | undefined;
+  /** Takes the request out of the queue it waits in for a connection (Pool's, then Client's). */
+  #dequeue: ((reason: Error) => void) | undefined;
   #abortedFor: AbortReason | undefined;
   #done = false;
   #status = 0;
   #retryAfter: string | string[] | undefined;
   #bytes = 0;
+  readonly #checks: AttemptChecks | undefined;
+  /** The id's rule accepted the status: its checks apply. */
+  #accepted: IdCheck | undefined;
+  #body: BodyReader | undefined;
+  #sentAt = 0;
+  #firstByteAt = 0;
 
-  constructor(deliver: (result: AttemptResult) => void) {
+  constructor(deliver: (result: AttemptResult) => void, checks?: AttemptChecks) {
     this.#deliver = deliver;
+    this.#checks = checks;
   }
 
-  /** Ends the attempt now: a request still queued for a connection is cut when it starts. */
+  /**
+   * Ends the attempt now. A request still waiting for a connection leaves its queue, so that a
+   * warm pool keeps no dead attempt (nor a connect begun for one); one undici is handing to a
+   * connection at this instant is cut when it starts.
+   */
   abort(reason: AbortReason): void {
     if (this.#done || this.#abortedFor) return;
     this.#abortedFor = reason;
     if (this.#controller) {
       this.#controller.abort(new Error(reason));
     } else {
+      this.#dequeue?.(new Error(reason));
       this.#finishAborted(reason);
     }
   }
 
+  /** undici's kQueuedAbort hook: called each time the request joins a queue. */
+  readonly onQueued: QueuedAbortHook = (dequeue) => {
+    this.#dequeue = dequeue;
+  };
+
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    if (this.#checks?.phases) this.#sentAt = performance.now();
+    this.#dequeue = undefined;
     if (this.#abortedFor) controller.abort(new Error(this.#abortedFor));
   }
 
@@ -116,6 +159,13 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     if (statusCode < 200) return; // 1xx: informational, the final status follows
     this.#status = statusCode;
     this.#retryAfter = headers['retry-after'];
+    if (this.#checks?.phases) this.#firstByteAt = performance.now();
+    const check = this.#checks?.check;
+    if (check?.accepts(statusCode)) {
+      this.#accepted = check;
+      if (check.body) this.#body = new BodyReader(check.body);
+      if (this.#body?.start(headers) === false) controller.abort(new BodyLimitReached());
+    }
     if (Number(headers['content-length']) > BODY_DRAIN_LIMIT_BYTES) {
       controller.abort(new BodyLimitReached());
     }
@@ -123,7 +173,9 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.#bytes += chunk.length;
-    if (this.#bytes > BODY_DRAIN_LIMIT_BYTES) controller.abort(new BodyLimitReached());
+    if (this.#body?.add(chunk) === false || this.#bytes > BODY_DRAIN_LIMIT_BYTES) {
+      controller.abort(new BodyLimitReached());
+    }
   }
 
   onResponseEnd(): void {
@@ -148,11 +200,33 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     }
     if (this.#done) return;
     this.#done = true;
-    this.#deliver({
-      outcome: { kind: 'status', status: this.#status },
-      latencyMs: performance.now() - this.#startedAt,
-      retryAfter: this.#retryAfter,
-    });
+    const endedAt = performance.now();
+    const latencyMs = endedAt - this.#startedAt;
+    const phases = this.#checks?.phases
+      ? { firstByteMs: this.#firstByteAt - this.#sentAt, bodyMs: endedAt - this.#firstByteAt }
+      : undefined;
+    const result = { latencyMs, retryAfter: this.#retryAfter, ...(phases && { phases }) };
+    this.#deliver({ ...result, ...this.#judge(latencyMs) });
+  }
+
+  /** The outcome of an answer with a status: the status, or the first check of its rule it fails. */
+  #judge(latencyMs: number): Pick<AttemptResult, 'outcome' | 'message'> {
+    const status = this.#status;
+    const check = this.#accepted;
+    const id = this.#checks?.id ?? 0;
+    const content = this.#body?.end(id);
+    if (content !== undefined) {
+      return {
+        outcome: { kind: 'check', check: 'content', status },
+        message: checkSample(id, content),
+      };
+    }
+    const max = check?.maxLatencyMs;
+    if (max !== undefined && latencyMs > max) {
+      const message = checkSample(id, slowness(latencyMs, max));
+      return { outcome: { kind: 'check', check: 'slow', status }, message };
+    }
+    return { outcome: { kind: 'status', status } };
   }
 
   #finishAborted(reason: AbortReason): void {
@@ -176,7 +250,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
 
 /**
  * One request within `timeoutMs` (connect, headers and body): resolves with the status (body
- * dropped) or the error kind, never rejects. `inflight` holds the attempt while it runs so that
+ * dropped, unless the id's rule checks it) or the error kind, never rejects. `inflight` holds the attempt while it runs so that
  * the sweep can abort it at its deadline.
  */
 export function attempt(
@@ -185,17 +259,19 @@ export function attempt(
   path: string,
   timeoutMs: number,
   inflight: Set<Abortable>,
+  checks?: AttemptChecks,
 ): Promise<AttemptResult> {
   return new Promise((resolve) => {
     const handler = new AttemptHandler((result) => {
       clearTimeout(timer);
       inflight.delete(handler);
       resolve(result);
-    });
+    }, checks);
     const timer = setTimeout(() => handler.abort(AbortReason.timeout), timeoutMs);
     inflight.add(handler);
     try {
-      dispatcher.dispatch({ path, method: shape.method, headers: shape.headers }, handler);
+      const { method, headers } = shape;
+      dispatcher.dispatch({ path, method, headers, [QUEUED_ABORT]: handler.onQueued }, handler);
     } catch (error) {
       handler.onResponseError(undefined as never, error as Error);
     }

@@ -26,9 +26,23 @@ export const ERROR_KINDS: readonly ErrorKind[] = Object.values(ErrorKind);
 /** The outcome key of ids that were never started because the deadline came first. */
 export const NOT_ATTEMPTED = 'notAttempted';
 
+/**
+ * How an id whose status its rule accepts can still miss: its body failed the rule's checks
+ * (`content`), or it answered slower than the rule's maxLatencyMs (`slow`). Content wins over slow.
+ */
+export const CheckKind = {
+  content: 'content',
+  slow: 'slow',
+} as const;
+export type CheckKind = (typeof CheckKind)[keyof typeof CheckKind];
+
+export const CHECK_KINDS: readonly CheckKind[] = Object.values(CheckKind);
+
 export type Outcome =
   | { readonly kind: 'status'; readonly status: number }
-  | { readonly kind: 'error'; readonly error: ErrorKind };
+  | { readonly kind: 'error'; readonly error: ErrorKind }
+  /** A status the rule accepts, with a failed check: the id's outcome is the check, not the status. */
+  | { readonly kind: 'check'; readonly check: CheckKind; readonly status: number };
 
 /** Statuses worth another attempt (network errors are decided in classify.ts). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
@@ -43,20 +57,27 @@ export const RETRYABLE_ERRORS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
 /**
  * Outcomes are stored per id as one small integer (a Uint16Array slot), so that a 1,000,000-id
  * sweep keeps 2 MB of state and nothing per request: 0 = not attempted, 100..599 = that status,
- * ERROR_CODE_BASE + i = the i-th error kind.
+ * ERROR_CODE_BASE + i = the i-th error kind, CHECK_CODE_BASE + i = the i-th check kind.
  */
 export const NOT_ATTEMPTED_CODE = 0;
 const ERROR_CODE_BASE = 1000;
+const CHECK_CODE_BASE = 2000;
 
 export function outcomeCode(outcome: Outcome): number {
-  return outcome.kind === 'status'
-    ? outcome.status
-    : ERROR_CODE_BASE + ERROR_KINDS.indexOf(outcome.error);
+  switch (outcome.kind) {
+    case 'status':
+      return outcome.status;
+    case 'error':
+      return ERROR_CODE_BASE + ERROR_KINDS.indexOf(outcome.error);
+    case 'check':
+      return CHECK_CODE_BASE + CHECK_KINDS.indexOf(outcome.check);
+  }
 }
 
-/** The key an outcome code is reported under: "200", "timeout" or "notAttempted". */
+/** The key an outcome code is reported under: "200", "timeout", "content" or "notAttempted". */
 export function outcomeKey(code: number): string {
   if (code === NOT_ATTEMPTED_CODE) return NOT_ATTEMPTED;
+  if (code >= CHECK_CODE_BASE) return CHECK_KINDS[code - CHECK_CODE_BASE] ?? CheckKind.content;
   if (code >= ERROR_CODE_BASE) return ERROR_KINDS[code - ERROR_CODE_BASE] ?? ErrorKind.other;
   return String(code);
 }

@@ -2,8 +2,10 @@ import type { Socket } from 'node:net';
 import { createSecureContext, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import type { buildConnector, Pool } from 'undici';
 import build from 'undici/lib/core/connect.js';
+import symbols from 'undici/lib/core/symbols.js';
 import ClientModule from 'undici/lib/dispatcher/client.js';
 import PoolModule, { type LibPool } from 'undici/lib/dispatcher/pool.js';
+import { type Certificate, certificateOf, type NewConnection } from './phases.js';
 
 /**
  * The one file that reaches into undici's internals (biome.json fences the rest of the code
@@ -20,6 +22,10 @@ export type EnginePool = LibPool & {
    * connection can be waiting. The caller closes it.
    */
   freshConnection(): LibPool;
+  /** Calls `listener` for each connection opened until the returned function is called. */
+  observe(listener: (connection: NewConnection) => void): () => void;
+  /** The leaf certificates of the pool's open TLS connections (a warm sweep reuses them). */
+  certificates(): Certificate[];
 };
 
 export interface EnginePoolOptions
@@ -30,6 +36,15 @@ export interface EnginePoolOptions
   /** TLS options for the connector (tests trust their CA through it). */
   readonly tls?: buildConnector.BuildOptions;
 }
+
+/**
+ * The dispatch option under which undici hands a request still waiting for a connection a way
+ * out of its queue (`cancel`, which fails the request with `reason` at once). undici's own
+ * request() passes it for every request with a signal (lib/api/abort-signal.js); without it an
+ * attempt that timed out while queued stays queued, and later costs a connect of its own.
+ */
+export const QUEUED_ABORT: symbol = symbols.kQueuedAbort;
+export type QueuedAbortHook = (cancel: (reason: Error) => void) => void;
 
 /** The codes of a connection closed or reset under a request: the keep-alive race's symptoms. */
 const CLOSED_CODES: ReadonlySet<unknown> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
@@ -54,16 +69,55 @@ export function createPool(origin: string, options: EnginePoolOptions): EnginePo
     ...(secureContext && { secureContext }),
     timeout: connectTimeout,
   });
-  const connect: buildConnector.connector = (connectOptions, callback) =>
-    connector(connectOptions, (...args) => {
+  const listeners = new Set<(connection: NewConnection) => void>();
+  const live = new Map<Socket, Certificate>();
+  const connect: buildConnector.connector = (connectOptions, callback) => {
+    const startedAt = performance.now();
+    let connectedAt: number | undefined;
+    const pending = connector(connectOptions, (...args) => {
       const socket = args[1];
-      if (socket) socket.prependListener('error', (e: Error) => noteReuse(socket, e));
+      if (socket) {
+        socket.prependListener('error', (e: Error) => noteReuse(socket, e));
+        const connection = newConnection(socket, startedAt, connectedAt);
+        if (connection.certificate) {
+          live.set(socket, connection.certificate);
+          socket.once('close', () => live.delete(socket));
+        }
+        for (const listener of listeners) listener(connection);
+      }
       callback(...args);
     });
+    // The connector returns the socket it opens (its type says never): TCP is up at 'connect'.
+    (pending as Socket | undefined)?.once('connect', () => {
+      connectedAt = performance.now();
+    });
+    return pending;
+  };
   const { connections: _cap, ...clientOptions } = poolOptions;
   return Object.assign(new PoolModule(origin, { ...poolOptions, connect }), {
     freshConnection: () => new ClientModule(origin, { ...clientOptions, connect }),
+    observe: (listener: (connection: NewConnection) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    certificates: () => [...live.values()],
   });
+}
+
+/** A connection's phases, and its leaf certificate read once (TLS only). */
+function newConnection(
+  socket: Socket | TLSSocket,
+  startedAt: number,
+  connectedAt = performance.now(),
+): NewConnection {
+  const now = performance.now();
+  if (!('getPeerCertificate' in socket)) return { connectMs: connectedAt - startedAt };
+  const certificate = certificateOf(socket.getPeerCertificate());
+  return {
+    connectMs: connectedAt - startedAt,
+    tlsMs: now - connectedAt,
+    ...(certificate && { certificate }),
+  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { KeyedSpanWalk } from './span-cursor.js';
+
 /** An inclusive range of non-negative integer ids: {start: 1, end: 100} is 100 ids. */
 export interface IdRange {
   readonly start: number;
@@ -13,12 +15,18 @@ export function rangeSize(range: IdRange): number {
 
 /**
  * Builds the compact form ("1-97,99") from ids given in ascending order, one run at a time, so
- * that no list of ids is ever held.
+ * that no list of ids is ever held. With a `sink`, each finished span goes there instead of into
+ * the list (which then stays empty): no list of spans is held either.
  */
 export class SpanBuilder {
   readonly #spans: Span[] = [];
+  readonly #sink: (first: number, last: number) => void;
   #first = -1;
   #last = -1;
+
+  constructor(sink?: (first: number, last: number) => void) {
+    this.#sink = sink ?? ((first, last) => this.#spans.push([first, last]));
+  }
 
   /** Adds a run of ids; runs must arrive in ascending order. Adjacent runs coalesce. */
   add(first: number, last: number = first): void {
@@ -34,6 +42,7 @@ export class SpanBuilder {
     this.#last = last;
   }
 
+  /** The spans so far, the last one finished (sent to the sink, if there is one). */
   spans(): Span[] {
     this.#flush();
     return this.#spans;
@@ -41,7 +50,7 @@ export class SpanBuilder {
 
   #flush(): void {
     if (this.#first < 0) return;
-    this.#spans.push([this.#first, this.#last]);
+    this.#sink(this.#first, this.#last);
     this.#first = -1;
   }
 }
@@ -100,13 +109,17 @@ export function unionSpans(a: string, b: string): string {
   return formatSpans(builder.spans());
 }
 
-/** True when the compact forms cover every id of the range exactly once and nothing else. */
+/**
+ * True when the compact forms cover every id of the range exactly once and nothing else: one
+ * pass over their text (KeyedSpanWalk), no spans held nor sorted. Throws a RangeError for a form
+ * that is not ascending spans.
+ */
 export function partitionsRange(forms: Iterable<string>, range: IdRange): boolean {
-  const spans = [...forms].flatMap(parseSpans).sort((x, y) => x[0] - y[0]);
+  const walk = new KeyedSpanWalk(Object.fromEntries([...forms].map((form, i) => [i, form])));
   let next = range.start;
-  for (const [first, last] of spans) {
-    if (first !== next) return false;
-    next = last + 1;
+  while (walk.next()) {
+    if (walk.first !== next) return false;
+    next = walk.last + 1;
   }
   return next === range.end + 1;
 }

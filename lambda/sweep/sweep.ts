@@ -1,13 +1,16 @@
 import { type SweepAggregate, summarize, Tally } from './aggregate.js';
-import { poolFor } from './dispatcher.js';
+import type { CheckFor } from './checks.js';
+import { leasePool } from './dispatcher.js';
 import {
   type Abortable,
   AbortReason,
+  type AttemptChecks,
   type AttemptResult,
   attempt,
   requestShape,
 } from './fetcher.js';
 import { ErrorKind, type Outcome, RETRYABLE_ERRORS, RETRYABLE_STATUSES } from './outcome.js';
+import { PhaseHistograms } from './phases.js';
 import type { EngineDispatcher, EnginePool } from './pool.js';
 import { type IdRange, rangeSize } from './range.js';
 import { MIN_RATE_PER_SECOND, RateLimiter } from './rate-limit.js';
@@ -42,6 +45,13 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /** A pool of the caller's (see newPool) instead of the process's one per origin. */
   readonly pool?: EnginePool;
+  /**
+   * Each id's rule checks (body, maxLatencyMs), built above the engine from expectation rules;
+   * absent, every body is counted and dropped and a status is the outcome.
+   */
+  readonly checkFor?: CheckFor;
+  /** Time connect, TLS, first byte and body, and read certificates. @default true */
+  readonly phases?: boolean;
   /** Called as ids settle, at most every PROGRESS_INTERVAL_MS, and once at the end. */
   readonly onProgress?: (settled: number, total: number) => void;
   /** Called once per settled id with its final outcome (the local CLI's per-id file). */
@@ -75,7 +85,10 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       : clockStart + (options.deadline - startedAt);
 
   const target = urlTemplateParts(options.urlTemplate);
-  const pool = options.pool ?? poolFor(target.origin, options.concurrency);
+  const lease = options.pool
+    ? { pool: options.pool, release: () => undefined }
+    : leasePool(target.origin, options.concurrency);
+  const { pool } = lease;
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
   const throttle = new Throttle(options.concurrency);
@@ -83,6 +96,10 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const inflight = new Set<Abortable>();
   const stop = new AbortController();
   let typicalLatencyMs = 0;
+  const timed = options.phases !== false;
+  if (timed) tally.phases = new PhaseHistograms();
+  for (const certificate of timed ? pool.certificates() : []) tally.phases?.certify(certificate);
+  const unobserve = timed ? pool.observe((c) => tally.phases?.connection(c)) : undefined;
 
   const stopAll = () => {
     if (stop.signal.aborted) return;
@@ -107,6 +124,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   /** Sends one request for `path` once a rate slot is free; undefined if the sweep stopped. */
   const send = async (
     path: string,
+    checks: AttemptChecks,
     dispatcher: EngineDispatcher = pool,
   ): Promise<AttemptResult | undefined> => {
     if (!(await throttle.admit(stop.signal, tooLateToLaunch))) return undefined;
@@ -121,9 +139,9 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
       return undefined;
     }
     tally.attempts++;
-    const result = await attempt(dispatcher, shape, path, timeoutMs, inflight);
+    const result = await attempt(dispatcher, shape, path, timeoutMs, inflight, checks);
     const { outcome } = result;
-    throttle.done(outcome.kind === 'status' ? outcome.status : undefined, result.retryAfter);
+    throttle.done(outcome.kind === 'error' ? undefined : outcome.status, result.retryAfter);
     if (result.latencyMs !== undefined) {
       typicalLatencyMs += LATENCY_EWMA_WEIGHT * (result.latencyMs - typicalLatencyMs);
     }
@@ -133,18 +151,19 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   /** Runs every attempt of one id and settles it; leaves it unsettled if none could start. */
   const runId = async (id: number): Promise<void> => {
     const path = target.pathFor(id);
+    const checks: AttemptChecks = { id, check: options.checkFor?.(id), phases: timed };
     let last: AttemptResult | undefined;
     let resent = false;
     let attempts = 0;
     for (let attemptNo = 1; ; attemptNo++) {
-      let result = await send(path);
+      let result = await send(path, checks);
       // The keep-alive race: once per id, sent again on a new connection (a pooled one could be
       // closing too), not counted as a retry. A failure there is the server's own doing.
       if (result?.resendable && !resent) {
         resent = true;
         tally.resends++;
         const fresh = pool.freshConnection();
-        result = (await send(path, fresh)) ?? result;
+        result = (await send(path, checks, fresh)) ?? result;
         void fresh.close().catch(() => undefined);
       }
       if (!result) break;
@@ -165,6 +184,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     }
     if (!last) return;
     tally.settle(id, last.outcome, last.latencyMs, last.message);
+    if (last.phases) tally.phases?.request(last.phases.firstByteMs, last.phases.bodyMs);
     options.onSettle?.({ id, outcome: last.outcome, latencyMs: last.latencyMs, attempts });
   };
 
@@ -181,6 +201,8 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     cancelDeadline?.();
+    unobserve?.();
+    lease.release();
     clearInterval(progressTimer);
     options.signal?.removeEventListener('abort', stopAll);
   }
@@ -195,6 +217,7 @@ function isCutShort({ outcome }: AttemptResult): boolean {
 
 function isRetryable(result: AttemptResult): boolean {
   const { outcome } = result;
+  if (outcome.kind === 'check') return false; // the rule accepted its status: an answer, not a fault
   return outcome.kind === 'status'
     ? RETRYABLE_STATUSES.has(outcome.status)
     : RETRYABLE_ERRORS.has(outcome.error);

@@ -44,3 +44,13 @@ declare module 'undici/lib/core/connect.js' {
   const build: typeof buildConnector;
   export default build;
 }
+
+/** undici's private symbols, for the one the engine passes in its dispatch options. */
+declare module 'undici/lib/core/symbols.js' {
+  /**
+   * A dispatch option: undici calls it while the request waits for a connection (in the Pool's
+   * queue, then in a Client's), with a function that takes the request out of that queue.
+   */
+  const symbols: { readonly kQueuedAbort: symbol };
+  export default symbols;
+}

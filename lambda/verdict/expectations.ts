@@ -5,11 +5,12 @@ import {
   LAST_ID,
   parseIds,
 } from '../ground/expect-rules.js';
-import type { Span } from '../sweep/data.js';
+import type { IdCheck, Span } from '../sweep/data.js';
+import { compileBody } from './body-check.js';
 
 /*
  * Expectation rules (expect-rules.ts: written, validated) compiled to what a count needs: each
- * rule's spans and a predicate on a final status.
+ * rule's spans and a predicate on a final status; and, for the engine, each rule's checks.
  */
 
 /** Rules ready to count with: each rule's spans and the statuses it accepts. */
@@ -17,19 +18,35 @@ export interface Expectations {
   readonly rules: readonly CompiledRule[];
 }
 
-interface CompiledRule {
+export interface CompiledRule {
   /** Ascending, disjoint; the last may end at LAST_ID. */
   readonly spans: readonly Span[];
   readonly accepts: (status: number) => boolean;
+  /** The statuses as written, for samples: `2xx, 404`. */
+  readonly statuses: string;
+  /** What the engine checks beyond the status (body, maxLatencyMs); absent when nothing. */
+  readonly check?: IdCheck;
 }
 
 /** Compiles validated rules (ExpectRulesSchema's output). */
 export function compileExpectations(rules: readonly ExpectRule[]): Expectations {
   return {
-    rules: rules.map((rule) => ({
-      spans: rule.ids === undefined ? [[0, LAST_ID]] : parseIds(rule.ids),
-      accepts: acceptor(rule.statuses),
-    })),
+    rules: rules.map((rule) => {
+      const accepts = acceptor(rule.statuses);
+      const checked = rule.body !== undefined || rule.maxLatencyMs !== undefined;
+      return {
+        spans: rule.ids === undefined ? [[0, LAST_ID]] : parseIds(rule.ids),
+        accepts,
+        statuses: rule.statuses.join(', '),
+        ...(checked && {
+          check: {
+            accepts,
+            ...(rule.body && { body: compileBody(rule.body) }),
+            ...(rule.maxLatencyMs !== undefined && { maxLatencyMs: rule.maxLatencyMs }),
+          },
+        }),
+      };
+    }),
   };
 }
 
@@ -47,3 +64,9 @@ export function acceptor(statuses: readonly (number | string)[]): (status: numbe
 /** The default expectation, which also holds for ids that no rule names. */
 export const DEFAULT_EXPECTATIONS: Expectations = compileExpectations(DEFAULT_EXPECT);
 export const acceptsByDefault: (status: number) => boolean = acceptor(DEFAULT_STATUSES);
+/** The rule ids no rule names are held to. */
+export const DEFAULT_RULE: CompiledRule = {
+  spans: [[0, LAST_ID]],
+  accepts: acceptsByDefault,
+  statuses: DEFAULT_STATUSES.join(', '),
+};

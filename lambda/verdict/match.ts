@@ -1,6 +1,32 @@
 import { LAST_ID } from '../ground/expect-rules.js';
-import { formatSpans, NOT_ATTEMPTED, parseSpans, type Span, SpanBuilder } from '../sweep/data.js';
-import { acceptsByDefault, type Expectations } from './expectations.js';
+import {
+  CheckKind,
+  formatSpans,
+  NOT_ATTEMPTED,
+  parseSpans,
+  type Span,
+  SpanBuilder,
+} from '../sweep/data.js';
+import { type CompiledRule, DEFAULT_RULE, type Expectations } from './expectations.js';
+
+/** Why an attempted id is unexpected: one reason per id, the words `unexpectedReasons` counts by. */
+export const Reason = {
+  /** A status its rule does not accept. */
+  status: 'status',
+  /** A status its rule accepts, with a body that failed the rule's `body` checks. */
+  content: CheckKind.content,
+  /** A status its rule accepts (and a body that passed), slower than its `maxLatencyMs`. */
+  slow: CheckKind.slow,
+  /** No status at all: an error kind. */
+  error: 'error',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** Unexpected ids by reason; the four add up to `unexpected`. */
+export type UnexpectedReasons = Readonly<Record<Reason, number>>;
+
+/** Samples of unexpected status ids kept per sweep: `id 1026: 404, expected 2xx`. */
+const MAX_STATUS_SAMPLES = 3;
 
 /** How the attempted ids of a sweep measured up to their expectations. */
 export interface ExpectationCount {
@@ -10,10 +36,14 @@ export interface ExpectationCount {
   readonly unexpected: number;
   /** The unexpected ids in compact form ("1-97,99"); "" when there are none. */
   readonly unexpectedIds: string;
+  /** Unexpected ids by reason. */
+  readonly unexpectedReasons: UnexpectedReasons;
+  /** A few ids whose status their rule does not accept, with what the rule wanted. */
+  readonly statusSamples: readonly string[];
 }
 
 /** A stretch of ids decided by one rule. */
-type Segment = readonly [first: number, last: number, accepts: (status: number) => boolean];
+export type Segment = readonly [first: number, last: number, rule: CompiledRule];
 
 /**
  * Pure: counts an aggregate's `ids` (outcome → compact ranges) against the rules by intersecting
@@ -24,17 +54,19 @@ export function countExpectations(
   ids: Readonly<Record<string, string>>,
   expectations: Expectations,
 ): ExpectationCount {
-  const { expected, unexpected, unexpectedSpans } = matchExpectations(ids, expectations);
-  return { expected, unexpected, unexpectedIds: formatSpans(unexpectedSpans) };
+  const { unexpectedSpans, ...counts } = matchExpectations(ids, expectations);
+  return { ...counts, unexpectedIds: formatSpans(unexpectedSpans) };
 }
 
 /** The same count, with the unexpected ids as spans (ascending, disjoint) for code that reads them. */
 export function matchExpectations(
   ids: Readonly<Record<string, string>>,
   expectations: Expectations,
-): { readonly expected: number; readonly unexpected: number; readonly unexpectedSpans: Span[] } {
+): Omit<ExpectationCount, 'unexpectedIds'> & { readonly unexpectedSpans: Span[] } {
   const segments = cover(expectations);
   const unexpectedSpans: Span[] = [];
+  const reasons: Record<Reason, number> = { status: 0, content: 0, slow: 0, error: 0 };
+  const statusSamples: string[] = [];
   let expected = 0;
   let unexpected = 0;
   for (const [key, form] of Object.entries(ids)) {
@@ -42,8 +74,10 @@ export function matchExpectations(
     const spans = parseSpans(form);
     const status = Number(key);
     if (!Number.isInteger(status)) {
+      const reason = key === Reason.content || key === Reason.slow ? key : Reason.error;
       for (const span of spans) {
         unexpected += span[1] - span[0] + 1;
+        reasons[reason] += span[1] - span[0] + 1;
         unexpectedSpans.push(span);
       }
       continue;
@@ -53,13 +87,17 @@ export function matchExpectations(
       // Segments cover every id and ascend, as do a key's spans: one pass over both.
       while ((segments[s] as Segment)[1] < first) s++;
       for (let t = s; ; t++) {
-        const [segFirst, segLast, accepts] = segments[t] as Segment;
+        const [segFirst, segLast, rule] = segments[t] as Segment;
         const a = Math.max(first, segFirst);
         const b = Math.min(last, segLast);
-        if (accepts(status)) expected += b - a + 1;
+        if (rule.accepts(status)) expected += b - a + 1;
         else {
           unexpected += b - a + 1;
+          reasons.status += b - a + 1;
           unexpectedSpans.push([a, b]);
+          if (statusSamples.length < MAX_STATUS_SAMPLES) {
+            statusSamples.push(`id ${a}: ${status}, expected ${rule.statuses}`);
+          }
         }
         if (segLast >= last) break;
       }
@@ -68,29 +106,35 @@ export function matchExpectations(
   unexpectedSpans.sort((x, y) => x[0] - y[0]);
   const builder = new SpanBuilder();
   for (const [first, last] of unexpectedSpans) builder.add(first, last);
-  return { expected, unexpected, unexpectedSpans: builder.spans() };
+  return {
+    expected,
+    unexpected,
+    unexpectedReasons: reasons,
+    statusSamples,
+    unexpectedSpans: builder.spans(),
+  };
 }
 
 /**
  * Every id from 0 up, as ascending segments each decided by its first covering rule; ids no rule
  * names are held to the default expectation (2xx or 3xx).
  */
-function cover(expectations: Expectations): Segment[] {
+export function cover(expectations: Expectations): Segment[] {
   const claimed: Segment[] = [];
   let taken: Span[] = [];
   for (const rule of expectations.rules) {
-    for (const span of subtract(rule.spans, taken)) claimed.push([span[0], span[1], rule.accepts]);
+    for (const span of subtract(rule.spans, taken)) claimed.push([span[0], span[1], rule]);
     taken = union(taken, rule.spans);
   }
   claimed.sort((x, y) => x[0] - y[0]);
   const segments: Segment[] = [];
   let next = 0;
   for (const segment of claimed) {
-    if (segment[0] > next) segments.push([next, segment[0] - 1, acceptsByDefault]);
+    if (segment[0] > next) segments.push([next, segment[0] - 1, DEFAULT_RULE]);
     segments.push(segment);
     next = segment[1] + 1;
   }
-  if (next <= LAST_ID) segments.push([next, LAST_ID, acceptsByDefault]);
+  if (next <= LAST_ID) segments.push([next, LAST_ID, DEFAULT_RULE]);
   return segments;
 }
 

@@ -1,7 +1,7 @@
 import type { VerdictThresholds } from '../ground/config.js';
 import { latencySummary, type SweepAggregate } from '../sweep/data.js';
 import type { Expectations } from './expectations.js';
-import { countExpectations, type ExpectationCount } from './match.js';
+import { countExpectations, type ExpectationCount, type Reason } from './match.js';
 
 /** What a sweep amounts to, in one word. */
 export const Verdict = {
@@ -15,11 +15,19 @@ export const Verdict = {
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
 /** A sweep's verdict and the counts behind it: part of the response contract. */
-export interface SweepVerdict extends ExpectationCount {
+export interface SweepVerdict extends Omit<ExpectationCount, 'statusSamples'> {
   readonly verdict: Verdict;
   /** Why it is not ok, one short sentence per rule broken; empty when ok. */
   readonly verdictReasons: readonly string[];
+  /**
+   * Reason → a few lines saying what failed: `id 1026: 404, expected 2xx`, `id 25: /id is 26,
+   * expected 25`, `id 7: 2,314 ms > 2,000 ms`; errors are in the aggregate's errorSamples.
+   */
+  readonly unexpectedSamples: UnexpectedSamples;
 }
+
+/** Reason → up to three lines, reasons without unexpected ids absent. */
+export type UnexpectedSamples = Readonly<Partial<Record<Reason, readonly string[]>>>;
 
 /**
  * Pure: the verdict on an aggregate. With attempted = total − notAttempted and rate = 100 ×
@@ -35,10 +43,15 @@ export function judge(
   expectations: Expectations,
   thresholds: VerdictThresholds,
 ): SweepVerdict {
-  const count = countExpectations(aggregate.ids, expectations);
+  const { statusSamples, ...count } = countExpectations(aggregate.ids, expectations);
+  const unexpectedSamples: UnexpectedSamples = {
+    ...(statusSamples.length > 0 && { status: statusSamples }),
+    ...aggregate.checkSamples,
+  };
   const attempted = aggregate.total - aggregate.notAttempted;
   if (attempted === 0) {
-    return { verdict: Verdict.failed, verdictReasons: ['no id was attempted'], ...count };
+    const verdictReasons = ['no id was attempted'];
+    return { verdict: Verdict.failed, verdictReasons, unexpectedSamples, ...count };
   }
   const rate = (100 * count.expected) / attempted;
   const reasons: string[] = [];
@@ -47,6 +60,9 @@ export function judge(
       `${count.unexpected} of ${attempted} attempted ids did not meet their expectation (${round(rate)} % met)`,
     );
   }
+  const { content, slow } = count.unexpectedReasons;
+  if (content > 0) reasons.push(`${ids(content)} failed their rule's body checks`);
+  if (slow > 0) reasons.push(`${ids(slow)} answered slower than their rule's maxLatencyMs`);
   if (aggregate.notAttempted > 0) reasons.push(`${aggregate.notAttempted} ids were not attempted`);
   const failedShards = aggregate.failedShards?.length ?? 0;
   if (failedShards > 0) {
@@ -67,7 +83,11 @@ export function judge(
       : reasons.length > 0
         ? Verdict.degraded
         : Verdict.ok;
-  return { verdict, verdictReasons: reasons, ...count };
+  return { verdict, verdictReasons: reasons, unexpectedSamples, ...count };
+}
+
+function ids(n: number): string {
+  return n === 1 ? '1 id' : `${n} ids`;
 }
 
 function round(value: number): number {

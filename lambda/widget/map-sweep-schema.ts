@@ -23,7 +23,7 @@ const MapSweepSchema = v.pipe(
     ids: v.optional(v.record(v.string(), v.string())),
     unexpectedIds: v.optional(v.string()),
     unexpectedReasons: v.optional(
-      v.object({ content: v.optional(v.string()), slow: v.optional(v.string()) }),
+      v.object({ content: v.optional(v.number()), slow: v.optional(v.number()) }),
     ),
     flakyIds: v.optional(v.string()),
     changes: v.optional(

@@ -68,7 +68,7 @@ describe('reading and keeping baselines', () => {
   it('replaces a baseline that is not a sweep response, on the version it read', async () => {
     const writes: Array<string | undefined> = [];
     const store: BaselineStore = {
-      read: async () => ({ document: { hello: 'world' }, version: 'v1' }),
+      read: async () => ({ text: '{"hello":"world"}', version: 'v1' }),
       write: async (_schedule, _response, version) => {
         writes.push(version);
         return 'written';
@@ -90,7 +90,7 @@ describe('reading and keeping baselines', () => {
     const baseline = { ...current, sweepId: 'b', complete: false, ids: { notAttempted: '1-3' } };
     let written = false;
     const store: BaselineStore = {
-      read: async () => ({ document: baseline, version: 'v1' }),
+      read: async () => ({ text: JSON.stringify(baseline), version: 'v1' }),
       write: async () => {
         written = true;
         return 'written';

@@ -40,7 +40,7 @@ describe('baselines in the results bucket', () => {
 
     const stored = await s3BaselineStore(BUCKET).read('nightly', signal());
 
-    expect(stored).toEqual({ document: { sweepId: 'b' }, version: '"e1"' });
+    expect(stored).toEqual({ text: '{"sweepId":"b"}', version: '"e1"' });
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, {
       Bucket: BUCKET,
       Key: 'baselines/nightly.json',

@@ -48,7 +48,7 @@ describe('baselines over the S3 wire protocol', () => {
       'written',
       'conflict',
     ]);
-    expect(stored?.document).toEqual({ sweepId: 'a' });
+    expect(JSON.parse(stored?.text ?? '')).toEqual({ sweepId: 'a' });
     expect(JSON.parse(s3.objects.get(`${BUCKET}/baselines/nightly.json`) ?? '')).toEqual({
       sweepId: 'c',
     });
@@ -68,5 +68,16 @@ describe('baselines over the S3 wire protocol', () => {
     } finally {
       s3.unlisted = false;
     }
+  });
+
+  it('reads a baseline that is not valid JSON as its text and version, so that it can be replaced', async () => {
+    const store = s3BaselineStore(BUCKET);
+    s3.objects.set(`${BUCKET}/baselines/weekly.json`, '{"sweepId":"cut');
+
+    const stored = await store.read('weekly', signal());
+    const replaced = await store.write('weekly', sweep('e'), stored?.version, signal());
+
+    expect(stored?.text).toBe('{"sweepId":"cut');
+    expect(replaced).toBe('written');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -212,6 +212,26 @@ describe("a schedule's baseline", () => {
     expect(logs.at(-1)).toMatchObject({
       baseline: { read: 'failed', write: 'skipped', reason: 'Error: store down' },
     });
+  });
+});
+
+describe('a baseline that is not valid JSON', () => {
+  it('is replaced by the next complete scheduled sweep, with a warning, and compared from then on', async () => {
+    await writeFile(join(dir, `${SCHEDULE}.json`), '{"sweepId":"cut short","ids":{"200":"1-');
+    const h = handlers(folderStore(dir));
+
+    const first = await scheduled(h);
+    phase = 'after';
+    const second = await scheduled(h);
+
+    expect(first.changes).toBeNull();
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'WARN', message: 'baseline replaced: it was not valid' }),
+    );
+    expect(logs.find((line) => 'baseline' in line)).toMatchObject({
+      baseline: { read: 'invalid', write: 'written' },
+    });
+    expect(second.changes).toMatchObject({ baseline: { sweepId: first.sweepId } });
   });
 });
 

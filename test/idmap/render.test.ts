@@ -125,8 +125,10 @@ describe('the id map of a fragmented sweep', () => {
 describe('what a response may add or lack', () => {
   it('draws wrong content, slowness and flaky ids when the response reports them', () => {
     const sweep = {
-      ...sweepOf({ start: 1, end: 10 }, (id) => (id <= 6 ? met : { key: '200', unexpected: true })),
-      unexpectedReasons: { content: '7-8', slow: '9' },
+      ...sweepOf({ start: 1, end: 10 }, (id) =>
+        id <= 6 ? met : { key: id <= 8 ? 'content' : id === 9 ? 'slow' : '200', unexpected: true },
+      ),
+      unexpectedReasons: { status: 1, content: 2, slow: 1, error: 0 },
       flakyIds: '2',
     };
 
@@ -136,8 +138,8 @@ describe('what a response may add or lack', () => {
       '1: 200, met',
       '2: 200, flaky',
       '3-6: 200, met',
-      '7-8: 200, wrong content',
-      '9: 200, too slow',
+      '7-8: wrong content',
+      '9: too slow',
       '10: 200, wrong status',
     ]);
     expect(html).toMatch(/flaky <b>1<\/b>/);

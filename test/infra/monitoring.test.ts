@@ -165,6 +165,25 @@ describe('the alarms', () => {
     tolerant.hasResourceProperties('AWS::CloudWatch::Alarm', newlyUnexpected(5));
   });
 
+  it("fires when the target's certificate has fewer days left than certificateWarningDays (14 by default)", () => {
+    const certificateExpiry = (threshold: number) => ({
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: threshold,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+      Namespace: 'StatusSweep',
+      MetricName: MetricName.certificateDaysLeft,
+      Dimensions: [{ Name: 'Target', Value: 'pokeapi.co' }],
+      Period: 3600,
+      Statistic: 'Minimum',
+      AlarmActions: [topicRef],
+    });
+    const earlier = synthTemplate({ alarms: { certificateWarningDays: 30 } });
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', certificateExpiry(14));
+    earlier.hasResourceProperties('AWS::CloudWatch::Alarm', certificateExpiry(30));
+  });
+
   it("watches each enabled schedule's own sweeps: missed and failed", () => {
     const scheduleDimensions = [
       { Name: 'Schedule', Value: 'kanto' },
@@ -214,8 +233,8 @@ describe('the alarms', () => {
 
   it('notifies one SSL-only topic of every change, with the optional email subscribed', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // 3 target, 7 service, 3 for the one enabled schedule.
-    expect(alarms).toHaveLength(13);
+    // 4 target (certificate expiry included), 7 service, 3 for the one enabled schedule.
+    expect(alarms).toHaveLength(14);
     for (const alarm of alarms) {
       const topic = { Ref: expect.stringMatching(/^AlarmsTopic/) };
       expect(alarm.Properties).toMatchObject({ AlarmActions: [topic], OKActions: [topic] });
@@ -322,7 +341,7 @@ describe('the dashboard', () => {
     }
   });
 
-  it("graphs verdicts over time, unexpected ids, and each schedule's sweeps", () => {
+  it("graphs verdicts over time, unexpected ids and why, request phases, and each schedule's sweeps", () => {
     expect(lines('Verdicts (sweeps)').map((l) => [l.name, l.options.stat])).toEqual([
       [MetricName.verdictOk, 'Sum'],
       [MetricName.verdictDegraded, 'Sum'],
@@ -332,6 +351,19 @@ describe('the dashboard', () => {
       MetricName.unexpected,
       MetricName.newlyUnexpected,
       MetricName.recovered,
+      MetricName.contentMismatch,
+      MetricName.slow,
+    ]);
+    expect(
+      lines('Request phases p95 (ms; connect and TLS per new connection)').map((l) => [
+        l.name,
+        l.options.stat,
+      ]),
+    ).toEqual([
+      [MetricName.connectLatency, 'p95'],
+      [MetricName.tlsLatency, 'p95'],
+      [MetricName.firstByteLatency, 'p95'],
+      [MetricName.bodyLatency, 'p95'],
     ]);
     expect(widget('Sweeps, all and per schedule')).toEqual([
       expect.arrayContaining([MetricName.sweeps, 'Target', 'pokeapi.co']),
@@ -383,6 +415,6 @@ describe('the dashboard', () => {
       | undefined;
     expect(status?.properties.title).toBe('Alarms');
     // 3 target, 7 service, 2 for the schedule.
-    expect(status?.properties.alarms).toHaveLength(13);
+    expect(status?.properties.alarms).toHaveLength(14);
   });
 });

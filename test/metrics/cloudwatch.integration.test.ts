@@ -84,7 +84,7 @@ describe('PutMetricData through the real SDK client', () => {
   it('sends the exact datums of a known sweep, latency counts summing to the ids that got a response', async () => {
     const report = await publishMetrics(...judged(knownSweep()), context());
 
-    expect(report).toEqual({ status: 'published', requests: 1, datums: 17 });
+    expect(report).toEqual({ status: 'published', requests: 1, datums: 19 });
     const [request] = endpoint.requests;
     expect(request?.namespace).toBe('StatusSweep');
     const common = {
@@ -112,6 +112,8 @@ describe('PutMetricData through the real SDK client', () => {
       scalar('Errors', 'Count', 1),
       scalar('Retries', 'Count', 2),
       scalar('NotAttempted', 'Count', 2),
+      scalar('ContentMismatch', 'Count', 0),
+      scalar('Slow', 'Count', 0),
       scalar('SuccessRate', 'Percent', 70),
       scalar('VerdictOk', 'Count', 0),
       scalar('VerdictDegraded', 'Count', 0),
@@ -235,7 +237,7 @@ describe('when CloudWatch fails', () => {
     expect(report).toMatchObject({
       status: 'unconfirmed',
       requests: 0,
-      unconfirmed: 17,
+      unconfirmed: 19,
       reason: 'PutMetricData did not finish before the deadline',
     });
     expect(endpoint.requests).toHaveLength(1);
@@ -253,7 +255,7 @@ describe('when CloudWatch fails', () => {
     });
 
     expect(Date.now() - startedAt).toBeLessThan(MAX_PUBLISH_MS + 1_000);
-    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 17 });
+    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 19 });
     expect(endpoint.requests).toHaveLength(1);
   });
 
@@ -262,7 +264,7 @@ describe('when CloudWatch fails', () => {
 
     const report = await publishMetrics(...judged(knownSweep()), context());
 
-    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 17 });
+    expect(report).toMatchObject({ status: 'unconfirmed', requests: 0, unconfirmed: 19 });
     expect(report.reason).toMatch(/ECONNRESET|socket hang up/);
     expect(endpoint.requests).toHaveLength(1);
     expect(stdout.join('')).toBe('');

@@ -39,7 +39,7 @@ describe('publishMetrics in cloudwatch mode', () => {
       deadline: later(),
     });
 
-    expect(report).toEqual({ status: 'published', requests: 1, datums: 17 });
+    expect(report).toEqual({ status: 'published', requests: 1, datums: 19 });
     expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
     expect(cloudWatch).toHaveReceivedCommandWith(PutMetricDataCommand, {
       Namespace: 'StatusSweep',
@@ -94,7 +94,7 @@ describe('publishMetrics in cloudwatch mode', () => {
     }
     expect(perSchedule.find((d) => d.MetricName === 'VerdictFailed')?.Value).toBe(1);
     expect(perSchedule.find((d) => d.MetricName === 'Sweeps')?.Value).toBe(1);
-    expect(report).toEqual({ status: 'published', requests: 1, datums: 17 + perSchedule.length });
+    expect(report).toEqual({ status: 'published', requests: 1, datums: 19 + perSchedule.length });
   });
 
   it('publishes no per-schedule metric for a sweep no schedule started', async () => {
@@ -153,7 +153,7 @@ describe('publishMetrics in cloudwatch mode', () => {
     expect(report).toEqual({
       status: 'fallback',
       requests: 0,
-      datums: 17,
+      datums: 19,
       reason: 'PutMetricData failed after 3 attempts: Throttling: Rate exceeded',
     });
     const sent = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
@@ -221,7 +221,7 @@ describe('publishMetrics in the other modes', () => {
       deadline: later(),
     });
 
-    expect(report).toEqual({ status: 'published', requests: 0, datums: 17 });
+    expect(report).toEqual({ status: 'published', requests: 0, datums: 19 });
     expect(cloudWatch).not.toHaveReceivedAnyCommand();
     expect(emfTotals(parseEmf(output.stdout())).Requests).toEqual({ sum: 10, samples: 1 });
   });
@@ -234,7 +234,7 @@ describe('publishMetrics in the other modes', () => {
       deadline: later(),
     });
 
-    expect(report).toEqual({ status: 'local', requests: 0, datums: 17 });
+    expect(report).toEqual({ status: 'local', requests: 0, datums: 19 });
     expect(output.stdout()).toBe('');
     expect(output.stderr()).toContain('Expected 7');
     expect(cloudWatch).not.toHaveReceivedAnyCommand();

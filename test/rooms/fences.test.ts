@@ -23,6 +23,8 @@ const ROOMS: Readonly<Record<string, { readonly up: string; readonly down: strin
   request: { up: '../entry/http.js', down: '../ground/config.js' },
   conclude: { up: '../entry/sweeper.js', down: '../distributed/plan.js' },
   entry: { up: '../../dev/lambda-context.js', down: '../conclude/hooks.js' },
+  idmap: { up: '../ground/log.js', down: '../sweep/data.js' },
+  widget: { up: '../entry/handler.js', down: '../idmap/index.js' },
 };
 
 interface Diagnostic {

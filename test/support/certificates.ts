@@ -25,6 +25,8 @@ export interface TestCertificates {
   readonly valid: KeyPair;
   /** Signed by `ca`, but its validity ended yesterday. */
   readonly expired: KeyPair;
+  /** Signed by `ca`, valid for 3 more days: inside a 14-day warning. */
+  readonly expiringSoon: KeyPair;
   /** Signed by `ca`, for another host name only. */
   readonly wrongHost: KeyPair;
   /** Right names and dates, signed by a CA nobody trusts. */
@@ -46,14 +48,15 @@ async function makeCertificates(): Promise<TestCertificates> {
   try {
     const ca = await makeCa(dir, 'ca', 'Status Sweep Test CA');
     const other = await makeCa(dir, 'other-ca', 'Untrusted Test CA');
-    const [valid, expired, wrongHost, untrusted] = await Promise.all([
+    const [valid, expired, expiringSoon, wrongHost, untrusted] = await Promise.all([
       makeLeaf(dir, 'valid', ca, { days: 2, names: LOOPBACK_NAMES }),
       // A negative validity: notAfter is a day before notBefore (now), so the cert has expired.
       makeLeaf(dir, 'expired', ca, { days: -1, names: LOOPBACK_NAMES }),
+      makeLeaf(dir, 'expiring-soon', ca, { days: 3, names: LOOPBACK_NAMES }),
       makeLeaf(dir, 'wrong-host', ca, { days: 2, names: 'subjectAltName=DNS:elsewhere.test' }),
       makeLeaf(dir, 'untrusted', other, { days: 2, names: LOOPBACK_NAMES }),
     ]);
-    return { ca: ca.cert, valid, expired, wrongHost, untrusted };
+    return { ca: ca.cert, valid, expired, expiringSoon, wrongHost, untrusted };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

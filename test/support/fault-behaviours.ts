@@ -9,6 +9,8 @@ export type Behaviour =
       readonly status: number;
       readonly headers?: Readonly<Record<string, string>>;
       readonly body?: string;
+      /** Answers this much later than the upstream's own latency. */
+      readonly delayMs?: number;
     }
   /** Accepts the request and never answers. */
   | { readonly type: 'hang' }
@@ -53,6 +55,10 @@ export function respond(
   const out = res as ServerResponse;
   switch (behaviour.type) {
     case 'status':
+      if (behaviour.delayMs) {
+        later(behaviour.delayMs, () => respond({ ...behaviour, delayMs: 0 }, req, res, later));
+        return;
+      }
       out.writeHead(behaviour.status, behaviour.headers);
       out.end(behaviour.body ?? '');
       return;

@@ -1,5 +1,5 @@
 import type { SweepResponse } from '../../lambda/contract/response.js';
-import { formatSpans, type IdRange, SpanBuilder } from '../../lambda/sweep/data.js';
+import { ERROR_KINDS, formatSpans, type IdRange, SpanBuilder } from '../../lambda/sweep/data.js';
 
 /** How a fixture id ended: its outcome key and whether it met its expectation. */
 export interface IdFate {
@@ -23,6 +23,7 @@ export function sweepOf(
   const newly = new SpanBuilder();
   const recovered = new SpanBuilder();
   let unexpectedCount = 0;
+  const reasons = { status: 0, content: 0, slow: 0, error: 0 };
   let notAttempted = 0;
   let newlyCount = 0;
   let recoveredCount = 0;
@@ -35,6 +36,7 @@ export function sweepOf(
     if (f.unexpected) {
       unexpected.add(id);
       unexpectedCount++;
+      reasons[reasonOf(f.key)]++;
     }
     if (f.newlyUnexpected) {
       newly.add(id);
@@ -59,6 +61,10 @@ export function sweepOf(
     expected: total - notAttempted - unexpectedCount,
     unexpected: unexpectedCount,
     unexpectedIds: formatSpans(unexpected.spans()),
+    unexpectedReasons: reasons,
+    unexpectedSamples: {},
+    phases: null,
+    certificate: null,
     verdictReasons: [],
     complete: notAttempted === 0,
     statuses: {},
@@ -110,4 +116,10 @@ export function fragmentedSweep(ids = 1_000_000): SweepResponse {
       recovered: key === '200' && id % 5 === 0,
     };
   });
+}
+
+/** Why an unexpected id of outcome `key` was unexpected, as the verdict says it. */
+function reasonOf(key: string): 'status' | 'content' | 'slow' | 'error' {
+  if (key === 'content' || key === 'slow') return key;
+  return (ERROR_KINDS as readonly string[]).includes(key) ? 'error' : 'status';
 }

@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sweep } from '../../lambda/sweep/sweep.js';
 import { Throttle } from '../../lambda/sweep/throttle.js';
-import { ok, status } from '../support/fault-tour.js';
-import { type Script, startFaultUpstream } from '../support/fault-upstream.js';
+import { startFaultUpstream } from '../support/fault-upstream.js';
 import { useLoopbackEngine } from '../support/loopback-engine.js';
+import { tokenBucket } from '../support/token-bucket.js';
 
 const engine = useLoopbackEngine();
-
-/**
- * nginx's limit_req as a script: a bucket of `burst` requests refilled at `perSecond`; a request
- * that finds it empty gets a 429, with `retryAfter` seconds when given (nginx sends none).
- */
-function rateLimited(perSecond: number, burst: number, retryAfter?: string): Script {
-  let tokens = burst;
-  let last = performance.now();
-  return () => {
-    const now = performance.now();
-    tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
-    last = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return ok();
-    }
-    return status(429, retryAfter === undefined ? undefined : { 'retry-after': retryAfter });
-  };
-}
 
 describe('sweep against a rate-limited origin at concurrency 256', () => {
   it.each([
@@ -32,7 +13,7 @@ describe('sweep against a rate-limited origin at concurrency 256', () => {
     ['no Retry-After (a burst of 429s)', undefined],
   ])('pauses every new request on 429s with %s, and most ids end 200', async (_, retryAfter) => {
     const upstream = engine.closeAfter(
-      await startFaultUpstream(rateLimited(400, 100, retryAfter), { latencyMs: 20 }),
+      await startFaultUpstream(tokenBucket(400, 100, retryAfter), { latencyMs: 20 }),
     );
 
     const result = await sweep({
@@ -67,5 +48,28 @@ describe('a throttle pause that outlasts the deadline', () => {
     ]);
 
     expect(settled).toEqual([false, false]);
+  });
+});
+
+describe('an origin that refuses everything', () => {
+  it('pauses again once it admitted nothing while holding a rate', async () => {
+    const throttle = new Throttle(4);
+    const running = new AbortController().signal;
+    const never = () => false;
+    for (let i = 0; i < 4; i++) await throttle.admit(running, never);
+    for (let i = 0; i < 4; i++) throttle.done(200);
+    await throttle.admit(running, never);
+    throttle.done(429, '1'); // the first refusal with a Retry-After: the one polite pause
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    // The pause is over; now every answer is a refusal, for over a second.
+    const refusing = async () => {
+      await throttle.admit(running, never);
+      throttle.done(429, '1');
+    };
+    const until = performance.now() + 3_000;
+    while (performance.now() < until && throttle.pauses === 1) await refusing();
+
+    expect(throttle.pauses).toBe(2);
   });
 });

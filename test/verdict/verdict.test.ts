@@ -87,6 +87,8 @@ describe('judge', () => {
       expected: 90,
       unexpected: 0,
       unexpectedIds: '',
+      unexpectedReasons: { status: 0, content: 0, slow: 0, error: 0 },
+      unexpectedSamples: {},
     });
   });
 
@@ -124,6 +126,8 @@ describe('judge', () => {
       expected: 94,
       unexpected: 6,
       unexpectedIds: '95-100',
+      unexpectedReasons: { status: 6, content: 0, slow: 0, error: 0 },
+      unexpectedSamples: { status: ['id 95: 404, expected 2xx, 3xx'] },
     });
   });
 
