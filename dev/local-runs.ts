@@ -22,6 +22,7 @@ import {
 } from '../lambda/distributed/tolerance.js';
 import { createHandlers } from '../lambda/entry/handler.js';
 import type { Config } from '../lambda/ground/config.js';
+import { errorFields } from '../lambda/ground/error-line.js';
 import { rangeSize, type SweepAggregate } from '../lambda/sweep/data.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -111,7 +112,7 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
             message: 'shard failed',
             sweepId,
             shardStart: event.shardStart,
-            error: String(error),
+            error: errorFields(error),
           });
         } finally {
           run.progress.running--;
