@@ -66,3 +66,30 @@ function chain(error: unknown): ErrorLine[] {
   }
   return lines;
 }
+
+/**
+ * `handle`, whose failures are thrown with their stacks (and their causes') cut to one line:
+ * the Lambda runtime logs a thrown error with its stack ("Invoke Error"), and Step Functions
+ * passes it on as the cause. The error itself (its class, name and message) is kept: retriers
+ * match on its name.
+ */
+export function stackless<A extends unknown[], R>(
+  handle: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await handle(...args);
+    } catch (error) {
+      cutStacks(error);
+      throw error;
+    }
+  };
+}
+
+function cutStacks(error: unknown): void {
+  const seen = new Set<unknown>();
+  for (let e = error; e instanceof Error && !seen.has(e) && seen.size <= MAX_CAUSES; e = e.cause) {
+    seen.add(e);
+    e.stack = `${e.name}: ${cleanLine(e.message)}`;
+  }
+}

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../ground/config.js';
+import { stackless } from '../ground/error-line.js';
 import { inInvocation, writeLog } from '../ground/log.js';
 import type { CustomWidgetEvent } from './event.js';
 import { s3BaselineReader } from './read-baseline.js';
@@ -14,5 +15,7 @@ const widget = createIdMapWidget({
 });
 
 /** The dashboard's custom widget: one schedule's baseline (its latest sweep) as an id map (HTML). */
-export const handler = (event: CustomWidgetEvent, context: Context): Promise<string> =>
-  inInvocation(context, () => widget(event, context.getRemainingTimeInMillis()));
+export const handler = stackless(
+  (event: CustomWidgetEvent, context: Context): Promise<string> =>
+    inInvocation(context, () => widget(event, context.getRemainingTimeInMillis())),
+);

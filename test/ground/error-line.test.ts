@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalApi } from '../../dev/local-api.js';
 import { createHandlers } from '../../lambda/entry/handler.js';
 import { loadConfig } from '../../lambda/ground/config.js';
-import { errorFields, errorText, hideFromLogs } from '../../lambda/ground/error-line.js';
+import { errorFields, errorText, hideFromLogs, stackless } from '../../lambda/ground/error-line.js';
+import { NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 import type { LogLine } from '../../lambda/ground/log.js';
 import { lambdaContext, postSweeps } from '../support/events.js';
 
@@ -61,6 +62,20 @@ describe('errors in log lines', () => {
 
     expect(errorFields('plain text')).toEqual({ name: 'string', message: 'plain text' });
     expect(errorFields(b).causes).toEqual([{ name: 'Error', message: 'a' }]);
+  });
+
+  it('throws a refused shard event on with its name and message and a one-line stack, which the runtime logs', async () => {
+    const handler = stackless(createHandlers(config, { log: () => undefined }).dispatch);
+
+    const thrown = await handler({ kind: 'shard', sweepId: 'x' }, lambdaContext()).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+
+    expect(thrown?.name).toBe('InvalidEventError');
+    expect(NEVER_RETRIED_ERRORS).toContain(thrown?.name);
+    expect(thrown?.stack).toBe(`InvalidEventError: ${thrown?.message}`);
+    expect(String(thrown?.stack)).not.toMatch(STACK_OR_PATH);
   });
 
   it("prints a local handler's failure as one line with the request id, no stack", async () => {
