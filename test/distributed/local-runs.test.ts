@@ -61,6 +61,22 @@ function secondShardFails(): LocalRunHooks['invokeShard'] {
   };
 }
 
+/** A shard entry point whose shards wait until `release()`: a run that is still running. */
+function heldShards(): { invokeShard: LocalRunHooks['invokeShard']; release: () => void } {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const { shard } = createHandlers(local, { log: quiet, poolPerSweep: true });
+  return {
+    invokeShard: async (event, context) => {
+      await gate;
+      return shard(event, context);
+    },
+    release: () => release(),
+  };
+}
+
 const getRun = (id: string) => httpApiEvent({ method: 'GET', path: `/sweeps/${id}` });
 /** What a caller sees of a response: status, header names and the body with run-specific values named. */
 function seen(result: APIGatewayProxyStructuredResultV2, sweepId: string) {
@@ -107,17 +123,8 @@ describe('a distributed run, locally and deployed', () => {
   });
 
   it('answers 202 with Retry-After: 5 and the shards as progress while it runs', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const { shard } = createHandlers(local, { log: quiet, poolPerSweep: true });
-    const { api, runs } = localApi({
-      invokeShard: async (event, context) => {
-        await gate;
-        return shard(event, context);
-      },
-    });
+    const { invokeShard, release } = heldShards();
+    const { api, runs } = localApi({ invokeShard });
     const accepted = await startLocally(api, 120);
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date() });
     sfn.on(ListMapRunsCommand).resolves({ mapRuns: [{ mapRunArn: 'arn:map' } as never] });
@@ -184,17 +191,8 @@ describe('a distributed run, locally and deployed', () => {
 
 describe('one run at a time, locally as deployed', () => {
   it('refuses a second run while one runs with 409 run_in_progress naming the running sweep', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const { shard } = createHandlers(local, { log: quiet, poolPerSweep: true });
-    const { api, runs } = localApi({
-      invokeShard: async (event, context) => {
-        await gate;
-        return shard(event, context);
-      },
-    });
+    const { invokeShard, release } = heldShards();
+    const { api, runs } = localApi({ invokeShard });
     const first = await startLocally(api, 120);
     sfn.on(ListExecutionsCommand).resolves({
       executions: [{ name: first.sweepId, startDate: new Date() } as never],
