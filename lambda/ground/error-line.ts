@@ -86,6 +86,19 @@ export function stackless<A extends unknown[], R>(
   };
 }
 
+/**
+ * What `build` returns at cold start; what it throws (a bad setting), thrown with its stack cut
+ * as stackless does: the runtime logs an init failure with its stack too.
+ */
+export function atColdStart<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    cutStacks(error);
+    throw error;
+  }
+}
+
 function cutStacks(error: unknown): void {
   const seen = new Set<unknown>();
   for (let e = error; e instanceof Error && !seen.has(e) && seen.size <= MAX_CAUSES; e = e.cause) {

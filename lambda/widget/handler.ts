@@ -1,13 +1,13 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../ground/config.js';
-import { stackless } from '../ground/error-line.js';
+import { atColdStart, stackless } from '../ground/error-line.js';
 import { inInvocation, writeLog } from '../ground/log.js';
 import type { CustomWidgetEvent } from './event.js';
 import { s3BaselineReader } from './read-baseline.js';
 import { createIdMapWidget } from './widget.js';
 
 /** Read once at cold start: RESULTS_BUCKET and SCHEDULE_NAMES, the names the sweep function reads. */
-const config = loadConfig();
+const config = atColdStart(() => loadConfig());
 const widget = createIdMapWidget({
   read: config.resultsBucket === undefined ? undefined : s3BaselineReader(config.resultsBucket),
   schedules: config.scheduleNames,

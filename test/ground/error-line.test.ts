@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalApi } from '../../dev/local-api.js';
 import { createHandlers } from '../../lambda/entry/handler.js';
 import { loadConfig } from '../../lambda/ground/config.js';
-import { errorFields, errorText, hideFromLogs, stackless } from '../../lambda/ground/error-line.js';
+import {
+  atColdStart,
+  errorFields,
+  errorText,
+  hideFromLogs,
+  stackless,
+} from '../../lambda/ground/error-line.js';
 import { NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 import type { LogLine } from '../../lambda/ground/log.js';
 import { lambdaContext, postSweeps } from '../support/events.js';
@@ -75,6 +81,20 @@ describe('errors in log lines', () => {
     expect(thrown?.name).toBe('InvalidEventError');
     expect(NEVER_RETRIED_ERRORS).toContain(thrown?.name);
     expect(thrown?.stack).toBe(`InvalidEventError: ${thrown?.message}`);
+    expect(String(thrown?.stack)).not.toMatch(STACK_OR_PATH);
+  });
+
+  it('throws a bad setting at cold start with a one-line stack, which the runtime logs as its init error', () => {
+    const thrown = (() => {
+      try {
+        atColdStart(() => loadConfig({ TARGET_URL_TEMPLATE: 'https://x/' }));
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+
+    expect(thrown?.name).toBe('ConfigError');
+    expect(thrown?.message).toContain('TARGET_URL_TEMPLATE');
     expect(String(thrown?.stack)).not.toMatch(STACK_OR_PATH);
   });
 
