@@ -4,6 +4,7 @@ import { planFor } from '../lambda/distributed/start.js';
 import { parseTargetHeaders } from '../lambda/entry/target-headers.js';
 import { type Config, loadConfig } from '../lambda/ground/config.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
+import { hideFromLogs } from '../lambda/ground/error-line.js';
 import { ConfigError, InvalidRequestError } from '../lambda/ground/errors.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
 import { requestParser } from '../lambda/request/request.js';
@@ -111,7 +112,9 @@ export function headersFrom(flags: CliFlags): Readonly<Record<string, string>> |
       JSON.stringify(Object.fromEntries(pairs)),
       '--header',
     );
-    return { ...fromFile, ...fromFlags };
+    const headers = { ...fromFile, ...fromFlags };
+    hideFromLogs(Object.values(headers));
+    return headers;
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { errorText } from '../lambda/ground/error-line.js';
 import { toHttpApiEvent } from './http-api-event.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -27,7 +28,7 @@ export async function startLocalApi(options: {
   const server = createServer((req, res) => {
     serve(options.handler, req, res).catch((error: unknown) => {
       if (req.socket.destroyed) return clientLeft(req);
-      console.error(error);
+      console.error(`status-sweep: ${req.method} ${req.url} failed: ${errorText(error)}`);
       if (!res.headersSent) writeJson(res, 500, { message: 'Internal Server Error' });
       else res.destroy();
     });
@@ -65,11 +66,14 @@ async function serve(handler: LocalHandler, req: IncomingMessage, res: ServerRes
     return writeJson(res, 400, { message: `the path is not valid percent-encoding: ${req.url}` });
   }
   let result: unknown;
+  const context = lambdaContext();
   try {
-    result = await handler(event, lambdaContext());
+    result = await handler(event, context);
   } catch (error) {
-    // What API Gateway answers when the function itself fails.
-    console.error(error);
+    // What API Gateway answers when the function itself fails; one line, as the logs get it.
+    console.error(
+      `status-sweep: the handler failed (request id ${context.awsRequestId}): ${errorText(error)}`,
+    );
     return writeJson(res, 500, { message: 'Internal Server Error' });
   }
   if (req.socket.destroyed) return clientLeft(req);

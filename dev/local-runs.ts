@@ -2,7 +2,9 @@
  * The local runs: the Runs port of lambda/distributed/ in one process, standing in for the state
  * machine. The same plan, the same shard events through the sweep handler (built once, each shard
  * with a connection pool of its own, as separate invocations would have), the same exact merge,
- * and the same tolerated-failure rule as the Distributed Map.
+ * the same tolerated-failure rule as the Distributed Map, the same retries of a crashed shard or
+ * reduce (SHARD_RETRY, REDUCE_RETRY_POLICY), and one run at a time, as the runs function refuses
+ * a second.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
@@ -11,9 +13,14 @@ import type { SweepHooks } from '../lambda/conclude/hooks.js';
 import { oneLine } from '../lambda/distributed/failure.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
 import type { RunPlan } from '../lambda/distributed/plan.js';
+import {
+  REDUCE_RETRY_POLICY,
+  type RetryPolicy,
+  SHARD_RETRY,
+} from '../lambda/distributed/retries.js';
 import type { Runs } from '../lambda/distributed/runs-port.js';
 import { planShards } from '../lambda/distributed/shards.js';
-import { planFor, runAccepted, runInput } from '../lambda/distributed/start.js';
+import { planFor, runAccepted, runInProgress, runInput } from '../lambda/distributed/start.js';
 import type { RunStatus, ShardProgress } from '../lambda/distributed/status.js';
 import {
   exceedsTolerance,
@@ -22,8 +29,10 @@ import {
 } from '../lambda/distributed/tolerance.js';
 import { createHandlers } from '../lambda/entry/handler.js';
 import type { Config } from '../lambda/ground/config.js';
+import { errorFields } from '../lambda/ground/error-line.js';
 import { rangeSize, type SweepAggregate } from '../lambda/sweep/data.js';
 import { lambdaContext } from './lambda-context.js';
+import { retried } from './local-retries.js';
 
 export interface LocalRunHooks
   extends Pick<
@@ -37,6 +46,8 @@ export interface LocalRunHooks
    * fail a shard). @default - the sweep handler's shard entry point, built once
    */
   readonly invokeShard?: (event: ShardEvent, context: Context) => Promise<SweepAggregate>;
+  /** The first wait before a retry, doubling after. @default - the state machine's (2 s) */
+  readonly retryIntervalMs?: number;
 }
 
 /** The local runs, and the end of one (the CLI waits for it). */
@@ -78,6 +89,16 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
     onAggregate: hooks.onAggregate,
     baselines: hooks.baselines,
   });
+  const retrying = <T>(
+    policy: RetryPolicy,
+    attempt: () => Promise<T>,
+    onRetry: (error: unknown) => void,
+  ): Promise<T> =>
+    retried(policy, attempt, {
+      onRetry,
+      signal: hooks.signal,
+      intervalMs: hooks.retryIntervalMs,
+    });
 
   const execute = async (
     input: ReturnType<typeof runInput>,
@@ -102,7 +123,19 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
         run.progress.pending--;
         run.progress.running++;
         try {
-          results.push(await current.run(run, () => shard(event, lambdaContext())));
+          const swept = await retrying(
+            SHARD_RETRY,
+            () => current.run(run, () => shard(event, lambdaContext())),
+            (error) =>
+              log({
+                level: 'WARN',
+                message: 'shard failed; sweeping it again',
+                sweepId,
+                shardStart: event.shardStart,
+                error: errorFields(error),
+              }),
+          );
+          results.push(swept);
           run.progress.succeeded++;
         } catch (error) {
           run.progress.failed++;
@@ -111,7 +144,7 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
             message: 'shard failed',
             sweepId,
             shardStart: event.shardStart,
-            error: String(error),
+            error: errorFields(error),
           });
         } finally {
           run.progress.running--;
@@ -131,17 +164,26 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
     }
     // No Lambda context: the metrics publish gets the local budget, as the reduce step would get
     // what is left of its invocation.
-    const result = await concluder.concludeRun(
-      input.run,
-      results,
-      { startedAt: started, endedAt: Date.now() },
-      {},
+    const endedAt = Date.now();
+    const result = await retrying(
+      REDUCE_RETRY_POLICY,
+      () => concluder.concludeRun(input.run, results, { startedAt: started, endedAt }, {}),
+      (error) =>
+        log({
+          level: 'WARN',
+          message: 'reduce failed; merging again',
+          sweepId,
+          error: errorFields(error),
+        }),
     );
     return { sweepId, status: 'SUCCEEDED', result };
   };
 
   return {
     start: async (request, sweepId, invocationMs) => {
+      for (const [id, other] of runs) {
+        if (!other.ended) throw runInProgress(id, new Date(other.startedAt));
+      }
       const plan = planFor(request, config, invocationMs);
       const input = runInput(request, sweepId, plan);
       hooks.onPlan?.(plan);

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../lambda/ground/config.js';
+import { errorText } from '../lambda/ground/error-line.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
 import { closest } from './cli-args.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
@@ -118,4 +119,10 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // A failure before listening (the target, the handler's cold start): one line, no stack.
+  console.error(`status-sweep: ${errorText(error)}`);
+  process.exit(1);
+}

@@ -88,6 +88,8 @@ export function formatSummary(response: SweepResponse, extras: SummaryExtras = {
   }
   lines.push(row('metrics', metricsLine(response.metrics)));
   if (changes && !hasChanges(changes)) lines.push(...formatChanges(changes, row));
+  // Why `changes` is null when a comparison was asked for and not made.
+  if (response.skipped) lines.push(row('changes', `not compared: ${response.skipped.changes}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,13 +1,14 @@
 /**
  * The runtime dependencies of the sweep function without our code, each used (a bare import would
  * be tree-shaken away) and bundled like the real handler: undici's Pool (from the module the engine
- * uses), the CloudWatch and Step Functions clients at module scope, the S3 client behind a dynamic
- * import (as lambda/baseline/lazy-s3-store.ts loads it), Powertools' SecretsProvider, valibot, and the middy
- * packages the handler composes.
+ * uses), the CloudWatch, Step Functions and Secrets Manager clients at module scope, the S3 client
+ * behind a dynamic import (as lambda/baseline/lazy-s3-store.ts loads it), valibot, and the middy
+ * packages the handler composes. test/infra/deps-only.test.ts keeps its packages the sweep
+ * bundle's.
  */
 
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -19,7 +20,7 @@ import { createPool } from '../../lambda/sweep/pool.js';
 
 const cloudwatch = new CloudWatchClient({});
 const sfn = new SFNClient({});
-const secrets = new SecretsProvider();
+const secrets = new SecretsManagerClient({});
 const schema = v.object({ start: v.number(), end: v.number() });
 
 export const handler = middy()
@@ -27,13 +28,20 @@ export const handler = middy()
   .use(httpJsonBodyParser())
   .use(httpErrorHandler())
   .handler(async () => {
-    const s3 = event.s3 ? await import('@aws-sdk/client-s3') : undefined;
+    const s3 = event.s3 ? await import('./deps-only-s3.js') : undefined;
     return {
       statusCode: 200,
       body: JSON.stringify({
         pool: typeof createPool,
         clients: [typeof cloudwatch, typeof sfn, typeof secrets, typeof s3?.S3Client],
-        commands: [typeof PutMetricDataCommand, typeof StartExecutionCommand],
+        s3: [s3?.GetObjectCommand, s3?.PutObjectCommand, s3?.NoSuchKey, s3?.S3ServiceException].map(
+          (x) => typeof x,
+        ),
+        commands: [
+          typeof PutMetricDataCommand,
+          typeof StartExecutionCommand,
+          typeof GetSecretValueCommand,
+        ],
         router: typeof httpRouterHandler,
         parsed: v.safeParse(schema, { start: 1, end: 2 }).success,
       }),

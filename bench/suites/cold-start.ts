@@ -100,7 +100,7 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
   const rows: [string, Bundle, string][] = [
     ['deployed handler', bundles.deployed, 'deployed'],
     [
-      'runtime deps only (undici, CloudWatch, SFN and S3 clients, Powertools Parameters, valibot, middy)',
+      'runtime deps only (undici, CloudWatch, SFN, Secrets Manager and S3 clients, valibot, middy)',
       bundles.depsOnly,
       'depsOnly',
     ],

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
 import { EXPRESS_MAX_DURATION_MS } from '../../lambda/distributed/limits.js';
+import { REDUCE_RETRY_POLICY, SHARD_RETRY } from '../../lambda/distributed/retries.js';
 import { NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 
 /**
@@ -10,8 +11,6 @@ import { NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 
 /** An Express child execution's limit, retries and their waits included. */
 export const EXPRESS_MAX_DURATION = Duration.millis(EXPRESS_MAX_DURATION_MS);
-/** A shard that failed is swept again at most this many times, if the Express limit allows. */
-export const MAX_SHARD_RETRIES = 2;
 /**
  * Lambda failed before the function ran (CDK's service-exception list less the client timeout,
  * which means the function did run): retried quickly, a few times.
@@ -30,8 +29,8 @@ export const THROTTLE_RETRY = {
   maxAttempts: 3,
   jitterStrategy: JitterType.FULL,
 };
-/** A shard that ran and failed (a crash): swept again after this, doubling. */
-export const SHARD_RETRY_INTERVAL = Duration.seconds(2);
+/** A shard that ran and failed (a crash): swept again after this, doubling (SHARD_RETRY). */
+export const SHARD_RETRY_INTERVAL = Duration.millis(SHARD_RETRY.intervalMs);
 /**
  * Failures a retry would repeat or that would run into the Express limit: an event or
  * configuration the function refuses (NEVER_RETRIED_ERRORS, lambda/errors.ts), and timeouts. The function stops before
@@ -48,16 +47,12 @@ export const PERMANENT_TASK_ERRORS = [
   'States.Timeout',
 ];
 
-/**
- * The reduce step ran and failed (a crash, a transient S3 error): merged again, twice at most.
- * It is idempotent: the result and the baseline are written whole (the baseline conditionally),
- * and at worst the run's metrics are published twice.
- */
+/** The reduce step ran and failed: merged again as REDUCE_RETRY_POLICY says. */
 export const REDUCE_RETRY = {
   errors: ['States.TaskFailed'],
-  interval: Duration.seconds(2),
-  backoffRate: 2,
-  maxAttempts: 2,
+  interval: Duration.millis(REDUCE_RETRY_POLICY.intervalMs),
+  backoffRate: REDUCE_RETRY_POLICY.backoffRate,
+  maxAttempts: REDUCE_RETRY_POLICY.maxAttempts,
 };
 
 /** The longest all of a retrier's waits add up to (full jitter waits at most the interval). */
@@ -76,11 +71,16 @@ function waitsOf(retry: { interval: Duration; backoffRate: number; maxAttempts: 
 export function shardRetriesWithin(timeout: Duration): number {
   const limit = EXPRESS_MAX_DURATION.toSeconds();
   const fixed = waitsOf(SERVICE_RETRY) + waitsOf(THROTTLE_RETRY);
-  for (let retries = MAX_SHARD_RETRIES; retries >= 0; retries--) {
+  // SHARD_RETRY.maxAttempts at most, fewer if the Express limit says so.
+  for (let retries = SHARD_RETRY.maxAttempts; retries >= 0; retries--) {
     const worst =
       (1 + retries) * timeout.toSeconds() +
       fixed +
-      waitsOf({ interval: SHARD_RETRY_INTERVAL, backoffRate: 2, maxAttempts: retries });
+      waitsOf({
+        interval: SHARD_RETRY_INTERVAL,
+        backoffRate: SHARD_RETRY.backoffRate,
+        maxAttempts: retries,
+      });
     if (worst <= limit) return retries;
   }
   throw new Error(

@@ -17,6 +17,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { REDUCE_KIND, SHARD_KIND } from '../../lambda/distributed/messages.js';
+import { SHARD_RETRY } from '../../lambda/distributed/retries.js';
 import { TOLERATED_FAILURE_PERCENTAGE } from '../../lambda/distributed/tolerance.js';
 import { MAP_RESULTS_PREFIX } from './results-bucket.js';
 import {
@@ -96,7 +97,7 @@ export class SweepStateMachine extends Construct {
       shard.addRetry({
         errors: ['States.TaskFailed'],
         interval: SHARD_RETRY_INTERVAL,
-        backoffRate: 2,
+        backoffRate: SHARD_RETRY.backoffRate,
         maxAttempts: shardRetries,
       });
     }

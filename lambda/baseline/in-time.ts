@@ -1,5 +1,5 @@
+import { errorText } from '../ground/error-line.js';
 import { InvalidBaselineError } from '../ground/errors.js';
-import { errorText } from '../ground/log.js';
 import { DiffTooSlowError } from './diff.js';
 
 /** Time limits of the baseline's read, comparison and write: each within the deadline it serves. */

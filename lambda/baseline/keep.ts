@@ -1,7 +1,8 @@
 import type { Changes } from '../contract/changes.js';
 import type { SweepResponse } from '../contract/response.js';
+import { errorFields, errorText } from '../ground/error-line.js';
 import { InvalidBaselineError } from '../ground/errors.js';
-import { errorFields, errorText, type LogWriter } from '../ground/log.js';
+import type { LogWriter } from '../ground/log.js';
 import { type Baseline, changesSince, parseBaseline } from './baseline.js';
 import { DiffTooSlowError, type JudgedSweep } from './diff.js';
 import type { UnexpectedSpans } from './expected.js';

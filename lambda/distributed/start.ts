@@ -92,10 +92,15 @@ async function refuseOverlap(sfn: SFNClient, stateMachineArn: string): Promise<v
     });
   }
   if (running?.name === undefined) return;
-  throw new RunInProgressError(
-    running.name,
-    runPath(running.name),
-    `sweep ${running.name} of this target is still running (since ${running.startDate?.toISOString() ?? 'an unknown time'}); one run at a time keeps the rate the target sees. Follow it at ${runPath(running.name)}`,
+  throw runInProgress(running.name, running.startDate);
+}
+
+/** The refusal of a second run while `sweepId` runs: the same words on AWS and locally. */
+export function runInProgress(sweepId: string, startedAt: Date | undefined): RunInProgressError {
+  return new RunInProgressError(
+    sweepId,
+    runPath(sweepId),
+    `sweep ${sweepId} of this target is still running (since ${startedAt?.toISOString() ?? 'an unknown time'}); one run at a time keeps the rate the target sees. Follow it at ${runPath(sweepId)}`,
   );
 }
 

@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { SweepHooks } from '../conclude/hooks.js';
 import { isShardEvent, parseShardEvent } from '../distributed/messages.js';
 import { type Config, loadConfig } from '../ground/config.js';
+import { atColdStart, stackless } from '../ground/error-line.js';
 import { inInvocation, withInvocationFields, writeLog } from '../ground/log.js';
 import { type HttpApiHandler, isHttpApiEvent } from '../middleware/json-http.js';
 import { requestParser } from '../request/request.js';
@@ -50,8 +51,8 @@ export function createHandlers(config: Config, hooks: SweepHooks = {}): SweepHan
 }
 
 /** Read once at cold start: a bad setting fails the init, loudly, before any event. */
-const deployed = createHandlers(loadConfig());
+const deployed = atColdStart(() => createHandlers(loadConfig()));
 /** The function's handler (`handler.handler`). */
-export const handler = deployed.dispatch;
+export const handler = stackless(deployed.dispatch);
 /** The same function's schedule and invoke entry point, typed (the bench invokes it). */
 export const invoke = deployed.invoke;

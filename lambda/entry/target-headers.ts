@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../ground/config.js';
+import { hideFromLogs } from '../ground/error-line.js';
 import { ConfigError, isTransientAwsError, ServiceUnavailableError } from '../ground/errors.js';
 
 /**
@@ -75,6 +76,7 @@ export function targetHeadersFrom(config: Config): TargetHeaders {
     if (last !== undefined && Date.now() - last.readAt < maxAgeMs) return last.headers;
     const raw = await readSecret(client, secretId, signal);
     const headers = last?.raw === raw ? last.headers : parseTargetHeaders(secretId, raw);
+    hideFromLogs(Object.values(headers));
     last = { raw, headers, readAt: Date.now() };
     return headers;
   };

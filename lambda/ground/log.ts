@@ -71,15 +71,3 @@ export function withInvocationFields(writer: LogWriter): LogWriter {
 export const writeLog: LogWriter = withInvocationFields((line) => {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 });
-
-/** An error as log fields: its class name, message and stack; anything else as text. */
-export function errorFields(error: unknown): unknown {
-  return error instanceof Error
-    ? { name: error.name, message: error.message, stack: error.stack }
-    : String(error);
-}
-
-/** An error in one line of text, `Name: message`; anything else as text. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

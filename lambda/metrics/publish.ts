@@ -1,5 +1,6 @@
 import type { Config } from '../ground/config.js';
-import { errorText, writeLog } from '../ground/log.js';
+import { errorText } from '../ground/error-line.js';
+import { writeLog } from '../ground/log.js';
 import { MetricsMode } from '../ground/settings.js';
 import type { SweepAggregate } from '../sweep/data.js';
 import type { SweepVerdict } from '../verdict/verdict.js';

@@ -7,7 +7,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import { MIDDY_OPTIONS } from '../ground/deadline.js';
-import { errorFields, type LogWriter, writeLog } from '../ground/log.js';
+import { errorFields } from '../ground/error-line.js';
+import { type LogWriter, writeLog } from '../ground/log.js';
 import { httpErrorBody } from './http-error-body.js';
 import { httpStatusOf } from './http-status-error.js';
 

@@ -1,5 +1,6 @@
 import { baselineKey } from '../baseline/store.js';
-import { errorFields, type LogWriter } from '../ground/log.js';
+import { errorFields } from '../ground/error-line.js';
+import type { LogWriter } from '../ground/log.js';
 import { renderIdMapMessage as message, renderIdMap } from '../idmap/index.js';
 import { type CustomWidgetEvent, scheduleOf } from './event.js';
 import { mapSweepOf } from './map-sweep-schema.js';

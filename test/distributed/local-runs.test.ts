@@ -1,6 +1,7 @@
 import {
   DescribeExecutionCommand,
   DescribeMapRunCommand,
+  ListExecutionsCommand,
   ListMapRunsCommand,
   SFNClient,
   StartExecutionCommand,
@@ -22,6 +23,7 @@ import {
 import { createHandlers } from '../../lambda/entry/handler.js';
 import { createRunsHandlers } from '../../lambda/entry/runs.js';
 import { type Config, loadConfig } from '../../lambda/ground/config.js';
+import { InvalidEventError, NEVER_RETRIED_ERRORS } from '../../lambda/ground/errors.js';
 import { httpApiEvent, lambdaContext, postSweeps } from '../support/events.js';
 import { jsonBody } from '../support/sweep-handler.js';
 
@@ -44,7 +46,8 @@ beforeEach(() => sfn.reset());
 
 /** The local API's handler over `runs`, built as `npm run serve` builds it. */
 function localApi(hooks: LocalRunHooks = {}): { api: LocalHandler; runs: LocalRuns } {
-  const runs = localRuns(local, { log: quiet, ...hooks });
+  // Retries wait 5 ms, not the state machine's 2 s; their number and rule are the real ones.
+  const runs = localRuns(local, { log: quiet, retryIntervalMs: 5, ...hooks });
   const { dispatch } = createHandlers(local, { log: quiet, runs });
   return { api: withLocalRuns(dispatch, runs), runs };
 }
@@ -55,6 +58,22 @@ function secondShardFails(): LocalRunHooks['invokeShard'] {
   return async (event, context) => {
     if (event.shardStart === 1 + event.shardSize) throw new Error('Runtime.ExitError');
     return shard(event, context);
+  };
+}
+
+/** A shard entry point whose shards wait until `release()`: a run that is still running. */
+function heldShards(): { invokeShard: LocalRunHooks['invokeShard']; release: () => void } {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const { shard } = createHandlers(local, { log: quiet, poolPerSweep: true });
+  return {
+    invokeShard: async (event, context) => {
+      await gate;
+      return shard(event, context);
+    },
+    release: () => release(),
   };
 }
 
@@ -104,17 +123,8 @@ describe('a distributed run, locally and deployed', () => {
   });
 
   it('answers 202 with Retry-After: 5 and the shards as progress while it runs', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const { shard } = createHandlers(local, { log: quiet, poolPerSweep: true });
-    const { api, runs } = localApi({
-      invokeShard: async (event, context) => {
-        await gate;
-        return shard(event, context);
-      },
-    });
+    const { invokeShard, release } = heldShards();
+    const { api, runs } = localApi({ invokeShard });
     const accepted = await startLocally(api, 120);
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date() });
     sfn.on(ListMapRunsCommand).resolves({ mapRuns: [{ mapRunArn: 'arn:map' } as never] });
@@ -176,6 +186,96 @@ describe('a distributed run, locally and deployed', () => {
         },
       ],
     });
+  });
+});
+
+describe('one run at a time, locally as deployed', () => {
+  it('refuses a second run while one runs with 409 run_in_progress naming the running sweep', async () => {
+    const { invokeShard, release } = heldShards();
+    const { api, runs } = localApi({ invokeShard });
+    const first = await startLocally(api, 120);
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [{ name: first.sweepId, startDate: new Date() } as never],
+    });
+    const aws = createHandlers(deployed, { log: quiet });
+
+    const there = seen(
+      (await aws.http(postSweeps({ start: 1, end: 120 }), lambdaContext())) as never,
+      first.sweepId,
+    );
+    const here = seen(
+      (await api(postSweeps({ start: 1, end: 120 }), lambdaContext())) as never,
+      first.sweepId,
+    );
+    release();
+    await runs.ended(first.sweepId);
+
+    const since = /\(since [^)]*\)/;
+    const words = (body: Record<string, unknown>) =>
+      JSON.stringify(body).replace(since, '(since <time>)');
+    expect(here).toMatchObject({ statusCode: 409, body: { error: { code: 'run_in_progress' } } });
+    expect(JSON.stringify(here.body)).toContain('<sweepId>');
+    expect({ ...here, body: words(here.body) }).toEqual({ ...there, body: words(there.body) });
+    const after = await startLocally(api, 120);
+    expect(after.sweepId).not.toBe(first.sweepId);
+    await runs.ended(after.sweepId);
+  });
+});
+
+describe('retries, locally as the state machine retries', () => {
+  it('sweeps a crashed shard again, so the run completes', async () => {
+    const { shard } = createHandlers(local, { log: quiet, poolPerSweep: true });
+    const attempts = new Map<number, number>();
+    const { api, runs } = localApi({
+      invokeShard: async (event, context) => {
+        const n = (attempts.get(event.shardStart) ?? 0) + 1;
+        attempts.set(event.shardStart, n);
+        if (event.shardStart === 1 + event.shardSize && n < 3) throw new Error('Runtime.ExitError');
+        return shard(event, context);
+      },
+    });
+    const accepted = await startLocally(api, 120);
+
+    const ended = await runs.ended(accepted.sweepId);
+
+    expect(ended).toMatchObject({ status: 'SUCCEEDED', result: { complete: true, total: 120 } });
+    expect(attempts.get(1 + accepted.shardSize)).toBe(3);
+    expect(ended?.status === 'SUCCEEDED' && (ended.result.failedShards ?? [])).toEqual([]);
+  });
+
+  it('never sweeps again a shard the function refused (NEVER_RETRIED_ERRORS)', async () => {
+    expect(NEVER_RETRIED_ERRORS).toContain('InvalidEventError');
+    let refused = 0;
+    const { shard } = createHandlers(local, { log: quiet, poolPerSweep: true });
+    const { api, runs } = localApi({
+      invokeShard: async (event, context) => {
+        if (event.shardStart !== 1) return shard(event, context);
+        refused++;
+        throw new InvalidEventError('not a shard event');
+      },
+    });
+    const accepted = await startLocally(api, 120);
+
+    const ended = await runs.ended(accepted.sweepId);
+
+    expect(refused).toBe(1);
+    expect(ended).toMatchObject({ status: 'FAILED', error: TOLERANCE_EXCEEDED_ERROR });
+  });
+
+  it('merges again after a failed reduce, as the reduce retrier does', async () => {
+    let reduces = 0;
+    const { runs, api } = localApi({
+      onAggregate: () => {
+        reduces++;
+        if (reduces === 1) throw new Error('S3 went away');
+      },
+    });
+    const accepted = await startLocally(api, 120);
+
+    const ended = await runs.ended(accepted.sweepId);
+
+    expect(reduces).toBe(2);
+    expect(ended).toMatchObject({ status: 'SUCCEEDED', result: { total: 120 } });
   });
 });
 
