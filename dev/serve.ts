@@ -5,9 +5,9 @@
  * input): schedules' baselines are kept in a local folder (--baselines).
  */
 import { parseArgs } from 'node:util';
+import { closest } from '../lambda/ground/closest.js';
 import { type Config, loadConfig } from '../lambda/ground/config.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
-import { closest } from './cli-args.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
 import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
