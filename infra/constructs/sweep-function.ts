@@ -35,6 +35,8 @@ export class SweepFunction extends Construct {
   readonly environment: Readonly<Record<string, string>>;
   /** The function's own request parser, built from that environment: schedules are checked by it. */
   readonly requests: RequestParser;
+  /** Each additional target's metrics (its `Target` dimension), by name. */
+  readonly additionalMetrics: Readonly<Record<string, SweepMetrics>>;
   /** Shards running at once: the Distributed Map must use the same number. */
   readonly shardMaxConcurrency: number;
   /** The function's timeout: one shard never runs longer. */
@@ -63,6 +65,11 @@ export class SweepFunction extends Construct {
       ),
     );
     this.metrics = new SweepMetrics(config.metricsNamespace, config.targetName);
+    this.additionalMetrics = Object.fromEntries(
+      config.targets
+        .slice(1)
+        .map((target) => [target.name, new SweepMetrics(config.metricsNamespace, target.name)]),
+    );
     // The ARN is a token at synth: the state machine's presence says whether runs are possible.
     this.requests = targetedParser(config, { distributed: props.stateMachine !== undefined });
 
