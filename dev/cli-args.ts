@@ -15,6 +15,10 @@ export interface CliOptions {
   readonly expect?: unknown;
   /** `--api URL`: the deployed API to ask; `--api` alone is the HTTP API event in this process. */
   readonly apiUrl?: URL;
+  /** `--target NAME` with --config or --api: the request's `target`. */
+  readonly targetName?: string;
+  /** `--compare-target NAME`: the request's `compareTarget`. */
+  readonly compareTarget?: string;
 }
 
 /** What a bare `--api` stands for: the HTTP API event in this process, as before it took a URL. */

@@ -6,7 +6,7 @@ import { type Config, loadConfig } from '../lambda/ground/config.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
 import { ConfigError, InvalidRequestError } from '../lambda/ground/errors.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
-import { requestParser } from '../lambda/request/request.js';
+import { targetedParser } from '../lambda/request/targeted.js';
 import { rangeSize } from '../lambda/sweep/data.js';
 import { type CliOptions, UsageError } from './cli-args.js';
 import type { CliFlags } from './cli-flags.js';
@@ -39,7 +39,7 @@ export function checkLocal(cli: CliOptions, env: Env): LocalPlan {
   const config = configFrom(cli, env, given ?? DEMO_PLACEHOLDER);
   const fields = requestFields(cli, given === undefined);
   const via = viaFor(fields, config, cli.flags.api !== undefined);
-  const parser = requestParser(config, { distributed: true });
+  const parser = targetedParser(config, { distributed: true });
   try {
     const request = via === Via.api ? parser.fromApi(fields, 'body') : parser.fromEvent(fields);
     if (rangeSize(request.range) > config.maxIds) {
