@@ -4,7 +4,7 @@ import { MetricName, PER_SCHEDULE_METRICS } from '../lambda/metrics/names.js';
 /**
  * `status-sweep config`: what a config file deploys, and its monthly cost on paper at list
  * prices. The alarm count follows the constructs (target-alarms.ts: 4 per target;
- * schedule-alarms.ts: 3 per enabled schedule; service-alarms.ts: 8), and a test holds it to a
+ * schedule-alarms.ts: 3 per enabled schedule; service-alarms.ts: 7), and a test holds it to a
  * synthesized template.
  */
 
@@ -23,7 +23,7 @@ export const PRICES = {
 
 const ALARMS_PER_TARGET = 4;
 const ALARMS_PER_SCHEDULE = 3;
-const SERVICE_ALARMS = 8;
+const SERVICE_ALARMS = 7;
 const MINUTES_PER_MONTH = 30 * 24 * 60;
 
 /** What the file deploys, counted. */

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -112,4 +114,37 @@ describe('the CLI on the config file', () => {
     expect(run.stdout).toContain('hourly  prod ids 1-200  rate(1 hour)  ~720 sweeps/month');
     expect(run.stdout).toMatch(/monthly cost on paper \(us-east-1 list prices of \d{4}-\d{2}/);
   });
+});
+
+describe('npm run serve --config', () => {
+  it('serves every target of the file: a request names its target', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'dev/serve.ts', '--config', file, '--port', '0', '--metrics', 'off'],
+      { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    try {
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      while (!/listening on (\S+),/.test(stderr)) {
+        const [chunk] = (await once(child.stderr, 'data')) as [string];
+        stderr += chunk;
+      }
+      const url = /listening on (\S+),/.exec(stderr)?.[1];
+
+      const response = await fetch(`${url}/sweeps`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ target: 'canary', start: 97, end: 99 }),
+      });
+
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        target: 'canary',
+        ids: { '200': '97', '404': '98-99' },
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 });

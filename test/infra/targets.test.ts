@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { planOf } from '../../dev/plan.js';
 import { parseConfig } from '../../infra/config/read.js';
 import { stackPropsFromConfig } from '../../infra/config/stack-props.js';
 import { MetricName } from '../../lambda/metrics/names.js';
@@ -118,5 +119,11 @@ describe('a deployment of three targets and five schedules', () => {
     expect(titles).toEqual(expect.arrayContaining(['## Target canary', '## Target v2']));
     const v2Verdicts = widgets.find((w) => w.properties.title === 'v2: verdicts (sweeps)');
     expect(JSON.stringify(v2Verdicts?.properties.metrics)).toContain('"Target","v2"');
+  });
+
+  it('has as many alarms as `status-sweep config` counts on paper', () => {
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length;
+
+    expect(planOf(config).alarms).toBe(alarms);
   });
 });
