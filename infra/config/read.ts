@@ -68,6 +68,8 @@ export function parseConfig(json: unknown, file: string): StatusSweepConfig {
 
 function describe(issue: v.BaseIssue<unknown>): string {
   if (issue.input === undefined) return 'is required';
+  // Our own messages ("must be …, got …") already say both.
+  if (issue.message.startsWith('must be')) return issue.message;
   const expected = issue.expected ? `expected ${issue.expected}` : issue.message;
   return `${expected}, got ${JSON.stringify(issue.input)}`;
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { ID_PLACEHOLDER, SWEEP_METHODS, type SweepMethod } from '../sweep/data.js';
 import type { Config, VerdictThresholds } from './config.js';
+import { DEFAULT_TARGET_METHOD } from './defaults.js';
 import { type ExpectRule, ExpectRulesSchema } from './expect-rules.js';
 import { mustBe } from './validation.js';
 
@@ -33,41 +34,76 @@ export interface Target {
 
 /** Names as a CloudWatch dimension, a request field and a construct id all take them. */
 export const TARGET_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
+/** An http(s) URL whose host holds no `{id}`: the id goes in the path or query (one origin). */
+const URL_TEMPLATE = /^https?:\/\/[^{}/?#]+[/?].*\{id\}/;
 
-const int = v.pipe(v.number(), v.integer(), v.minValue(0));
-const TargetEntry = v.strictObject({
-  name: v.pipe(v.string(), v.regex(TARGET_NAME, mustBe('1-64 of A-Z a-z 0-9 _ . -'))),
-  urlTemplate: v.pipe(
-    v.string(),
-    v.check(
-      (t) => t.includes(ID_PLACEHOLDER) && /^https?:\/\/[^{}/]+\//.test(t),
-      mustBe(`an http or https URL with "${ID_PLACEHOLDER}" in its path or query`),
+/** An integer setting of a JSON file, its bounds and meaning in its JSON Schema too. */
+export const jsonInt = (min: number, max: number, text: string) =>
+  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max), v.description(text));
+
+/** A target's request defaults, as the config file and ADDITIONAL_TARGETS write them. */
+export const TargetDefaultsSchema = v.strictObject({
+  concurrency: v.optional(jsonInt(1, 1_000, 'Requests in flight at most.')),
+  timeoutMs: v.optional(jsonInt(100, 30_000, 'Per attempt, in ms.')),
+  retries: v.optional(jsonInt(0, 5, 'Extra attempts for network errors, 429, 502, 503, 504.')),
+  ratePerSecond: v.optional(
+    v.pipe(
+      v.number(),
+      v.minValue(0.01),
+      v.maxValue(100_000),
+      v.description('Request starts per second.'),
     ),
   ),
-  method: v.optional(v.picklist(SWEEP_METHODS), 'GET'),
-  headersSecret: v.optional(v.string()),
-  expect: v.optional(ExpectRulesSchema),
-  verdictFailedBelowPercent: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
-  verdictMaxP95Ms: v.optional(int),
-  defaults: v.optional(
-    v.strictObject({
-      concurrency: v.optional(int),
-      timeoutMs: v.optional(int),
-      retries: v.optional(int),
-      ratePerSecond: v.optional(v.number()),
-    }),
-  ),
 });
+
+/** One target as the config file writes it (its JSON Schema comes from here too). */
+export const TargetSchema = v.strictObject({
+  name: v.pipe(
+    v.string(),
+    v.regex(TARGET_NAME, mustBe('1-64 of A-Z a-z 0-9 _ . -')),
+    v.description('The request field `target` and the Target metrics dimension.'),
+  ),
+  urlTemplate: v.pipe(
+    v.string(),
+    v.regex(
+      URL_TEMPLATE,
+      mustBe(`an http or https URL with "${ID_PLACEHOLDER}" in its path or query`),
+    ),
+    v.description(`Where each id is fetched: "${ID_PLACEHOLDER}" in the path or query.`),
+  ),
+  method: v.optional(v.picklist(SWEEP_METHODS)),
+  headersSecret: v.optional(
+    v.pipe(
+      v.string(),
+      v.description('A Secrets Manager secret (name or ARN) holding a JSON object of headers.'),
+    ),
+  ),
+  expect: v.optional(ExpectRulesSchema),
+  verdictFailedBelowPercent: v.optional(
+    v.pipe(
+      v.number(),
+      v.minValue(0),
+      v.maxValue(100),
+      v.description('Failed below this % of ids meeting their expectation.'),
+    ),
+  ),
+  verdictMaxP95Ms: v.optional(jsonInt(1, 900_000, 'Degraded above this p95 latency, in ms.')),
+  defaults: v.optional(TargetDefaultsSchema),
+});
+
+/** One target as the config file writes it. */
+export type TargetConfig = v.InferOutput<typeof TargetSchema>;
 
 /** ADDITIONAL_TARGETS: the targets after the first, as JSON (an empty list when unset). */
 export const TargetsSetting = v.pipe(
   v.optional(v.string(), '[]'),
   v.parseJson(undefined, mustBe('a JSON array of targets')),
-  v.array(TargetEntry, mustBe('a JSON array of targets')),
+  v.array(TargetSchema, mustBe('a JSON array of targets')),
   v.transform((entries) =>
     entries.map(
-      ({ verdictFailedBelowPercent, verdictMaxP95Ms, ...rest }): Target => ({
+      ({ verdictFailedBelowPercent, verdictMaxP95Ms, method, ...rest }): Target => ({
         ...rest,
+        method: method ?? DEFAULT_TARGET_METHOD,
         ...((verdictFailedBelowPercent !== undefined || verdictMaxP95Ms !== undefined) && {
           verdict: {
             ...(verdictFailedBelowPercent !== undefined && {
