@@ -126,4 +126,17 @@ describe('a deployment of three targets and five schedules', () => {
 
     expect(planOf(config).alarms).toBe(alarms);
   });
+
+  it("fails synth naming Lambda's 4 KB environment limit when the targets do not fit", () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      name: `t${i}`,
+      urlTemplate: `https://t${i}.example.com/items/{id}`,
+      expect: [{ ids: '1-1025', statuses: ['2xx'] }],
+    }));
+    const tooMany = parseConfig({ targets: many }, 'status-sweep.config.json');
+
+    expect(() => synthTemplate(stackPropsFromConfig(tooMany))).toThrow(
+      /over Lambda's limit of 4096 bytes.*ADDITIONAL_TARGETS/,
+    );
+  });
 });
