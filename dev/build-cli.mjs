@@ -49,7 +49,7 @@ export async function buildCli(outfile = BUNDLE) {
     metafile: true,
     logLevel: 'warning',
   });
-  const ours = Object.keys(metafile.inputs).filter((path) => /^(dev|lambda)\//.test(path));
+  const ours = Object.keys(metafile.inputs).filter((path) => /^(dev|lambda|infra)\//.test(path));
   writeFileSync(inputsOf(outfile), JSON.stringify(ours));
 }
 

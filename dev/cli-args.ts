@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closest } from '../lambda/ground/closest.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
 import { type CliFlags, FLAGS, type FlagName, Format } from './cli-flags.js';
 
@@ -14,6 +15,10 @@ export interface CliOptions {
   readonly expect?: unknown;
   /** `--api URL`: the deployed API to ask; `--api` alone is the HTTP API event in this process. */
   readonly apiUrl?: URL;
+  /** `--target NAME` with --config or --api: the request's `target`. */
+  readonly targetName?: string;
+  /** `--compare-target NAME`: the request's `compareTarget`. */
+  readonly compareTarget?: string;
 }
 
 /** What a bare `--api` stands for: the HTTP API event in this process, as before it took a URL. */
@@ -115,7 +120,7 @@ function isOneOf<T extends string>(value: string, allowed: readonly T[]): value 
 function explain(error: Error & { code?: string }): string {
   const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? '';
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const guess = closest(flag.replace(/^-+/, ''));
+    const guess = closest(flag.replace(/^-+/, ''), Object.keys(FLAGS));
     return `unknown flag ${flag}${guess ? ` (did you mean --${guess}?)` : ''}`;
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
@@ -124,30 +129,4 @@ function explain(error: Error & { code?: string }): string {
       : `${flag} needs a value`;
   }
   return error.message;
-}
-
-/** The known name nearest to a typo, within two edits (`--prot` → `port`). */
-export function closest(
-  typo: string,
-  names: readonly string[] = Object.keys(FLAGS),
-): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of names) {
-    const distance = editDistance(typo, name);
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost);
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
 }

@@ -7,7 +7,7 @@ import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../lambda/ground/defaults.js';
 import { hideFromLogs } from '../lambda/ground/error-line.js';
 import { ConfigError, InvalidRequestError } from '../lambda/ground/errors.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
-import { requestParser } from '../lambda/request/request.js';
+import { targetedParser } from '../lambda/request/targeted.js';
 import { rangeSize } from '../lambda/sweep/data.js';
 import { type CliOptions, UsageError } from './cli-args.js';
 import type { CliFlags } from './cli-flags.js';
@@ -40,7 +40,7 @@ export function checkLocal(cli: CliOptions, env: Env): LocalPlan {
   const config = configFrom(cli, env, given ?? DEMO_PLACEHOLDER);
   const fields = requestFields(cli, given === undefined);
   const via = viaFor(fields, config, cli.flags.api !== undefined);
-  const parser = requestParser(config, { distributed: true });
+  const parser = targetedParser(config, { distributed: true });
   try {
     const request = via === Via.api ? parser.fromApi(fields, 'body') : parser.fromEvent(fields);
     if (rangeSize(request.range) > config.maxIds) {

@@ -67,11 +67,23 @@ export const FLAGS = {
     help: 'the whole sweep',
     default: "the function's 120 s timeout (28 s with --api)",
   },
+  config: {
+    type: 'string',
+    value: 'FILE',
+    help: 'a status-sweep.config.json: its targets and limits (--target NAME picks one)',
+    default: 'none',
+  },
   target: {
     type: 'string',
-    value: 'URL',
-    help: 'URL template with {id}',
+    value: 'URL|NAME',
+    help: 'URL template with {id}; with --config (or --api), a target name',
     default: 'TARGET_URL_TEMPLATE, else the built-in demo upstream',
+  },
+  'compare-target': {
+    type: 'string',
+    value: 'NAME',
+    help: 'another target: the same ids swept there too; exit 1 when any id differs',
+    default: 'none',
   },
   api: {
     type: 'string',

@@ -19,6 +19,8 @@ export function requestFields(cli: CliOptions, demo: boolean): Record<string, un
     ratePerSecond: value(flags.rate),
     timeBudgetMs: value(flags['time-budget']),
     expect: cli.expect,
+    target: cli.targetName,
+    compareTarget: cli.compareTarget,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
@@ -32,6 +34,7 @@ export function invalidFlagsText(
     timeoutMs: 'timeout',
     ratePerSecond: 'rate',
     timeBudgetMs: 'time-budget',
+    compareTarget: 'compare-target',
   };
   const flags = Object.keys(fieldProblems).map((field) => `--${flagOf[field] ?? field}`);
   // A refusal with its own arithmetic (a run that cannot finish) is kept whole.

@@ -10,6 +10,7 @@ import { type CliOptions, parseCli, UsageError } from './cli-args.js';
 import { checkLocal, checkOutputs, headersFrom } from './cli-check.js';
 import { ExitCode, helpText } from './cli-flags.js';
 import { say } from './cli-report.js';
+import { printPlan, withTargets } from './cli-targets.js';
 import { claimStdout } from './stdout.js';
 
 /** The Lambda runtime's Node major (nodejs24.x): older ones get a warning. */
@@ -37,8 +38,9 @@ async function main(argv: readonly string[], env: Env = process.env): Promise<nu
   }
 }
 
-async function run(argv: readonly string[], env: Env): Promise<number> {
-  const cli = parseCli(argv);
+async function run(argv: readonly string[], given: Env): Promise<number> {
+  if (argv[0] === 'config') return printPlan(argv.slice(1));
+  const { cli, env } = withTargets(parseCli(argv), given);
   if (cli.flags.help) {
     process.stdout.write(helpText());
     return ExitCode.ok;
@@ -56,6 +58,7 @@ async function run(argv: readonly string[], env: Env): Promise<number> {
   const plan = checkLocal(cli, env);
   const headers = headersFrom(cli.flags);
   // The handler module reads the environment once as it loads: it sees the checked settings.
+  Object.assign(process.env, env);
   process.env.TARGET_URL_TEMPLATE = plan.config.targetUrlTemplate;
   process.env.METRICS_MODE = plan.config.metricsMode;
   const { sweepHere } = await import('./cli-local.js');

@@ -40,6 +40,8 @@ export function formatJunit(response: SweepResponse, expect?: unknown): string {
           response.ids.notAttempted ?? '',
         ),
   );
+  const compared = differencesCase(response);
+  if (compared !== undefined) cases.push(compared);
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const suite = `status-sweep ${response.target} ${response.range.start}-${response.range.end}`;
   return [
@@ -73,6 +75,12 @@ export function formatMarkdown(response: SweepResponse): string {
       .map((sample, i) => [i === 0 ? 'samples' : '', sample]),
     ['statuses', counts(response.statuses)],
     ['errors', counts(response.errors)],
+    ...(response.compareTarget === undefined
+      ? []
+      : [
+          ['compared with', response.compareTarget],
+          ['differences', differenceLines(response).join('; ') || 'none'],
+        ]),
     ['latency', l ? `p50 ${l.p50} · p95 ${l.p95} · p99 ${l.p99} · max ${l.max} ms` : 'none'],
     ['duration', `${response.durationMs} ms`],
   ];
@@ -84,6 +92,22 @@ export function formatMarkdown(response: SweepResponse): string {
     ...rows.map(([k, value]) => `| ${k} | ${String(value).replaceAll('|', '\\|')} |`),
     '',
   ].join('\n');
+}
+
+/** With compareTarget: a test case failing with each differing range, as `200→404: 98-100`. */
+function differencesCase(response: SweepResponse): string | undefined {
+  if (response.compareTarget === undefined) return undefined;
+  const name = `same outcome on ${response.compareTarget}`;
+  const count = response.differences?.count ?? 0;
+  if (count === 0) return testCase(name);
+  return testCase(name, `${count} ids differ`, differenceLines(response).join('\n'));
+}
+
+/** `200→404: 98-100` for each transition between the two targets. */
+function differenceLines(response: SweepResponse): string[] {
+  return Object.entries(response.differences?.transitions ?? {}).map(
+    ([step, ids]) => `${step}: ${ids}`,
+  );
 }
 
 /** What a rule checks beyond statuses, in a test case's name: ` + body, ≤ 2000 ms`. */

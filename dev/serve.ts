@@ -5,10 +5,11 @@
  * input): schedules' baselines are kept in a local folder (--baselines).
  */
 import { parseArgs } from 'node:util';
+import { closest } from '../lambda/ground/closest.js';
 import { type Config, loadConfig } from '../lambda/ground/config.js';
 import { errorText } from '../lambda/ground/error-line.js';
 import { MetricsMode } from '../lambda/ground/settings.js';
-import { closest } from './cli-args.js';
+import { configFileFor, withConfigEnv } from './cli-config.js';
 import { DEFAULT_BASELINES_DIR, folderStore } from './folder-store.js';
 import { type LocalApi, startLocalApi } from './local-api.js';
 import { INVOKE_PATH, withLocalInvoke } from './local-invoke.js';
@@ -17,10 +18,11 @@ import { withLocalRuns } from './local-runs-api.js';
 import { resolveTarget } from './target.js';
 
 const USAGE = `usage: npm run serve -- [--port 3000] [--host 127.0.0.1] [--target URL_WITH_{id}] [--metrics local|cloudwatch|emf|off]
-                        [--baselines ${DEFAULT_BASELINES_DIR}]
+                        [--baselines ${DEFAULT_BASELINES_DIR}] [--config status-sweep.config.json]
+  --config serves every target of the file: a request names its "target".
   SCHEDULE_NAMES=a,b names the schedules whose baselines "compareWith" may read.`;
 
-const SERVE_FLAGS = ['port', 'host', 'target', 'metrics', 'baselines', 'help'];
+const SERVE_FLAGS = ['port', 'host', 'target', 'metrics', 'baselines', 'config', 'help'];
 
 async function main(): Promise<void> {
   let values: {
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     target?: string;
     metrics?: string;
     baselines?: string;
+    config?: string;
     help?: boolean;
   };
   try {
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
         target: { type: 'string' },
         metrics: { type: 'string' },
         baselines: { type: 'string', default: DEFAULT_BASELINES_DIR },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -60,13 +64,14 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     fail(`--port must be 0..65535, got "${values.port}"`);
 
-  const target = await resolveTarget(values.target, process.env);
+  const env = withConfigFile(values.config, values.target);
+  const target = await resolveTarget(values.target, env);
   let config: Config;
   try {
     // Local sweeps never publish to the shell's AWS account unless asked to.
     const metrics = values.metrics ?? process.env.METRICS_MODE ?? MetricsMode.local;
     config = loadConfig({
-      ...process.env,
+      ...env,
       TARGET_URL_TEMPLATE: target.urlTemplate,
       METRICS_MODE: metrics,
     });
@@ -76,6 +81,7 @@ async function main(): Promise<void> {
   }
   const baselines = values.baselines ?? DEFAULT_BASELINES_DIR;
   // The handler module reads the environment as it loads: it sees the settings checked above.
+  Object.assign(process.env, env);
   process.env.TARGET_URL_TEMPLATE = config.targetUrlTemplate;
   process.env.METRICS_MODE = config.metricsMode;
   const { createHandlers } = await import('../lambda/entry/handler.js');
@@ -112,6 +118,21 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The environment with --config's settings over it (every target of the file), or as it is. */
+function withConfigFile(
+  file: string | undefined,
+  target: string | undefined,
+): Readonly<Record<string, string | undefined>> {
+  if (file === undefined) return process.env;
+  if (target !== undefined)
+    fail('--target and --config: with --config, a request names its target');
+  try {
+    return withConfigEnv(process.env, configFileFor(file));
+  } catch (error) {
+    fail((error as Error).message);
+  }
 }
 
 function fail(message: string): never {

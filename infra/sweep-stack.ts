@@ -12,6 +12,7 @@ import { SweepFunction } from './constructs/sweep-function.js';
 import type { SweepFunctionProps } from './constructs/sweep-function-props.js';
 import { type SweepScheduleSpec, SweepSchedules } from './constructs/sweep-schedules.js';
 import { SweepStateMachine } from './constructs/sweep-state-machine.js';
+import { addTargetRows } from './constructs/target-rows.js';
 
 /** Sweeps of ranges above `maxIds`: a Step Functions Distributed Map of shards. */
 export interface DistributedSweepProps {
@@ -135,6 +136,7 @@ export class SweepStack extends Stack {
     const alarms = new SweepAlarms(this, 'Alarms', {
       ...props.alarms,
       metrics: sweep.metrics,
+      additionalMetrics: sweep.additionalMetrics,
       handler: sweep.function,
       runsHandler: runs.function,
       deadLetterQueue: sweep.deadLetterQueue,
@@ -151,6 +153,8 @@ export class SweepStack extends Stack {
       alarms: alarms.all,
       stateMachine: stateMachine.stateMachine,
     });
+    // A row per additional target, below the first target's.
+    addTargetRows(dashboard.dashboard, sweep.additionalMetrics);
     // An id map of each schedule's latest sweep, read from its baseline.
     new IdMapWidgets(this, 'IdMap', {
       dashboard: dashboard.dashboard,

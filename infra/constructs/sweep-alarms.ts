@@ -9,10 +9,12 @@ import { ScheduleAlarms } from './schedule-alarms.js';
 import { type ServiceAlarmsProps, serviceAlarms } from './service-alarms.js';
 import type { SweepMetrics } from './sweep-metrics.js';
 import type { SweepScheduleSpec } from './sweep-schedules.js';
-import { targetAlarms } from './target-alarms.js';
+import { additionalTargetAlarms, targetAlarms } from './target-alarms.js';
 
 export interface SweepAlarmsProps extends ServiceAlarmsProps {
   readonly metrics: SweepMetrics;
+  /** The other targets' metrics by name: each gets its target alarms; schedules read their target's. @default - none */
+  readonly additionalMetrics?: Readonly<Record<string, SweepMetrics>>;
   /** Each enabled schedule gets a missed-sweep and a failed-sweep alarm. @default - none */
   readonly schedules?: readonly SweepScheduleSpec[];
   /**
@@ -54,7 +56,7 @@ export class SweepAlarms extends Construct {
       .map(
         (schedule) =>
           new ScheduleAlarms(this, `Schedule-${schedule.name}`, {
-            metrics: props.metrics,
+            metrics: props.additionalMetrics?.[schedule.target ?? ''] ?? props.metrics,
             schedule,
             sweepLateness:
               props.sweepLatenessMs === undefined
@@ -70,6 +72,7 @@ export class SweepAlarms extends Construct {
         props.successRateThreshold ?? 95,
         props.certificateWarningDays,
       ),
+      ...additionalTargetAlarms(this, props),
       ...serviceAlarms(this, props),
       ...this.schedules.flatMap((s) => [
         s.failed,

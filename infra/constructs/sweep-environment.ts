@@ -20,7 +20,12 @@ import type { SweepFunctionProps } from './sweep-function-props.js';
  */
 export function sweepEnvironment(
   props: SweepFunctionProps,
-  resolved: { readonly targetHeadersSecret?: ISecret; readonly shardMaxConcurrency: number },
+  resolved: {
+    readonly targetHeadersSecret?: ISecret;
+    readonly shardMaxConcurrency: number;
+    /** Each additional target's headers secret, by target name. */
+    readonly additionalSecrets?: Readonly<Record<string, ISecret>>;
+  },
 ): Record<string, string> {
   const targetUrlTemplate = props.targetUrlTemplate ?? DEFAULT_TARGET_URL_TEMPLATE;
   const maxIds = props.maxIds ?? DEFAULT_MAX_IDS;
@@ -30,8 +35,15 @@ export function sweepEnvironment(
     TARGET_NAME: props.targetName ?? defaultTargetName(targetUrlTemplate),
     TARGET_METHOD: props.targetMethod ?? DEFAULT_TARGET_METHOD,
     ...(resolved.targetHeadersSecret && {
-      TARGET_HEADERS_SECRET:
-        resolved.targetHeadersSecret.secretFullArn ?? resolved.targetHeadersSecret.secretName,
+      TARGET_HEADERS_SECRET: secretId(resolved.targetHeadersSecret),
+    }),
+    ...(props.additionalTargets?.length && {
+      ADDITIONAL_TARGETS: JSON.stringify(
+        props.additionalTargets.map(({ headersSecret: _, ...target }) => {
+          const secret = resolved.additionalSecrets?.[target.name];
+          return secret ? { ...target, headersSecret: secretId(secret) } : target;
+        }),
+      ),
     }),
     ...(props.targetHeadersMaxAgeMs !== undefined && {
       TARGET_HEADERS_MAX_AGE_MS: String(props.targetHeadersMaxAgeMs),
@@ -64,4 +76,9 @@ export function sweepEnvironment(
       VERDICT_MAX_P95_MS: String(props.verdictMaxP95Ms),
     }),
   };
+}
+
+/** A secret as the function reads it: its complete ARN when known, else its name. */
+function secretId(secret: ISecret): string {
+  return secret.secretFullArn ?? secret.secretName;
 }

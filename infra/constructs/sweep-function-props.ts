@@ -2,8 +2,15 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ExpectRule } from '../../lambda/ground/expect-rules.js';
 import type { SweepMethod } from '../../lambda/sweep/index.js';
+import type { TargetConfig } from '../config/schema.js';
 import type { ResultsBucket } from './results-bucket.js';
 import type { StateMachineArns } from './state-machine-arns.js';
+
+/** A target after the first, as the config file writes it. */
+export type TargetProps = Omit<TargetConfig, 'headersSecret'> & {
+  /** By name, complete ARN, or the secret itself. @default - no headers */
+  readonly headersSecret?: ISecret | string;
+};
 
 /** How the function is built and what it is told through its environment. */
 export interface SweepFunctionProps {
@@ -21,6 +28,12 @@ export interface SweepFunctionProps {
    * @default - no headers beyond user-agent and accept
    */
   readonly targetHeadersSecret?: ISecret | string;
+  /**
+   * Targets after the first (the first is `targetName`, `targetUrlTemplate`…): a request or a
+   * schedule names one as its `target`. Sent as ADDITIONAL_TARGETS (JSON); each headers secret
+   * is readable by the function. @default - the one target above
+   */
+  readonly additionalTargets?: readonly TargetProps[];
   /** How long warm functions reuse a read of the headers secret, in ms. @default - 5 minutes */
   readonly targetHeadersMaxAgeMs?: number;
   /** The most ids one invocation sweeps. @default - 10,000 ids */

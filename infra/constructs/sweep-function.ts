@@ -11,7 +11,8 @@ import {
   DEFAULT_MEMORY_MB,
   DEFAULT_SHARD_MAX_CONCURRENCY,
 } from '../../lambda/ground/defaults.js';
-import { type RequestParser, requestParser } from '../../lambda/request/request.js';
+import type { RequestParser } from '../../lambda/request/request.js';
+import { targetedParser } from '../../lambda/request/targeted.js';
 import { BUNDLES } from '../bundle-budget.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 import { sweepEnvironment } from './sweep-environment.js';
@@ -34,6 +35,8 @@ export class SweepFunction extends Construct {
   readonly environment: Readonly<Record<string, string>>;
   /** The function's own request parser, built from that environment: schedules are checked by it. */
   readonly requests: RequestParser;
+  /** Each additional target's metrics (its `Target` dimension), by name. */
+  readonly additionalMetrics: Readonly<Record<string, SweepMetrics>>;
   /** Shards running at once: the Distributed Map must use the same number. */
   readonly shardMaxConcurrency: number;
   /** The function's timeout: one shard never runs longer. */
@@ -44,8 +47,14 @@ export class SweepFunction extends Construct {
     this.shardMaxConcurrency = props.shardMaxConcurrency ?? DEFAULT_SHARD_MAX_CONCURRENCY;
     this.timeout = Duration.millis(props.timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS);
     const headersSecret = this.targetHeadersSecret(props.targetHeadersSecret);
+    const additionalSecrets: Record<string, ISecret> = {};
+    for (const { name, headersSecret: secret } of props.additionalTargets ?? []) {
+      const resolved = this.targetHeadersSecret(secret, name);
+      if (resolved) additionalSecrets[name] = resolved;
+    }
     this.environment = sweepEnvironment(props, {
       targetHeadersSecret: headersSecret,
+      additionalSecrets,
       shardMaxConcurrency: this.shardMaxConcurrency,
     });
     // The function's own validation, run at synth: a bad setting fails here, not at cold start.
@@ -56,8 +65,13 @@ export class SweepFunction extends Construct {
       ),
     );
     this.metrics = new SweepMetrics(config.metricsNamespace, config.targetName);
+    this.additionalMetrics = Object.fromEntries(
+      config.targets
+        .slice(1)
+        .map((target) => [target.name, new SweepMetrics(config.metricsNamespace, target.name)]),
+    );
     // The ARN is a token at synth: the state machine's presence says whether runs are possible.
-    this.requests = requestParser(config, { distributed: props.stateMachine !== undefined });
+    this.requests = targetedParser(config, { distributed: props.stateMachine !== undefined });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -89,6 +103,7 @@ export class SweepFunction extends Construct {
     this.role = role;
     this.grantPutSweepMetrics(fn);
     headersSecret?.grantRead(fn);
+    for (const secret of Object.values(additionalSecrets)) secret.grantRead(fn);
     props.stateMachine?.grantStartExecution(fn);
     props.baselines?.grantBaselines(fn, role);
     Validations.of(role).acknowledge({
@@ -99,11 +114,16 @@ export class SweepFunction extends Construct {
   }
 
   /** The headers secret as a construct: a complete ARN or a name (its ARN ends in 6 random characters). */
-  private targetHeadersSecret(secret: ISecret | string | undefined): ISecret | undefined {
+  private targetHeadersSecret(
+    secret: ISecret | string | undefined,
+    target?: string,
+  ): ISecret | undefined {
     if (typeof secret !== 'string') return secret;
+    // The first target's id stays as it was: a new id would replace nothing, but reads better kept.
+    const id = target === undefined ? 'TargetHeadersSecret' : `TargetHeadersSecret-${target}`;
     return secret.startsWith('arn:')
-      ? Secret.fromSecretCompleteArn(this, 'TargetHeadersSecret', secret)
-      : Secret.fromSecretNameV2(this, 'TargetHeadersSecret', secret);
+      ? Secret.fromSecretCompleteArn(this, id, secret)
+      : Secret.fromSecretNameV2(this, id, secret);
   }
 
   /** Lets `grantee` call PutMetricData, for this function's namespace only. */

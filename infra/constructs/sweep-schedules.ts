@@ -27,6 +27,8 @@ import type { RequestParser } from '../../lambda/request/request.js';
 export interface SweepScheduleSpec {
   /** Names the schedule and is sent as the request's `schedule` field. 1-64 of A-Z a-z 0-9 . - _ */
   readonly name: string;
+  /** The target it sweeps, sent as the request's `target`. @default - the first target */
+  readonly target?: string;
   /** `rate(15 minutes)` or `cron(0 6 * * ? *)`. */
   readonly expression: string;
   /** IANA time zone for cron expressions. @default - UTC */
@@ -131,6 +133,7 @@ export function scheduleInput(spec: SweepScheduleSpec): Record<string, unknown> 
     end: spec.end,
     ...spec.options,
     ...(spec.expect !== undefined && { expect: spec.expect }),
+    ...(spec.target !== undefined && { target: spec.target }),
     schedule: spec.name,
   };
 }

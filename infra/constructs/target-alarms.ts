@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { type Alarm, ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { alarmOnAny, alarmOnLatest } from './alarm-shapes.js';
 import type { SweepMetrics } from './sweep-metrics.js';
 
@@ -47,4 +47,26 @@ export function targetAlarms(
       'A shard of a distributed sweep in the last hour failed after its retries.',
     ),
   ];
+}
+
+/**
+ * The same alarms for each additional target, each in a scope of its own (`Target-<name>`): the
+ * first target's alarms keep their ids, so adding targets replaces none.
+ */
+export function additionalTargetAlarms(
+  scope: Construct,
+  props: {
+    readonly additionalMetrics?: Readonly<Record<string, SweepMetrics>>;
+    readonly successRateThreshold?: number;
+    readonly certificateWarningDays?: number;
+  },
+): Alarm[] {
+  return Object.entries(props.additionalMetrics ?? {}).flatMap(([name, metrics]) =>
+    targetAlarms(
+      new Construct(scope, `Target-${name}`),
+      metrics,
+      props.successRateThreshold ?? 95,
+      props.certificateWarningDays,
+    ),
+  );
 }

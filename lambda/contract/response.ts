@@ -13,6 +13,13 @@ import type { UnexpectedReasons } from '../verdict/match.js';
 import type { UnexpectedSamples, Verdict } from '../verdict/verdict.js';
 import type { Changes } from './changes.js';
 
+/** Ids whose outcome differs between a sweep's target and its compareTarget (issue 25). */
+export interface Differences {
+  readonly count: number;
+  /** "target's outcome→compareTarget's" → compact ids, as the baseline diff gives them. */
+  readonly transitions: Readonly<Record<string, string>>;
+}
+
 /** The public contract: what an API caller gets as JSON and a schedule or invoke returns. */
 export interface SweepResponse {
   readonly sweepId: string;
@@ -84,4 +91,8 @@ export interface SweepResponse {
   readonly skipped?: { readonly changes: string };
   /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
   readonly failedShards?: readonly FailedShard[];
+  /** The other target the same ids were swept on (a request's `compareTarget`). */
+  readonly compareTarget?: string;
+  /** The ids answered differently there; present with compareTarget only. */
+  readonly differences?: Differences | null;
 }

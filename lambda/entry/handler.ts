@@ -5,10 +5,11 @@ import { type Config, loadConfig } from '../ground/config.js';
 import { atColdStart, stackless } from '../ground/error-line.js';
 import { inInvocation, withInvocationFields, writeLog } from '../ground/log.js';
 import { type HttpApiHandler, isHttpApiEvent } from '../middleware/json-http.js';
-import { requestParser } from '../request/request.js';
+import { targetedParser } from '../request/targeted.js';
 import type { SweepAggregate } from '../sweep/data.js';
 import { httpApi } from './http.js';
-import { createSweeper, runsFor, type SweepOutcome } from './sweeper.js';
+import { runsFor, type SweepOutcome } from './sweeper.js';
+import { createTargetedSweeper } from './targets.js';
 
 /** What the one export Lambda calls may return: one of the entry points' results. */
 export type HandlerResult = APIGatewayProxyStructuredResultV2 | SweepOutcome | SweepAggregate;
@@ -34,8 +35,9 @@ export function createHandlers(config: Config, hooks: SweepHooks = {}): SweepHan
   // Every line written while an entry point handles an invocation carries its request id.
   const log = hooks.log ? withInvocationFields(hooks.log) : writeLog;
   // Ranges above MAX_IDS are accepted where runs can start (up to MAX_DISTRIBUTED_IDS).
-  const parser = requestParser(config, { distributed: runs !== undefined });
-  const sweeper = createSweeper(config, { ...hooks, log, runs });
+  const parser = targetedParser(config, { distributed: runs !== undefined });
+  // One sweeper per deployed target, chosen by the request's `target`.
+  const sweeper = createTargetedSweeper(config, { ...hooks, log, runs });
   const api = httpApi(parser, sweeper, log);
   const http: HttpApiHandler = (event, context) => inInvocation(context, () => api(event, context));
   const invoke = async (event: unknown, context: Context) =>

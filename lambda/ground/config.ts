@@ -4,6 +4,7 @@ import { defaultMaxDistributedIds, defaultTargetName, MAX_SHARDS } from './defau
 import { ConfigError } from './errors.js';
 import { DEFAULT_EXPECT, type ExpectRule } from './expect-rules.js';
 import { EnvSchema, MetricsMode } from './settings.js';
+import type { Target, TargetDefaults } from './targets.js';
 import { describeProblems, type Problems, problemsOf } from './validation.js';
 
 /** The deployment's thresholds (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
@@ -62,6 +63,10 @@ export interface Config {
   readonly expect: readonly ExpectRule[];
   /** When a sweep is failed or degraded (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
   readonly verdict: VerdictThresholds;
+  /** Every deployed target, the first being the TARGET_* settings above (ADDITIONAL_TARGETS adds the others). */
+  readonly targets: readonly Target[];
+  /** The request defaults of the target this config is for (configFor). @default - none */
+  readonly targetDefaults?: TargetDefaults;
 }
 
 /** Reads and validates the configuration; throws ConfigError naming each bad setting. */
@@ -87,10 +92,21 @@ export function loadConfig(
       `must be at most ${MAX_SHARDS} shards, got ${maxDistributedIds} / ${shardSize}`,
     ];
   }
+  const first: Target = {
+    name: e.TARGET_NAME ?? defaultTargetName(e.TARGET_URL_TEMPLATE),
+    urlTemplate: e.TARGET_URL_TEMPLATE,
+    method: e.TARGET_METHOD,
+    ...(e.TARGET_HEADERS_SECRET !== undefined && { headersSecret: e.TARGET_HEADERS_SECRET }),
+  };
+  const names = [first, ...e.ADDITIONAL_TARGETS].map((t) => t.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined)
+    problems.ADDITIONAL_TARGETS = [`must name each target once, got "${twice}" twice`];
   if (Object.keys(problems).length > 0) throw invalid(problems);
   return {
+    targets: [first, ...e.ADDITIONAL_TARGETS],
     targetUrlTemplate: e.TARGET_URL_TEMPLATE,
-    targetName: e.TARGET_NAME ?? defaultTargetName(e.TARGET_URL_TEMPLATE),
+    targetName: first.name,
     targetMethod: e.TARGET_METHOD,
     targetHeadersSecret: e.TARGET_HEADERS_SECRET,
     targetHeadersMaxAgeMs: e.TARGET_HEADERS_MAX_AGE_MS,

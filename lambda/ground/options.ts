@@ -44,4 +44,10 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly schedule?: string;
   /** A deployed schedule whose baseline this sweep is compared with, read-only. */
   readonly compareWith?: string;
+  /** The deployed target swept. @default - the first target */
+  readonly target?: string;
+  /** Another deployed target: the same ids are swept there too and compared id by id. */
+  readonly compareTarget?: string;
+  /** The ids whose outcome may differ between the targets before the sweep fails. @default - 0 */
+  readonly maxDifferences?: number;
 }

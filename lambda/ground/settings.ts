@@ -13,6 +13,7 @@ import {
   DEFAULT_VERDICT_FAILED_BELOW_PERCENT,
 } from './defaults.js';
 import { ExpectRulesSchema } from './expect-rules.js';
+import { TargetsSetting } from './targets.js';
 import { mustBe } from './validation.js';
 
 /**
@@ -107,6 +108,8 @@ export const EnvSchema = v.object({
       ),
     ),
   ),
+  // Set by infra/ from the config file: the targets after the first (ADDITIONAL_TARGETS, targets.ts).
+  ADDITIONAL_TARGETS: TargetsSetting,
   TARGET_HEADERS_MAX_AGE_MS: intSetting(DEFAULT_TARGET_HEADERS_MAX_AGE_MS, 1_000, 86_400_000),
   MAX_IDS: intSetting(DEFAULT_MAX_IDS, 1, 1_000_000),
   MAX_CONCURRENCY: intSetting(DEFAULT_MAX_CONCURRENCY, 1, 1_000),

@@ -3,6 +3,7 @@ import type { Config } from '../ground/config.js';
 import { ExpectRulesSchema } from '../ground/expect-rules.js';
 import { mustBe } from '../ground/validation.js';
 import { MIN_RATE_PER_SECOND } from '../sweep/data.js';
+import { targetCheck, targetFields } from './target-fields.js';
 
 /*
  * The request's fields, each with its range in the words a caller reads: "must be an integer from
@@ -64,21 +65,27 @@ export interface IdLimit {
 /** Builds the request schema for the limits in config; `schedule` only for non-API events. */
 export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
   const L = RequestLimits;
+  // The target's own defaults, where the deployment gave it some (lambda/ground/targets.ts).
+  const own = config.targetDefaults;
   const entries = {
     start: intField(0, Number.MAX_SAFE_INTEGER),
     end: intField(0, Number.MAX_SAFE_INTEGER),
     concurrency: v.optional(
       intField(1, config.maxConcurrency),
-      Math.min(L.defaultConcurrency, config.maxConcurrency),
+      Math.min(own?.concurrency ?? L.defaultConcurrency, config.maxConcurrency),
     ),
-    timeoutMs: v.optional(intField(L.timeoutMs.min, L.timeoutMs.max), L.timeoutMs.default),
-    retries: v.optional(intField(L.retries.min, L.retries.max), L.retries.default),
+    timeoutMs: v.optional(
+      intField(L.timeoutMs.min, L.timeoutMs.max),
+      own?.timeoutMs ?? L.timeoutMs.default,
+    ),
+    retries: v.optional(intField(L.retries.min, L.retries.max), own?.retries ?? L.retries.default),
     ratePerSecond: v.optional(
       v.pipe(
         v.number(mustBe('a number of requests per second')),
         v.minValue(L.minRatePerSecond, mustBe(`at least ${L.minRatePerSecond} (one per 100 s)`)),
         v.maxValue(L.maxRatePerSecond, mustBe(`at most ${L.maxRatePerSecond}`)),
       ),
+      own?.ratePerSecond,
     ),
     timeBudgetMs: v.optional(intField(L.timeBudgetMs.min, L.timeBudgetMs.max)),
     // Rules choose no URL: a caller's own expectations open no SSRF hole.
@@ -86,6 +93,7 @@ export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boo
     // Only schedules name themselves: on the API, `schedule` is an unknown field.
     schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
     compareWith: compareWithField(config.scheduleNames),
+    ...targetFields(config.targets.map((t) => t.name)),
   };
   const knownFields = new Set(
     Object.keys(entries).filter((k) => allowSchedule || k !== 'schedule'),
@@ -126,6 +134,7 @@ export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boo
       ),
       ['schedule'],
     ),
+    targetCheck(config),
     v.forward(
       v.partialCheck(
         [['schedule'], ['compareWith']],

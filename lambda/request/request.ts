@@ -76,10 +76,24 @@ function toRequest(
     schedule?: string;
     compareWith?: string;
     expect?: ExpectRule[];
+    target?: string;
+    compareTarget?: string;
+    maxDifferences?: number;
   },
 ): SweepRequest {
-  const { start, end, ratePerSecond, timeBudgetMs, schedule, compareWith, expect, ...options } =
-    fields;
+  const {
+    start,
+    end,
+    ratePerSecond,
+    timeBudgetMs,
+    schedule,
+    compareWith,
+    expect,
+    target,
+    compareTarget,
+    maxDifferences,
+    ...options
+  } = fields;
   return {
     trigger,
     range: { start, end },
@@ -89,6 +103,9 @@ function toRequest(
     ...(schedule !== undefined && { schedule }),
     ...(compareWith !== undefined && { compareWith }),
     ...(expect !== undefined && { expect }),
+    ...(target !== undefined && { target }),
+    ...(compareTarget !== undefined && { compareTarget }),
+    ...(maxDifferences !== undefined && { maxDifferences }),
   };
 }
 

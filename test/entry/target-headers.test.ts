@@ -7,6 +7,7 @@ import { ConfigError, ServiceUnavailableError } from '../../lambda/ground/errors
 import { directEvent, lambdaContext, postSweeps } from '../support/events.js';
 import { type LoopbackServer, listenOnLoopback } from '../support/loopback-server.js';
 import {
+  pointSecretsManagerAt,
   type SecretsManagerEndpoint,
   startSecretsManagerEndpoint,
 } from '../support/secrets-manager-endpoint.js';
@@ -38,17 +39,7 @@ beforeAll(async () => {
   );
   urlTemplate = `${upstream.url}/items/{id}`;
   // The real SDK, pointed at loopback with dummy credentials; nothing of the user's AWS setup.
-  for (const name of Object.keys(process.env))
-    if (name.startsWith('AWS_')) delete process.env[name];
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-    AWS_CONFIG_FILE: '/nonexistent/aws-config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-  });
+  pointSecretsManagerAt(secrets.url);
 });
 afterAll(async () => {
   process.env = savedEnv;

@@ -118,3 +118,21 @@ function respond(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': JSON_1_1, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
+
+/**
+ * The real SDK in this process, pointed at the stand-in on `url` with dummy credentials: every
+ * AWS_* variable of the user's setup is removed first (tests restore process.env after).
+ */
+export function pointSecretsManagerAt(url: string): void {
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('AWS_')) delete process.env[name];
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+  });
+}

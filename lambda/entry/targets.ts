@@ -1,0 +1,36 @@
+import type { SweepHooks } from '../conclude/hooks.js';
+import type { Config } from '../ground/config.js';
+import { configFor } from '../ground/targets.js';
+import { compareTargets } from './compare.js';
+import { createSweeper, type Sweeper } from './sweeper.js';
+
+/**
+ * One function, every deployed target: a sweeper per target (its URL, method, headers, rules,
+ * thresholds and `Target` metrics dimension; the engine keeps a pool per origin), chosen by the
+ * request's `target`. A request with `compareTarget` sweeps the same ids on both (compare.ts).
+ */
+export function createTargetedSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
+  const [first] = config.targets;
+  const sweepers = new Map(
+    config.targets.map((target) => [
+      target.name,
+      target === first
+        ? createSweeper(config, hooks)
+        : createSweeper(configFor(config, target), hooks),
+    ]),
+  );
+  const of = (name: string | undefined): Sweeper => {
+    const sweeper = sweepers.get(name ?? config.targetName);
+    // The parser admits deployed names only: another one here is our bug, not the caller's.
+    if (sweeper === undefined) throw new Error(`no deployed target named "${name}"`);
+    return sweeper;
+  };
+  return {
+    answer: (request, invocation) =>
+      request.compareTarget === undefined
+        ? of(request.target).answer(request, invocation)
+        : compareTargets(request, invocation, of(request.target), of(request.compareTarget)),
+    // Shards sweep the first target: only its parser admits ranges that start runs.
+    sweepShard: (event, invocation) => of(undefined).sweepShard(event, invocation),
+  };
+}

@@ -1,0 +1,32 @@
+import type { Config } from '../ground/config.js';
+import { configFor } from '../ground/targets.js';
+import { type RequestParser, requestParser } from './request.js';
+
+/**
+ * One parser per deployed target, each with that target's defaults, chosen by the input's
+ * `target` field (the first target's when absent or unknown: its schema then refuses the name,
+ * listing the deployed ones). Only the first target runs distributed sweeps: a run's shards
+ * sweep the deployment's TARGET_* settings.
+ */
+export function targetedParser(
+  config: Config,
+  options: { readonly distributed?: boolean } = {},
+): RequestParser {
+  const parsers = new Map(
+    config.targets.map((target, i) => [
+      target.name,
+      i === 0
+        ? requestParser(config, options)
+        : requestParser(configFor(config, target), { distributed: false }),
+    ]),
+  );
+  const first = requestParser(config, options);
+  const pick = (input: unknown): RequestParser => {
+    const name = (input as { target?: unknown } | null)?.target;
+    return (typeof name === 'string' && parsers.get(name)) || first;
+  };
+  return {
+    fromApi: (input, source) => pick(input).fromApi(input, source),
+    fromEvent: (event) => pick(event).fromEvent(event),
+  };
+}
