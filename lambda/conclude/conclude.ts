@@ -20,6 +20,7 @@ import type { MetricsReport } from '../metrics/report.js';
 import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
 import {
   certificateReport,
+  countIds,
   latencySummary,
   type SweepAggregate,
   summarizePhases,
@@ -132,6 +133,9 @@ export function toResponse(
   changes: Changes | null = null,
   skipped?: SweepResponse['skipped'],
 ): SweepResponse {
+  const { confirm } = aggregate;
+  const flakyIds = confirm?.flakyIds ?? '';
+  const flaky = countIds(flakyIds);
   return {
     sweepId: who.sweepId,
     trigger: who.trigger,
@@ -142,6 +146,15 @@ export function toResponse(
     expected: verdict.expected,
     unexpected: verdict.unexpected,
     unexpectedIds: verdict.unexpectedIds,
+    flaky,
+    flakyIds,
+    confirm: confirm
+      ? {
+          requested: confirm.requested,
+          confirmed: confirm.confirmed,
+          ...(confirm.skipped !== undefined && { skipped: confirm.skipped }),
+        }
+      : null,
     unexpectedReasons: verdict.unexpectedReasons,
     unexpectedSamples: verdict.unexpectedSamples,
     verdictReasons: verdict.verdictReasons,
@@ -163,7 +176,8 @@ export function toResponse(
     durationMs: aggregate.endedAt - aggregate.startedAt,
     endedAt: new Date(aggregate.endedAt).toISOString(),
     metrics,
-    changes,
+    changes:
+      changes && flaky > 0 ? { ...changes, flaky: { count: flaky, ids: flakyIds } } : changes,
     ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
     ...(skipped && { skipped }),
   };

@@ -34,6 +34,12 @@ export interface SweepRequestOptions {
   readonly timeBudgetMs?: number;
   /** What each id should answer; the deployment's EXPECT when absent. Shards check bodies by it. */
   readonly expect?: readonly ExpectRule[];
+  /** Request unexpected ids once more before counting them (a confirmation pass). @default true */
+  readonly confirm?: boolean;
+  /** The most ids the confirmation pass requests. @default DEFAULT_CONFIRM_MAX */
+  readonly confirmMax?: number;
+  /** The wait between the main pass and the confirmation pass. @default DEFAULT_CONFIRM_DELAY_MS */
+  readonly confirmDelayMs?: number;
 }
 
 /** One validated request, whatever the event it came from (request.ts builds it). */

@@ -76,6 +76,9 @@ function toRequest(
     schedule?: string;
     compareWith?: string;
     expect?: ExpectRule[];
+    confirm?: boolean;
+    confirmMax?: number;
+    confirmDelayMs?: number;
   },
 ): SweepRequest {
   const { start, end, ratePerSecond, timeBudgetMs, schedule, compareWith, expect, ...options } =
@@ -110,9 +113,11 @@ function queryToFields(query: unknown): unknown {
         ? value
         : key === 'expect'
           ? jsonOrText(value)
-          : NUMBER.test(value) && Number.isFinite(Number(value))
-            ? Number(value)
-            : value,
+          : key === 'confirm' && (value === 'true' || value === 'false')
+            ? value === 'true'
+            : NUMBER.test(value) && Number.isFinite(Number(value))
+              ? Number(value)
+              : value,
     ]),
   );
 }
