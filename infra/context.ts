@@ -2,6 +2,7 @@ import { Annotations } from 'aws-cdk-lib';
 import type { IConstruct, Node } from 'constructs';
 import * as v from 'valibot';
 import type { ExpectRule } from '../lambda/ground/expect-rules.js';
+import { EventsMode } from '../lambda/ground/settings.js';
 import { SWEEP_METHODS } from '../lambda/sweep/data.js';
 import type { SweepStackProps } from './sweep-stack.js';
 
@@ -22,6 +23,7 @@ export const CONTEXT_KEYS = [
   'maxIds',
   'maxConcurrency',
   'metricsNamespace',
+  'eventsMode',
   'memorySize',
   'timeoutMs',
   'reservedConcurrency',
@@ -105,6 +107,7 @@ const Context = v.object({
   maxIds: optionalInt,
   maxConcurrency: optionalInt,
   metricsNamespace: v.optional(v.string()),
+  eventsMode: v.optional(v.picklist(Object.values(EventsMode))),
   memorySize: optionalInt,
   timeoutMs: v.optional(
     v.pipe(
@@ -160,6 +163,7 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
       maxIds: c.maxIds,
       maxConcurrency: c.maxConcurrency,
       metricsNamespace: c.metricsNamespace,
+      eventsMode: c.eventsMode,
       memorySize: c.memorySize,
       timeoutMs: c.timeoutMs,
       reservedConcurrency: c.reservedConcurrency,

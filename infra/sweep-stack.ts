@@ -110,6 +110,8 @@ export class SweepStack extends Stack {
       resultsBucket: results.bucket,
     });
     sweep.grantPutSweepMetrics(runs.function);
+    // A run's Sweep Finished event is sent by the runs function, after the merge.
+    sweep.grantPutSweepEvents(runs.function);
     // A distributed schedule's run ends in the runs function: it keeps that baseline.
     results.grantBaselines(runs.function, runs.role);
     const stateMachine = new SweepStateMachine(this, 'Distributed', {

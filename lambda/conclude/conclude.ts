@@ -13,11 +13,14 @@ import {
   metricsDeadline,
 } from '../ground/deadline.js';
 import type { ExpectRule } from '../ground/expect-rules.js';
-import { writeLog } from '../ground/log.js';
+import { errorText, writeLog } from '../ground/log.js';
 import { Trigger } from '../ground/options.js';
+import { EventsMode } from '../ground/settings.js';
 import { publishMetrics } from '../metrics/publish.js';
 import type { MetricsReport } from '../metrics/report.js';
 import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
+import { type EventReport, sendSweepEvent } from '../notify/send-event.js';
+import { type EventContext, sweepFinishedEntry } from '../notify/sweep-event.js';
 import {
   certificateReport,
   countIds,
@@ -74,7 +77,13 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     (config.resultsBucket === undefined ? undefined : lazyS3Store(config.resultsBucket));
   const baselines = createBaselines(store, log);
   const deployed = compileExpectations(config.expect);
-  const conclude: Concluder['conclude'] = async (aggregate, who, times, requestId) => {
+  const conclude = async (
+    aggregate: SweepAggregate,
+    who: SweepIdentity,
+    times: EndTimes,
+    requestId?: string,
+    run = false,
+  ): Promise<SweepResponse> => {
     hooks.onAggregate?.(aggregate);
     const expectations = who.expect === undefined ? deployed : compileExpectations(who.expect);
     const verdict = judge(aggregate, expectations, config.verdict);
@@ -103,12 +112,32 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
       comparison.changes,
       comparisonSkipped(comparison.report),
     );
-    const baseline =
+    // The baseline is kept and the event sent side by side, each bounded by the same deadline.
+    const [baseline, event] = await Promise.all([
       who.schedule === undefined
         ? comparison.report
-        : await baselines.keep(who.schedule, response, comparison, deadline);
-    log(summaryLine(response, { requestId, schedule: who.schedule, baseline }));
+        : baselines.keep(who.schedule, response, comparison, deadline),
+      announce(response, { schedule: who.schedule, run }, deadline),
+    ]);
+    log(summaryLine(response, { requestId, schedule: who.schedule, baseline, event }));
     return response;
+  };
+  /** The Sweep Finished event, once, within the deadline; never throws. */
+  const announce = async (
+    response: SweepResponse,
+    context: EventContext,
+    deadline: number,
+  ): Promise<EventReport> => {
+    if (config.eventsMode === EventsMode.off) return { status: 'off' };
+    try {
+      const entry = sweepFinishedEntry(response, { ...context, dashboardUrl: config.dashboardUrl });
+      return await sendSweepEvent(entry, deadline, log);
+    } catch (cause) {
+      // Our own bug: lose the event rather than the sweep.
+      const reason = `the Sweep Finished event was not built: ${errorText(cause)}`;
+      log({ level: 'WARN', message: reason });
+      return { status: 'failed', reason };
+    }
   };
   return {
     conclude,
@@ -119,6 +148,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
         // The state machine invokes the reduce step: no API Gateway waits on it.
         endTimesFor(invocation, Trigger.invoke),
         invocation.awsRequestId,
+        true,
       ),
   };
 }
