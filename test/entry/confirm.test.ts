@@ -10,7 +10,8 @@ import { expectAccountedFor, jsonBody, swept } from '../support/sweep-handler.js
 /**
  * An origin on loopback with a few ms of latency: ids 10-19 answer 500 the first time and 200
  * after (flaky), 50-54 always 500 (hard failures), 1000 and above 500 at once the first time and
- * 200 only after 400 ms (a large confirm set that cannot finish before the deadline); the rest 200.
+ * 200 only after 400 ms (a large confirm set that cannot finish before the deadline), 3000-3009
+ * fail the first time like 10-19 (a shard's); the rest 200.
  */
 interface FlakyOrigin extends LoopbackServer {
   /** Id → times each request arrived (ms, performance.now()). */
@@ -25,10 +26,12 @@ async function startFlakyOrigin(): Promise<FlakyOrigin> {
     requests.set(id, [...seen, performance.now()]);
     const first = seen.length === 0;
     const status =
-      (id >= 10 && id <= 19 && first) || (id >= 50 && id <= 54) || (id >= 1000 && first)
+      (((id >= 10 && id <= 19) || (id >= 3000 && id <= 3009)) && first) ||
+      (id >= 50 && id <= 54) ||
+      (id >= 1000 && id < 3000 && first)
         ? 500
         : 200;
-    const latencyMs = id >= 1000 && !first ? 400 : 3;
+    const latencyMs = id >= 1000 && id < 3000 && !first ? 400 : 3;
     setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain' }).end('x'), latencyMs);
   });
   return { ...(await listenOnLoopback(server)), requests };
@@ -147,5 +150,22 @@ describe('the confirmation pass', () => {
     expect(response.flaky).toBeLessThan(500);
     expect(response.unexpected).toBeGreaterThan(500);
     expectAccountedFor(response);
+  });
+
+  it('runs in each shard of a distributed sweep, which hands its flaky ids to the merge', async () => {
+    const aggregate = await handlers.shard(
+      {
+        kind: 'shard',
+        sweepId: '00000000-0000-4000-8000-000000000024',
+        shardStart: 3000,
+        shardSize: 20,
+        rangeEnd: 3019,
+        options: { concurrency: 4, timeoutMs: 2_000, retries: 0, confirmDelayMs: 0 },
+      },
+      lambdaContext(),
+    );
+
+    expect(aggregate.confirm).toEqual({ requested: 10, confirmed: 0, flakyIds: '3000-3009' });
+    expect(aggregate.ids).toEqual({ '200': '3000-3019' });
   });
 });
