@@ -2,6 +2,7 @@ import { Annotations } from 'aws-cdk-lib';
 import type { IConstruct, Node } from 'constructs';
 import * as v from 'valibot';
 import type { ExpectRule } from '../lambda/ground/expect-rules.js';
+import { MuteWindowSchema } from '../lambda/ground/mute.js';
 import { EventsMode } from '../lambda/ground/settings.js';
 import { SWEEP_METHODS } from '../lambda/sweep/data.js';
 import type { SweepStackProps } from './sweep-stack.js';
@@ -97,6 +98,7 @@ const Schedule = v.strictObject({
   ),
   enabled: v.optional(v.boolean()),
   expect: expectRules,
+  mute: v.optional(v.array(MuteWindowSchema)),
 });
 
 const Context = v.object({

@@ -42,6 +42,8 @@ export interface SweepIdentity {
   readonly compareWith?: string;
   /** The request's or schedule's rules; the deployment's EXPECT when absent. */
   readonly expect?: readonly ExpectRule[];
+  /** A schedule's mute window covered the sweep: it is kept, and tells nobody. */
+  readonly muted?: boolean;
 }
 
 /**
@@ -117,7 +119,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
       who.schedule === undefined
         ? comparison.report
         : baselines.keep(who.schedule, response, comparison, deadline),
-      announce(response, { schedule: who.schedule, run }, deadline),
+      announce(response, { schedule: who.schedule, run, muted: who.muted === true }, deadline),
     ]);
     log(summaryLine(response, { requestId, schedule: who.schedule, baseline, event }));
     return response;
@@ -210,5 +212,6 @@ export function toResponse(
       changes && flaky > 0 ? { ...changes, flaky: { count: flaky, ids: flakyIds } } : changes,
     ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
     ...(skipped && { skipped }),
+    ...(who.muted && { muted: true as const }),
   };
 }

@@ -101,6 +101,8 @@ export interface SweepResponse {
    * baseline that could not be read or is invalid), so `changes` is null.
    */
   readonly skipped?: { readonly changes: string };
+  /** A schedule's mute window covered the sweep: kept and recorded, but it tells nobody. */
+  readonly muted?: true;
   /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
   readonly failedShards?: readonly FailedShard[];
 }

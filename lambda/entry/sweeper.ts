@@ -9,6 +9,7 @@ import { stepFunctionsRuns } from '../distributed/step-functions-runs.js';
 import type { Config } from '../ground/config.js';
 import { endTimesFor, type Invocation, sweepDeadline } from '../ground/deadline.js';
 import { writeLog } from '../ground/log.js';
+import { isMuted } from '../ground/mute.js';
 import { type SweepRequest, type SweepRequestOptions, Trigger } from '../ground/options.js';
 import { type IdRange, type SweepAggregate, urlTemplateParts } from '../sweep/data.js';
 import { type EnginePool, newPool, type SettledId, sweep } from '../sweep/index.js';
@@ -126,6 +127,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
     });
 
   const sweepHere = async (request: SweepRequest, invocation: Invocation) => {
+    const startedAt = Date.now();
     const times = endTimesFor(invocation, request.trigger);
     const deadline = sweepDeadline(times, request.timeBudgetMs, config.responseMarginMs);
     const aggregate = await sweepRange(request.range, request, deadline);
@@ -135,6 +137,8 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       schedule: request.schedule,
       compareWith: request.compareWith,
       expect: request.expect,
+      // Judged when the sweep started: the window it was scheduled in.
+      ...(isMuted(request.mute, startedAt) && { muted: true }),
     };
     return concluder.conclude(aggregate, who, times, invocation.awsRequestId);
   };

@@ -1,5 +1,6 @@
 import type { IdRange } from '../sweep/data.js';
 import type { ExpectRule } from './expect-rules.js';
+import type { MuteWindow } from './mute.js';
 
 /**
  * The words every floor above the engine shares: who started a sweep, and the options it runs
@@ -50,4 +51,6 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly schedule?: string;
   /** A deployed schedule whose baseline this sweep is compared with, read-only. */
   readonly compareWith?: string;
+  /** The schedule's mute windows: a sweep inside one tells nobody (schedules only). */
+  readonly mute?: readonly MuteWindow[];
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Config } from '../ground/config.js';
 import { ExpectRulesSchema } from '../ground/expect-rules.js';
+import { MuteWindowsSchema } from '../ground/mute.js';
 import { mustBe } from '../ground/validation.js';
 import { MIN_RATE_PER_SECOND } from '../sweep/data.js';
 
@@ -91,10 +92,11 @@ export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boo
     confirmDelayMs: v.optional(intField(L.confirmDelayMs.min, L.confirmDelayMs.max)),
     // Only schedules name themselves: on the API, `schedule` is an unknown field.
     schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
+    mute: allowSchedule ? v.optional(MuteWindowsSchema) : v.optional(v.undefined()),
     compareWith: compareWithField(config.scheduleNames),
   };
   const knownFields = new Set(
-    Object.keys(entries).filter((k) => allowSchedule || k !== 'schedule'),
+    Object.keys(entries).filter((k) => allowSchedule || (k !== 'schedule' && k !== 'mute')),
   );
   const schema = v.pipe(
     v.object(entries, (i) => (i.path ? 'is required' : 'must be a JSON object')),

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { Config } from '../ground/config.js';
 import { InvalidRequestError } from '../ground/errors.js';
 import type { ExpectRule } from '../ground/expect-rules.js';
+import type { MuteWindow } from '../ground/mute.js';
 import { type SweepRequest, Trigger } from '../ground/options.js';
 import { describeProblems, type Problems, problemsOf } from '../ground/validation.js';
 import { type IdLimit, requestSchema } from './request-schema.js';
@@ -79,10 +80,20 @@ function toRequest(
     confirm?: boolean;
     confirmMax?: number;
     confirmDelayMs?: number;
+    mute?: MuteWindow[];
   },
 ): SweepRequest {
-  const { start, end, ratePerSecond, timeBudgetMs, schedule, compareWith, expect, ...options } =
-    fields;
+  const {
+    start,
+    end,
+    ratePerSecond,
+    timeBudgetMs,
+    schedule,
+    compareWith,
+    expect,
+    mute,
+    ...options
+  } = fields;
   return {
     trigger,
     range: { start, end },
@@ -92,6 +103,7 @@ function toRequest(
     ...(schedule !== undefined && { schedule }),
     ...(compareWith !== undefined && { compareWith }),
     ...(expect !== undefined && { expect }),
+    ...(mute !== undefined && { mute }),
   };
 }
 

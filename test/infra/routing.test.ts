@@ -118,4 +118,22 @@ describe('routing sweep news', () => {
     ) as { pluginReports: unknown[] };
     expect(report.pluginReports).toEqual([]);
   });
+
+  it('sends a schedule’s mute windows in its input, and fails synth on one it cannot read', () => {
+    const mute = [{ cron: '0 2 ? * SUN *', minutes: 120, timeZone: 'Europe/Paris' }];
+    const schedule = { name: 'nightly', expression: 'rate(1 hour)', start: 1, end: 10 };
+
+    const withMute = synthTemplate({ schedules: [{ ...schedule, mute }] });
+
+    withMute.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({
+        Input: JSON.stringify({ start: 1, end: 10, mute, schedule: 'nightly' }),
+      }),
+    });
+    expect(() =>
+      synthTemplate({
+        schedules: [{ ...schedule, mute: [{ cron: '0 2 * * SUN *', minutes: 5 }] }],
+      }),
+    ).toThrow(/mute/);
+  });
 });

@@ -16,7 +16,7 @@ import {
   PUT_EVENTS_ENTRY_LIMIT,
   startEventBridgeEndpoint,
 } from '../support/eventbridge-endpoint.js';
-import { directEvent, lambdaContext, postSweeps } from '../support/events.js';
+import { directEvent, lambdaContext, postSweeps, scheduleEvent } from '../support/events.js';
 import {
   type HandlerUnderTest,
   handlerOnLoopback,
@@ -36,7 +36,12 @@ beforeAll(async () => {
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'loopback-secret');
   vi.stubEnv('AWS_SESSION_TOKEN', '');
   vi.stubEnv('AWS_PROFILE', '');
-  sut = await handlerOnLoopback({ EVENTS_MODE: 'eventbridge', DASHBOARD_URL: DASHBOARD });
+  sut = await handlerOnLoopback({
+    EVENTS_MODE: 'eventbridge',
+    DASHBOARD_URL: DASHBOARD,
+    SCHEDULE_NAMES: 'nightly',
+    SCHEDULE_RANGES: 'nightly=1-5',
+  });
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -116,6 +121,38 @@ describe('the Sweep Finished event', () => {
     expect(warning?.message).toMatch(
       /was not delivered: PutEvents refused the entry: InternalFailure/,
     );
+  });
+
+  it('says muted when the schedule’s mute window covers the sweep, which still runs and answers', async () => {
+    const always = { cron: '* * ? * * *', minutes: 1, timeZone: 'Europe/Paris' };
+    const never = { cron: '0 0 1 1 ? 2199', minutes: 60 };
+
+    const muted = swept(
+      await sut.invoke(
+        scheduleEvent({ start: 1, end: 5, schedule: 'nightly', mute: [never, always] }),
+        lambdaContext(),
+      ),
+    );
+    const heard = swept(
+      await sut.invoke(
+        scheduleEvent({ start: 1, end: 5, schedule: 'nightly', mute: [never] }),
+        lambdaContext(),
+      ),
+    );
+
+    expect(muted).toMatchObject({ muted: true, total: 5, statuses: { '200': 5 } });
+    expect(heard).not.toHaveProperty('muted');
+    expect(endpoint.entries.map((e) => JSON.parse(e.Detail).muted)).toEqual([true, false]);
+  });
+
+  it('refuses mute windows on the API, where no schedule names them', async () => {
+    const result = await sut.http(
+      postSweeps({ start: 1, end: 2, mute: [{ cron: '* * ? * * *', minutes: 1 }] }),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toMatch(/mute.*is not a known field/);
   });
 
   it('follows a distributed sweep after the merge, naming the path of its result', async () => {
