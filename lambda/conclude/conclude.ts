@@ -104,6 +104,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
       // A schedule's sweeps also feed its per-schedule metrics; API sweeps never do.
       schedule: who.trigger === Trigger.schedule ? who.schedule : undefined,
       changes: comparison.changes,
+      muted: who.muted === true,
     });
     const response = toResponse(
       aggregate,
