@@ -17,6 +17,7 @@ import {
   startEventBridgeEndpoint,
 } from '../support/eventbridge-endpoint.js';
 import { directEvent, lambdaContext, postSweeps, scheduleEvent } from '../support/events.js';
+import { stubLoopbackAws } from '../support/loopback-aws.js';
 import {
   type HandlerUnderTest,
   handlerOnLoopback,
@@ -30,12 +31,7 @@ let endpoint: EventBridgeEndpoint;
 let sut: HandlerUnderTest;
 beforeAll(async () => {
   endpoint = await startEventBridgeEndpoint();
-  vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', endpoint.url);
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDLOOPBACK');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'loopback-secret');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
-  vi.stubEnv('AWS_PROFILE', '');
+  stubLoopbackAws('EVENTBRIDGE', endpoint.url);
   sut = await handlerOnLoopback({
     EVENTS_MODE: 'eventbridge',
     DASHBOARD_URL: DASHBOARD,
