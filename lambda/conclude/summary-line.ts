@@ -29,6 +29,8 @@ export function summaryLine(
     expected: response.expected,
     unexpected: response.unexpected,
     unexpectedReasons: response.unexpectedReasons,
+    flaky: response.flaky,
+    ...(response.muted && { muted: true }),
     complete: response.complete,
     statuses: response.statuses,
     errors,
