@@ -60,6 +60,7 @@ export {
   rangeSize,
   type Span,
   SpanBuilder,
+  SpanText,
   spanTotal,
 } from './range.js';
 export { MIN_RATE_PER_SECOND } from './rate-limit.js';
