@@ -6,6 +6,7 @@ import symbols from 'undici/lib/core/symbols.js';
 import ClientModule from 'undici/lib/dispatcher/client.js';
 import PoolModule, { type LibPool } from 'undici/lib/dispatcher/pool.js';
 import { type Certificate, certificateOf, type NewConnection } from './phases.js';
+import { resumingConnector } from './tls-resume.js';
 
 /**
  * The one file that reaches into undici's internals (biome.json fences the rest of the code
@@ -94,8 +95,10 @@ export function createPool(origin: string, options: EnginePoolOptions): EnginePo
     return pending;
   };
   const { connections: _cap, ...clientOptions } = poolOptions;
-  return Object.assign(new PoolModule(origin, { ...poolOptions, connect }), {
-    freshConnection: () => new ClientModule(origin, { ...clientOptions, connect }),
+  // Over TLS, one full handshake and the other connections resume its session (tls-resume.ts).
+  const dial = secureContext ? resumingConnector(connect) : connect;
+  return Object.assign(new PoolModule(origin, { ...poolOptions, connect: dial }), {
+    freshConnection: () => new ClientModule(origin, { ...clientOptions, connect: dial }),
     observe: (listener: (connection: NewConnection) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
