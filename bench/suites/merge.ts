@@ -72,7 +72,7 @@ export async function merge(ctx: BenchContext): Promise<Section> {
               fmt.ms,
             ),
             fmt.mb(r[0]?.resultBytes ?? Number.NaN),
-            fmt.mb(r[0]?.answerBytes ?? Number.NaN),
+            fmt.kb(r[0]?.answerBytes ?? Number.NaN),
             fmt.mb(Math.max(...r.map((e) => e.peakRssBytes))),
           ];
         }),
