@@ -61,6 +61,7 @@ export {
   rangeSize,
   type Span,
   SpanBuilder,
+  SpanText,
   spanTotal,
   unionSpans,
 } from './range.js';
