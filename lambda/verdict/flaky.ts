@@ -10,7 +10,7 @@ import {
   unionSpans,
 } from '../sweep/data.js';
 import type { Expectations } from './expectations.js';
-import { matchExpectations } from './match.js';
+import { countExpectations } from './match.js';
 
 /*
  * The confirmation pass's arithmetic, pure: which ids to request again, and the aggregate once
@@ -31,7 +31,9 @@ export function confirmCandidates(
     .filter(([key]) => UNCONFIRMABLE.has(key))
     .flatMap(([, form]) => parseSpans(form));
   const ids: number[] = [];
-  for (const [first, last] of matchExpectations(aggregate.ids, expectations).unexpectedSpans) {
+  for (const [first, last] of parseSpans(
+    countExpectations(aggregate.ids, expectations).unexpectedIds,
+  )) {
     for (let id = first; id <= last; id++) {
       if (unconfirmable.some(([a, b]) => id >= a && id <= b)) continue;
       if (ids.length === max) return { ids, more: true };
@@ -64,7 +66,9 @@ export function confirmOutcomes(
   const answered = Object.fromEntries(
     Object.entries(again.ids).filter(([key]) => !UNCONFIRMABLE.has(key)),
   );
-  const stillUnexpected = idsOf(matchExpectations(answered, expectations).unexpectedSpans);
+  const stillUnexpected = idsOf(
+    parseSpans(countExpectations(answered, expectations).unexpectedIds),
+  );
   const flakyKey = new Map<number, string>();
   for (const [key, form] of Object.entries(answered)) {
     for (const id of idsOf(parseSpans(form))) if (!stillUnexpected.has(id)) flakyKey.set(id, key);
