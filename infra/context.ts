@@ -2,6 +2,8 @@ import { Annotations } from 'aws-cdk-lib';
 import type { IConstruct, Node } from 'constructs';
 import * as v from 'valibot';
 import type { ExpectRule } from '../lambda/ground/expect-rules.js';
+import { MuteWindowSchema } from '../lambda/ground/mute.js';
+import { EventsMode } from '../lambda/ground/settings.js';
 import { SWEEP_METHODS } from '../lambda/sweep/data.js';
 import type { SweepStackProps } from './sweep-stack.js';
 
@@ -22,6 +24,7 @@ export const CONTEXT_KEYS = [
   'maxIds',
   'maxConcurrency',
   'metricsNamespace',
+  'eventsMode',
   'memorySize',
   'timeoutMs',
   'reservedConcurrency',
@@ -88,10 +91,14 @@ const Schedule = v.strictObject({
       retries: v.optional(v.number()),
       ratePerSecond: v.optional(v.number()),
       timeBudgetMs: v.optional(v.number()),
+      confirm: v.optional(v.boolean()),
+      confirmMax: v.optional(v.number()),
+      confirmDelayMs: v.optional(v.number()),
     }),
   ),
   enabled: v.optional(v.boolean()),
   expect: expectRules,
+  mute: v.optional(v.array(MuteWindowSchema)),
 });
 
 const Context = v.object({
@@ -102,6 +109,7 @@ const Context = v.object({
   maxIds: optionalInt,
   maxConcurrency: optionalInt,
   metricsNamespace: v.optional(v.string()),
+  eventsMode: v.optional(v.picklist(Object.values(EventsMode))),
   memorySize: optionalInt,
   timeoutMs: v.optional(
     v.pipe(
@@ -157,6 +165,7 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
       maxIds: c.maxIds,
       maxConcurrency: c.maxConcurrency,
       metricsNamespace: c.metricsNamespace,
+      eventsMode: c.eventsMode,
       memorySize: c.memorySize,
       timeoutMs: c.timeoutMs,
       reservedConcurrency: c.reservedConcurrency,

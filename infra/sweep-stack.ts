@@ -10,6 +10,7 @@ import { SweepApi, type SweepApiProps } from './constructs/sweep-api.js';
 import { SweepDashboard } from './constructs/sweep-dashboard.js';
 import { SweepFunction } from './constructs/sweep-function.js';
 import type { SweepFunctionProps } from './constructs/sweep-function-props.js';
+import { SweepRouting, type SweepRoutingProps } from './constructs/sweep-routing.js';
 import { type SweepScheduleSpec, SweepSchedules } from './constructs/sweep-schedules.js';
 import { SweepStateMachine } from './constructs/sweep-state-machine.js';
 import { addTargetRows } from './constructs/target-rows.js';
@@ -51,6 +52,11 @@ export interface SweepStackProps extends StackProps {
   readonly api?: Omit<SweepApiProps, 'handler' | 'runsHandler'>;
   /** Recurring sweeps. @default - none */
   readonly schedules?: readonly SweepScheduleSpec[];
+  /**
+   * Who hears of sweeps that are not ok (or have newly unexpected ids) besides the alarm e-mail:
+   * a Slack channel (alarms and sweep events) and a webhook (sweep events). @default - neither
+   */
+  readonly notify?: Pick<SweepRoutingProps, 'slack' | 'webhook'>;
   /** Success-rate threshold, how late a scheduled sweep may be, email. */
   readonly alarms?: Pick<
     SweepAlarmsProps,
@@ -75,6 +81,8 @@ export class SweepStack extends Stack {
   readonly api: SweepApi;
   readonly schedules: SweepSchedules;
   readonly alarms: SweepAlarms;
+  /** Slack and webhook routing, when the deployment names either. */
+  readonly routing?: SweepRouting;
   readonly dashboard: SweepDashboard;
 
   constructor(scope: Construct, id: string, props: SweepStackProps = {}) {
@@ -111,6 +119,8 @@ export class SweepStack extends Stack {
       resultsBucket: results.bucket,
     });
     sweep.grantPutSweepMetrics(runs.function);
+    // A run's Sweep Finished event is sent by the runs function, after the merge.
+    sweep.grantPutSweepEvents(runs.function);
     // A distributed schedule's run ends in the runs function: it keeps that baseline.
     results.grantBaselines(runs.function, runs.role);
     const stateMachine = new SweepStateMachine(this, 'Distributed', {
@@ -144,6 +154,10 @@ export class SweepStack extends Stack {
       stateMachine: stateMachine.stateMachine,
       schedules: props.schedules,
     });
+    const routing =
+      props.notify?.slack || props.notify?.webhook
+        ? new SweepRouting(this, 'Routing', { ...props.notify, alarmTopic: alarms.topic })
+        : undefined;
     const dashboard = new SweepDashboard(this, 'Dashboard', {
       metrics: sweep.metrics,
       scheduleNames: alarms.schedules.map((s) => s.scheduleName),
@@ -170,6 +184,7 @@ export class SweepStack extends Stack {
     this.api = api;
     this.schedules = schedules;
     this.alarms = alarms;
+    this.routing = routing;
     this.dashboard = dashboard;
 
     new CfnOutput(this, 'ApiUrl', {

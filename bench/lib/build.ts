@@ -9,6 +9,7 @@ export const WORKERS = [
   'scale',
   'cold',
   'merge',
+  'run-end',
   'json-upstream',
   'content',
   'rate-limited',

@@ -21,6 +21,7 @@ export const CONFIG_PATH_OF: Readonly<Record<ContextKey, string>> = {
   maxIds: 'function.maxIds',
   maxConcurrency: 'function.maxConcurrency',
   metricsNamespace: 'function.metricsNamespace',
+  eventsMode: 'function.eventsMode',
   memorySize: 'function.memorySize',
   timeoutMs: 'function.timeoutMs',
   reservedConcurrency: 'function.reservedConcurrency',

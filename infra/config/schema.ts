@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import { ExpectRulesSchema } from '../../lambda/ground/expect-rules.js';
+import { MuteWindowSchema } from '../../lambda/ground/mute.js';
+import { EventsMode } from '../../lambda/ground/settings.js';
 import { jsonInt, TargetDefaultsSchema, TargetSchema } from '../../lambda/ground/targets.js';
 import { RequestLimits } from '../../lambda/request/request-schema.js';
 
@@ -36,10 +38,33 @@ export const ScheduleSchema = v.strictObject({
     v.strictObject({
       ...TargetDefaultsSchema.entries,
       timeBudgetMs: v.optional(int(100, 900_000, 'ms')),
+      confirm: v.optional(
+        v.pipe(v.boolean(), v.description('Request unexpected ids once more (default true).')),
+      ),
+      confirmMax: v.optional(
+        int(
+          RequestLimits.confirmMax.min,
+          RequestLimits.confirmMax.max,
+          'The most ids confirmed per sweep.',
+        ),
+      ),
+      confirmDelayMs: v.optional(
+        int(
+          RequestLimits.confirmDelayMs.min,
+          RequestLimits.confirmDelayMs.max,
+          'Wait before the confirmation pass, in ms.',
+        ),
+      ),
     }),
   ),
   expect: v.optional(ExpectRulesSchema),
   enabled: v.optional(v.boolean()),
+  mute: v.optional(
+    v.pipe(
+      v.array(MuteWindowSchema),
+      v.description('Recurring windows in which sweeps run but tell nobody.'),
+    ),
+  ),
 });
 export type ScheduleConfig = v.InferOutput<typeof ScheduleSchema>;
 
@@ -71,6 +96,7 @@ export const ConfigSchema = v.strictObject({
         int(1, 1_000, 'The most requests in flight a caller may ask for.'),
       ),
       metricsNamespace: v.optional(v.string()),
+      eventsMode: v.optional(v.picklist(Object.values(EventsMode))),
       memorySize: v.optional(int(128, 10_240, 'MB')),
       timeoutMs: v.optional(int(1_000, 900_000, 'Whole seconds, in ms.')),
       reservedConcurrency: v.optional(int(0, 10_000, 'Concurrency reserved for the function.')),

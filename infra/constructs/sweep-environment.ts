@@ -11,7 +11,7 @@ import {
   defaultMaxDistributedIds,
   defaultTargetName,
 } from '../../lambda/ground/defaults.js';
-import { MetricsMode } from '../../lambda/ground/settings.js';
+import { EventsMode, MetricsMode } from '../../lambda/ground/settings.js';
 import type { SweepFunctionProps } from './sweep-function-props.js';
 
 /**
@@ -52,6 +52,7 @@ export function sweepEnvironment(
     MAX_CONCURRENCY: String(props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
     METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
     METRICS_MODE: MetricsMode.cloudwatch,
+    EVENTS_MODE: props.eventsMode ?? EventsMode.eventbridge,
     METRICS_STORAGE_RESOLUTION: String(
       props.metricsStorageResolution ?? DEFAULT_METRICS_STORAGE_RESOLUTION,
     ),

@@ -1,6 +1,7 @@
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ExpectRule } from '../../lambda/ground/expect-rules.js';
+import type { EventsMode } from '../../lambda/ground/settings.js';
 import type { SweepMethod } from '../../lambda/sweep/index.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { ResultsBucket } from './results-bucket.js';
@@ -42,6 +43,11 @@ export interface SweepFunctionProps {
   readonly maxConcurrency?: number;
   /** CloudWatch namespace for the sweep metrics. @default - "StatusSweep" */
   readonly metricsNamespace?: string;
+  /**
+   * Where each sweep's "Sweep Finished" event goes: the account's default bus, or nowhere.
+   * @default - "eventbridge" (the default bus, source "status-sweep")
+   */
+  readonly eventsMode?: EventsMode;
   /** CloudWatch storage resolution in seconds. @default - 60 (standard resolution) */
   readonly metricsStorageResolution?: 1 | 60;
   /** Time kept back from the deadline to publish metrics and respond, in ms. @default - 3 s */

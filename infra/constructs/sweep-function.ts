@@ -1,4 +1,4 @@
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Grant, type IGrantable, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -11,6 +11,7 @@ import {
   DEFAULT_MEMORY_MB,
   DEFAULT_SHARD_MAX_CONCURRENCY,
 } from '../../lambda/ground/defaults.js';
+import { EventsMode } from '../../lambda/ground/settings.js';
 import type { RequestParser } from '../../lambda/request/request.js';
 import { targetedParser } from '../../lambda/request/targeted.js';
 import { BUNDLES } from '../bundle-budget.js';
@@ -102,6 +103,7 @@ export class SweepFunction extends Construct {
     this.function = fn;
     this.role = role;
     this.grantPutSweepMetrics(fn);
+    this.grantPutSweepEvents(fn);
     headersSecret?.grantRead(fn);
     for (const secret of Object.values(additionalSecrets)) secret.grantRead(fn);
     props.stateMachine?.grantStartExecution(fn);
@@ -124,6 +126,25 @@ export class SweepFunction extends Construct {
     return secret.startsWith('arn:')
       ? Secret.fromSecretCompleteArn(this, id, secret)
       : Secret.fromSecretNameV2(this, id, secret);
+  }
+
+  /**
+   * Lets `grantee` put the Sweep Finished event on the account's default bus, and on no other;
+   * nothing when the events are off.
+   */
+  grantPutSweepEvents(grantee: IGrantable): Grant | undefined {
+    if (this.environment.EVENTS_MODE === EventsMode.off) return undefined;
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [
+        Stack.of(this).formatArn({
+          service: 'events',
+          resource: 'event-bus',
+          resourceName: 'default',
+        }),
+      ],
+    });
   }
 
   /** Lets `grantee` call PutMetricData, for this function's namespace only. */

@@ -19,6 +19,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { InvalidRequestError } from '../../lambda/ground/errors.js';
 import type { ExpectRule } from '../../lambda/ground/expect-rules.js';
+import type { MuteWindow } from '../../lambda/ground/mute.js';
 import type { SweepRequestOptions } from '../../lambda/ground/options.js';
 import { describeProblems } from '../../lambda/ground/validation.js';
 import type { RequestParser } from '../../lambda/request/request.js';
@@ -43,6 +44,12 @@ export interface SweepScheduleSpec {
   readonly expect?: readonly ExpectRule[];
   /** @default - true */
   readonly enabled?: boolean;
+  /**
+   * Recurring windows (`{"cron": "0 2 ? * SUN *", "minutes": 120, "timeZone": "Europe/Paris"}`)
+   * whose sweeps still run and are kept, but whose events say `muted`: routed notifications skip
+   * them. @default - none
+   */
+  readonly mute?: readonly MuteWindow[];
 }
 
 export interface SweepSchedulesProps {
@@ -134,6 +141,7 @@ export function scheduleInput(spec: SweepScheduleSpec): Record<string, unknown> 
     ...spec.options,
     ...(spec.expect !== undefined && { expect: spec.expect }),
     ...(spec.target !== undefined && { target: spec.target }),
+    ...(spec.mute !== undefined && spec.mute.length > 0 && { mute: spec.mute }),
     schedule: spec.name,
   };
 }

@@ -9,7 +9,7 @@ import {
   SpanCursor,
 } from '../sweep/data.js';
 import { diffSweeps, type JudgedSweep } from './diff.js';
-import type { UnexpectedSpans } from './expected.js';
+import type { UnexpectedIds } from './expected.js';
 
 /** What a baseline needs of an earlier sweep's response; the rest of it is kept but unread. */
 export interface Baseline {
@@ -64,7 +64,7 @@ export function parseBaseline(value: unknown): Baseline {
 export function changesSince(
   current: JudgedSweep,
   baseline: Baseline,
-  unexpected: UnexpectedSpans,
+  unexpected: UnexpectedIds,
   stopAt?: number,
 ): Changes {
   // Judged where the sweeps overlap only: a 10,000-id sweep compared with a 1,000,000-id

@@ -1,5 +1,5 @@
 import type { ChangeSet, IdSet } from '../contract/changes.js';
-import { type IdRange, type Span, SpanBuilder } from '../sweep/data.js';
+import { type IdRange, type Span, SpanText } from '../sweep/data.js';
 import { JudgedWalk, State } from './judged-walk.js';
 
 /** A sweep as the diff reads it: its per-outcome ids and which attempted ids were unexpected. */
@@ -109,21 +109,16 @@ function advance(walk: JudgedWalk, x: number): void {
 
 /** An IdSet built from ascending runs as text, adjacent runs joined: no list of spans held. */
 class IdSetBuilder {
-  #text = '';
+  readonly #text = new SpanText();
   #count = 0;
-  readonly #runs = new SpanBuilder((first, last) => {
-    const part = first === last ? `${first}` : `${first}-${last}`;
-    this.#text = this.#text === '' ? part : `${this.#text},${part}`;
-  });
 
   add(first: number, last: number): void {
     this.#count += last - first + 1;
-    this.#runs.add(first, last);
+    this.#text.add(first, last);
   }
 
   idSet(): IdSet {
-    this.#runs.spans(); // sends the last run to the text
-    return { count: this.#count, ids: this.#text };
+    return { count: this.#count, ids: this.#text.toString() };
   }
 }
 

@@ -1,12 +1,12 @@
-import { ErrorKind, NOT_ATTEMPTED, type Span } from '../sweep/data.js';
+import { ErrorKind, NOT_ATTEMPTED } from '../sweep/data.js';
 import { DEFAULT_EXPECTATIONS, type Expectations } from '../verdict/expectations.js';
-import { matchExpectations } from '../verdict/match.js';
+import { countExpectations } from '../verdict/match.js';
 
 /**
  * Which ids of a sweep did not meet their expectation: the attempted ids the verdict calls
- * unexpected, ascending and disjoint. The diff asks this of a baseline that does not say.
+ * unexpected, in compact form. The diff asks this of a baseline that does not say.
  */
-export type UnexpectedSpans = (ids: Readonly<Record<string, string>>) => Span[];
+export type UnexpectedIds = (ids: Readonly<Record<string, string>>) => string;
 
 /**
  * Outcome keys that say nothing about the target: never started, or cut off by the sweep's own
@@ -15,9 +15,9 @@ export type UnexpectedSpans = (ids: Readonly<Record<string, string>>) => Span[];
 export const NO_OUTCOME_KEYS: ReadonlySet<string> = new Set([NOT_ATTEMPTED, ErrorKind.aborted]);
 
 /** The unexpected ids under `expectations`, range-wise: the verdict's own matcher. */
-export function unexpectedBy(expectations: Expectations): UnexpectedSpans {
-  return (ids) => matchExpectations(ids, expectations).unexpectedSpans;
+export function unexpectedBy(expectations: Expectations): UnexpectedIds {
+  return (ids) => countExpectations(ids, expectations).unexpectedIds;
 }
 
 /** The default expectation's (a final 2xx or 3xx meets it). */
-export const defaultUnexpected: UnexpectedSpans = unexpectedBy(DEFAULT_EXPECTATIONS);
+export const defaultUnexpected: UnexpectedIds = unexpectedBy(DEFAULT_EXPECTATIONS);

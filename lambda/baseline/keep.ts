@@ -5,7 +5,7 @@ import { InvalidBaselineError } from '../ground/errors.js';
 import type { LogWriter } from '../ground/log.js';
 import { type Baseline, changesSince, parseBaseline } from './baseline.js';
 import { DiffTooSlowError, type JudgedSweep } from './diff.js';
-import type { UnexpectedSpans } from './expected.js';
+import type { UnexpectedIds } from './expected.js';
 import { checkTimeFor, failure, NoTimeError, reason, withDeadline } from './in-time.js';
 import type { BaselineStore, StoredDocument } from './store.js';
 
@@ -40,7 +40,7 @@ export interface Baselines {
     current: JudgedSweep,
     schedule: string | undefined,
     by: number,
-    unexpected: UnexpectedSpans,
+    unexpected: UnexpectedIds,
   ): Promise<Comparison>;
   /**
    * Makes a schedule's own sweep its baseline by `by`, with a conditional write; an incomplete

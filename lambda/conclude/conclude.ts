@@ -12,14 +12,19 @@ import {
   type Invocation,
   metricsDeadline,
 } from '../ground/deadline.js';
+import { errorText } from '../ground/error-line.js';
 import type { ExpectRule } from '../ground/expect-rules.js';
 import { writeLog } from '../ground/log.js';
 import { Trigger } from '../ground/options.js';
+import { EventsMode } from '../ground/settings.js';
 import { publishMetrics } from '../metrics/publish.js';
 import type { MetricsReport } from '../metrics/report.js';
 import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
+import { type EventReport, sendSweepEvent } from '../notify/send-event.js';
+import { type EventContext, sweepFinishedEntry } from '../notify/sweep-event.js';
 import {
   certificateReport,
+  countIds,
   latencySummary,
   type SweepAggregate,
   summarizePhases,
@@ -38,6 +43,8 @@ export interface SweepIdentity {
   readonly compareWith?: string;
   /** The request's or schedule's rules; the deployment's EXPECT when absent. */
   readonly expect?: readonly ExpectRule[];
+  /** A schedule's mute window covered the sweep: it is kept, and tells nobody. */
+  readonly muted?: boolean;
 }
 
 /**
@@ -73,7 +80,13 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     (config.resultsBucket === undefined ? undefined : lazyS3Store(config.resultsBucket));
   const baselines = createBaselines(store, log);
   const deployed = compileExpectations(config.expect);
-  const conclude: Concluder['conclude'] = async (aggregate, who, times, requestId) => {
+  const conclude = async (
+    aggregate: SweepAggregate,
+    who: SweepIdentity,
+    times: EndTimes,
+    requestId?: string,
+    run = false,
+  ): Promise<SweepResponse> => {
     hooks.onAggregate?.(aggregate);
     const expectations = who.expect === undefined ? deployed : compileExpectations(who.expect);
     const verdict = judge(aggregate, expectations, config.verdict);
@@ -92,6 +105,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
       // A schedule's sweeps also feed its per-schedule metrics; API sweeps never do.
       schedule: who.trigger === Trigger.schedule ? who.schedule : undefined,
       changes: comparison.changes,
+      muted: who.muted === true,
     });
     const response = toResponse(
       aggregate,
@@ -102,12 +116,32 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
       comparison.changes,
       comparisonSkipped(comparison.report),
     );
-    const baseline =
+    // The baseline is kept and the event sent side by side, each bounded by the same deadline.
+    const [baseline, event] = await Promise.all([
       who.schedule === undefined
         ? comparison.report
-        : await baselines.keep(who.schedule, response, comparison, deadline);
-    log(summaryLine(response, { requestId, schedule: who.schedule, baseline }));
+        : baselines.keep(who.schedule, response, comparison, deadline),
+      announce(response, { schedule: who.schedule, run, muted: who.muted === true }, deadline),
+    ]);
+    log(summaryLine(response, { requestId, schedule: who.schedule, baseline, event }));
     return response;
+  };
+  /** The Sweep Finished event, once, within the deadline; never throws. */
+  const announce = async (
+    response: SweepResponse,
+    context: EventContext,
+    deadline: number,
+  ): Promise<EventReport> => {
+    if (config.eventsMode === EventsMode.off) return { status: 'off' };
+    try {
+      const entry = sweepFinishedEntry(response, { ...context, dashboardUrl: config.dashboardUrl });
+      return await sendSweepEvent(entry, deadline, log);
+    } catch (cause) {
+      // Our own bug: lose the event rather than the sweep.
+      const reason = `the Sweep Finished event was not built: ${errorText(cause)}`;
+      log({ level: 'WARN', message: reason });
+      return { status: 'failed', reason };
+    }
   };
   return {
     conclude,
@@ -118,6 +152,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
         // The state machine invokes the reduce step: no API Gateway waits on it.
         endTimesFor(invocation, Trigger.invoke),
         invocation.awsRequestId,
+        true,
       ),
   };
 }
@@ -132,6 +167,9 @@ export function toResponse(
   changes: Changes | null = null,
   skipped?: SweepResponse['skipped'],
 ): SweepResponse {
+  const { confirm } = aggregate;
+  const flakyIds = confirm?.flakyIds ?? '';
+  const flaky = countIds(flakyIds);
   return {
     sweepId: who.sweepId,
     trigger: who.trigger,
@@ -142,6 +180,15 @@ export function toResponse(
     expected: verdict.expected,
     unexpected: verdict.unexpected,
     unexpectedIds: verdict.unexpectedIds,
+    flaky,
+    flakyIds,
+    confirm: confirm
+      ? {
+          requested: confirm.requested,
+          confirmed: confirm.confirmed,
+          ...(confirm.skipped !== undefined && { skipped: confirm.skipped }),
+        }
+      : null,
     unexpectedReasons: verdict.unexpectedReasons,
     unexpectedSamples: verdict.unexpectedSamples,
     verdictReasons: verdict.verdictReasons,
@@ -163,8 +210,10 @@ export function toResponse(
     durationMs: aggregate.endedAt - aggregate.startedAt,
     endedAt: new Date(aggregate.endedAt).toISOString(),
     metrics,
-    changes,
+    changes:
+      changes && flaky > 0 ? { ...changes, flaky: { count: flaky, ids: flakyIds } } : changes,
     ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
     ...(skipped && { skipped }),
+    ...(who.muted && { muted: true as const }),
   };
 }

@@ -2,6 +2,7 @@ import type { BaselineReport } from '../baseline/keep.js';
 import type { Changes } from '../contract/changes.js';
 import type { SweepResponse } from '../contract/response.js';
 import type { LogLine } from '../ground/log.js';
+import type { EventReport } from '../notify/send-event.js';
 
 /** The one log line per sweep: counts and timing, never a line per id. */
 export function summaryLine(
@@ -10,6 +11,7 @@ export function summaryLine(
     readonly requestId?: string;
     readonly schedule?: string;
     readonly baseline?: BaselineReport;
+    readonly event?: EventReport;
   },
 ): LogLine {
   const errors = Object.fromEntries(Object.entries(response.errors).filter(([, n]) => n > 0));
@@ -27,6 +29,8 @@ export function summaryLine(
     expected: response.expected,
     unexpected: response.unexpected,
     unexpectedReasons: response.unexpectedReasons,
+    flaky: response.flaky,
+    ...(response.muted && { muted: true }),
     complete: response.complete,
     statuses: response.statuses,
     errors,
@@ -41,6 +45,7 @@ export function summaryLine(
     ...(response.certificate && { certificateDaysLeft: response.certificate.daysLeft }),
     durationMs: response.durationMs,
     metrics: response.metrics.status,
+    ...(context.event && context.event.status !== 'off' && { event: context.event.status }),
     ...(context.baseline && { baseline: context.baseline }),
     ...(response.changes && { changes: changesFields(response.changes) }),
   };

@@ -11,7 +11,7 @@ import type {
 } from '../sweep/data.js';
 import type { UnexpectedReasons } from '../verdict/match.js';
 import type { UnexpectedSamples, Verdict } from '../verdict/verdict.js';
-import type { Changes } from './changes.js';
+import type { Changes, IdSet } from './changes.js';
 
 /** Ids whose outcome differs between a sweep's target and its compareTarget (issue 25). */
 export interface Differences {
@@ -36,6 +36,22 @@ export interface SweepResponse {
   readonly unexpected: number;
   /** The unexpected ids in compact form ("1-97,99"); "" when none. */
   readonly unexpectedIds: string;
+  /**
+   * Ids that missed their expectation on the main pass and met it when requested again (the
+   * confirmation pass): counted in `expected`, never in `unexpected`, listed apart.
+   */
+  readonly flaky: number;
+  /** The flaky ids in compact form; "" when none. */
+  readonly flakyIds: string;
+  /**
+   * The confirmation pass: ids requested again, those confirmed unexpected, and why some were
+   * not requested or not answered (`skipped`: confirmMax, deadline); null when it is off.
+   */
+  readonly confirm: {
+    readonly requested: number;
+    readonly confirmed: number;
+    readonly skipped?: string;
+  } | null;
   /**
    * Unexpected ids by why: `status` (one its rule does not accept), `content` (its body failed
    * the rule's checks), `slow` (over the rule's maxLatencyMs), `error`; they add up to unexpected.
@@ -81,14 +97,19 @@ export interface SweepResponse {
   /** When the sweep ended, ISO 8601 (a baseline's age). */
   readonly endedAt: string;
   readonly metrics: MetricsReport;
-  /** What changed since the baseline (a schedule's own, or `compareWith`'s); null without one. */
-  readonly changes: Changes | null;
+  /**
+   * What changed since the baseline (a schedule's own, or `compareWith`'s); null without one.
+   * `flaky` (this sweep's flaky ids) is kept apart from the five categories' unexpected ones.
+   */
+  readonly changes: (Changes & { readonly flaky?: IdSet }) | null;
   /**
    * What the sweep was asked for but left out, and why; absent when nothing was. `changes`: the
    * comparison with a baseline was not made (too little time before the deadline it serves, a
    * baseline that could not be read or is invalid), so `changes` is null.
    */
   readonly skipped?: { readonly changes: string };
+  /** A schedule's mute window covered the sweep: kept and recorded, but it tells nobody. */
+  readonly muted?: true;
   /** Distributed sweeps: shards that failed for good, with their ranges (ids not attempted). */
   readonly failedShards?: readonly FailedShard[];
   /** The other target the same ids were swept on (a request's `compareTarget`). */

@@ -66,6 +66,9 @@ const ShardEventSchema = v.strictObject({
     retries: count(0),
     ratePerSecond: v.optional(v.pipe(v.number(), v.gtValue(0))),
     expect: v.optional(ExpectRulesSchema),
+    confirm: v.optional(v.boolean()),
+    confirmMax: v.optional(count(0)),
+    confirmDelayMs: v.optional(count(0)),
   }),
 });
 /** A shard event; its options are the run's shardOptions (expectations typed as written). */

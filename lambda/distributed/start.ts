@@ -68,6 +68,10 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
       retries: request.retries,
       ...(rate !== undefined && { ratePerSecond: rate }),
       ...(request.expect !== undefined && { expect: request.expect }),
+      // Each shard confirms its own unexpected ids (confirmMax is per shard).
+      ...(request.confirm !== undefined && { confirm: request.confirm }),
+      ...(request.confirmMax !== undefined && { confirmMax: request.confirmMax }),
+      ...(request.confirmDelayMs !== undefined && { confirmDelayMs: request.confirmDelayMs }),
     },
   };
 }

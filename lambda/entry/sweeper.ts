@@ -9,11 +9,13 @@ import { stepFunctionsRuns } from '../distributed/step-functions-runs.js';
 import type { Config } from '../ground/config.js';
 import { endTimesFor, type Invocation, sweepDeadline } from '../ground/deadline.js';
 import { writeLog } from '../ground/log.js';
+import { isMuted } from '../ground/mute.js';
 import { type SweepRequest, type SweepRequestOptions, Trigger } from '../ground/options.js';
 import { type IdRange, type SweepAggregate, urlTemplateParts } from '../sweep/data.js';
-import { type EnginePool, newPool, sweep } from '../sweep/index.js';
+import { type EnginePool, newPool, type SettledId, sweep } from '../sweep/index.js';
 import { checksFor } from '../verdict/checks.js';
 import { compileExpectations } from '../verdict/expectations.js';
+import { confirmPass } from './confirm.js';
 import { targetHeadersFrom } from './target-headers.js';
 
 /** What a request gets: a finished sweep, or a distributed sweep (a run) started. */
@@ -56,27 +58,54 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const log = hooks.log ?? writeLog;
   const concluder = createConcluder(config, hooks);
   const targetHeaders = hooks.targetHeaders ?? targetHeadersFrom(config);
-  const deployedChecks = checksFor(compileExpectations(config.expect));
+  const deployed = compileExpectations(config.expect);
+  const deployedChecks = checksFor(deployed);
   const runs = runsFor(config, hooks);
   const { origin } = urlTemplateParts(config.targetUrlTemplate);
 
-  /** The engine on `range` with `options`, within the deadline, shaped as deployed. */
+  /**
+   * The engine on `range` with `options`, within the deadline, shaped as deployed, then its
+   * unexpected ids once more (confirm.ts) on the same pool.
+   */
   const sweepRange = async (range: IdRange, options: SweepRequestOptions, deadline?: number) => {
     const pool = hooks.poolPerSweep ? newPool(origin, options.concurrency) : undefined;
+    const checked = new Map<number, number>();
+    const onSettle = (settled: SettledId) => {
+      if (settled.outcome.kind === 'check') checked.set(settled.id, settled.outcome.status);
+      hooks.onSettle?.(settled);
+    };
     try {
-      return await sweepWith(range, options, deadline, pool);
+      const main = await sweepWith({ range, options, deadline, pool, onSettle });
+      return await confirmPass(main, {
+        options,
+        expectations: options.expect === undefined ? deployed : compileExpectations(options.expect),
+        deadline,
+        signal: hooks.signal,
+        sweepIds: (ids) => sweepWith({ range, options, deadline, pool, ids }),
+        checkedStatus: (id) => checked.get(id),
+      });
     } finally {
       await pool?.close();
     }
   };
-  const sweepWith = async (
-    range: IdRange,
-    options: SweepRequestOptions,
-    deadline: number | undefined,
-    pool: EnginePool | undefined,
-  ) =>
+  const sweepWith = async ({
+    range,
+    options,
+    deadline,
+    pool,
+    ids,
+    onSettle,
+  }: {
+    range: IdRange;
+    options: SweepRequestOptions;
+    deadline: number | undefined;
+    pool: EnginePool | undefined;
+    ids?: readonly number[];
+    onSettle?: (settled: SettledId) => void;
+  }) =>
     sweep({
       range,
+      ...(ids && { ids }),
       urlTemplate: config.targetUrlTemplate,
       method: config.targetMethod,
       headers: await targetHeaders(readSignal(deadline, hooks.signal)),
@@ -90,13 +119,15 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
           ? deployedChecks
           : checksFor(compileExpectations(options.expect)),
       deadline,
-      onProgress: hooks.onProgress,
-      onSettle: hooks.onSettle,
+      // The confirmation pass reports no progress: the ids it requests have settled once.
+      onProgress: ids ? undefined : hooks.onProgress,
+      onSettle,
       signal: hooks.signal,
       pool,
     });
 
   const sweepHere = async (request: SweepRequest, invocation: Invocation) => {
+    const startedAt = Date.now();
     const times = endTimesFor(invocation, request.trigger);
     const deadline = sweepDeadline(times, request.timeBudgetMs, config.responseMarginMs);
     const aggregate = await sweepRange(request.range, request, deadline);
@@ -106,6 +137,8 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       schedule: request.schedule,
       compareWith: request.compareWith,
       expect: request.expect,
+      // Judged when the sweep started: the window it was scheduled in.
+      ...(isMuted(request.mute, startedAt) && { muted: true }),
     };
     return concluder.conclude(aggregate, who, times, invocation.awsRequestId);
   };

@@ -3,7 +3,7 @@ import type { SweepMethod } from '../sweep/data.js';
 import { defaultMaxDistributedIds, defaultTargetName, MAX_SHARDS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_EXPECT, type ExpectRule } from './expect-rules.js';
-import { EnvSchema, MetricsMode } from './settings.js';
+import { EnvSchema, EventsMode, MetricsMode } from './settings.js';
 import type { Target, TargetDefaults } from './targets.js';
 import { describeProblems, type Problems, problemsOf } from './validation.js';
 
@@ -36,6 +36,10 @@ export interface Config {
   readonly maxConcurrency: number;
   readonly metricsNamespace: string;
   readonly metricsMode: MetricsMode;
+  /** Where each sweep's "Sweep Finished" event goes (EVENTS_MODE). */
+  readonly eventsMode: EventsMode;
+  /** The target's dashboard, named in each event (DASHBOARD_URL). */
+  readonly dashboardUrl?: string;
   /** CloudWatch storage resolution in seconds. */
   readonly metricsStorageResolution: 1 | 60;
   /** Time kept back from the Lambda's remaining time to publish metrics and respond. */
@@ -114,6 +118,8 @@ export function loadConfig(
     maxConcurrency: e.MAX_CONCURRENCY,
     metricsNamespace: e.METRICS_NAMESPACE,
     metricsMode: e.METRICS_MODE ?? defaultMetricsMode(env),
+    eventsMode: e.EVENTS_MODE ?? defaultEventsMode(env),
+    ...(e.DASHBOARD_URL !== undefined && { dashboardUrl: e.DASHBOARD_URL }),
     metricsStorageResolution: e.METRICS_STORAGE_RESOLUTION,
     responseMarginMs: e.RESPONSE_MARGIN_MS,
     stateMachineArn: e.STATE_MACHINE_ARN,
@@ -145,4 +151,13 @@ function defaultMetricsMode(env: Readonly<Record<string, string | undefined>>): 
     'AWS_PROFILE',
   ].some((name) => Boolean(env[name]));
   return awsConfigured ? MetricsMode.cloudwatch : MetricsMode.local;
+}
+
+/**
+ * EventBridge in Lambda or with a local EventBridge endpoint; off elsewhere, so that a machine
+ * with AWS credentials never sends a local sweep's event to a real bus unasked.
+ */
+function defaultEventsMode(env: Readonly<Record<string, string | undefined>>): EventsMode {
+  const deployed = Boolean(env.AWS_LAMBDA_FUNCTION_NAME || env.AWS_ENDPOINT_URL_EVENTBRIDGE);
+  return deployed ? EventsMode.eventbridge : EventsMode.off;
 }

@@ -27,6 +27,10 @@ export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 120_000;
 /** A sweep fails when fewer attempted ids met their expectation (VERDICT_FAILED_BELOW_PERCENT). */
 export const DEFAULT_VERDICT_FAILED_BELOW_PERCENT = 95;
+/** The most unexpected ids a confirmation pass requests again (a request's `confirmMax`). */
+export const DEFAULT_CONFIRM_MAX = 1_000;
+/** The wait before the confirmation pass (a request's `confirmDelayMs`): a blip's usual length. */
+export const DEFAULT_CONFIRM_DELAY_MS = 2_000;
 /** The method every request uses (TARGET_METHOD). */
 export const DEFAULT_TARGET_METHOD: SweepMethod = 'GET';
 /** How long warm functions keep the headers secret before reading it again: a rotation's delay. */

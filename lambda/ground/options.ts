@@ -1,5 +1,6 @@
 import type { IdRange } from '../sweep/data.js';
 import type { ExpectRule } from './expect-rules.js';
+import type { MuteWindow } from './mute.js';
 
 /**
  * The words every floor above the engine shares: who started a sweep, and the options it runs
@@ -34,6 +35,12 @@ export interface SweepRequestOptions {
   readonly timeBudgetMs?: number;
   /** What each id should answer; the deployment's EXPECT when absent. Shards check bodies by it. */
   readonly expect?: readonly ExpectRule[];
+  /** Request unexpected ids once more before counting them (a confirmation pass). @default true */
+  readonly confirm?: boolean;
+  /** The most ids the confirmation pass requests. @default DEFAULT_CONFIRM_MAX */
+  readonly confirmMax?: number;
+  /** The wait between the main pass and the confirmation pass. @default DEFAULT_CONFIRM_DELAY_MS */
+  readonly confirmDelayMs?: number;
 }
 
 /** One validated request, whatever the event it came from (request.ts builds it). */
@@ -50,4 +57,6 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly compareTarget?: string;
   /** The ids whose outcome may differ between the targets before the sweep fails. @default - 0 */
   readonly maxDifferences?: number;
+  /** The schedule's mute windows: a sweep inside one tells nobody (schedules only). */
+  readonly mute?: readonly MuteWindow[];
 }

@@ -47,6 +47,14 @@ export const MetricsMode = {
 } as const;
 export type MetricsMode = (typeof MetricsMode)[keyof typeof MetricsMode];
 
+/** Where a sweep's "Sweep Finished" event goes (EVENTS_MODE). */
+export const EventsMode = {
+  /** PutEvents on the account's default bus. */
+  eventbridge: 'eventbridge',
+  off: 'off',
+} as const;
+export type EventsMode = (typeof EventsMode)[keyof typeof EventsMode];
+
 const integer = (min: number, max: number) => {
   const message = mustBe(`an integer from ${min} to ${max}`);
   return v.pipe(
@@ -126,6 +134,12 @@ export const EnvSchema = v.object({
       Object.values(MetricsMode),
       mustBe(`one of ${Object.values(MetricsMode).join(', ')}`),
     ),
+  ),
+  EVENTS_MODE: v.optional(
+    v.picklist(Object.values(EventsMode), mustBe(`one of ${Object.values(EventsMode).join(', ')}`)),
+  ),
+  DASHBOARD_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^https:\/\/[^\s]{1,2000}$/, mustBe('an https URL'))),
   ),
   METRICS_STORAGE_RESOLUTION: v.pipe(
     v.optional(

@@ -7,8 +7,8 @@ import type { SweepVerdict } from '../verdict/verdict.js';
 import { type ChangeCounts, changeMeasurements } from './changes.js';
 import { toDatums } from './datums.js';
 import { formatLocalSummary } from './local.js';
-import { measure } from './measurements.js';
-import { PER_SCHEDULE_METRICS, SCHEDULE_DIMENSION, TARGET_DIMENSION } from './names.js';
+import { type Measurement, measure } from './measurements.js';
+import { MetricName, PER_SCHEDULE_METRICS, SCHEDULE_DIMENSION, TARGET_DIMENSION } from './names.js';
 import type { MetricsReport } from './report.js';
 import {
   causeLine,
@@ -28,6 +28,12 @@ export interface PublishContext extends SendContext {
   readonly schedule?: string;
   /** What changed since the baseline: NewlyUnexpected and Recovered. @default - none published */
   readonly changes?: ChangeCounts | null;
+  /**
+   * A mute window covered the sweep: the schedule's own metrics say it ran (Sweeps) but not that
+   * it failed (VerdictFailed 0, no NewlyUnexpected), so the schedule's alarms take no action on
+   * it; the target's metrics keep the truth for the dashboard. @default false
+   */
+  readonly muted?: boolean;
 }
 
 /** Publishes a sweep's metrics as config.metricsMode says; never throws, never fails a sweep. */
@@ -63,10 +69,10 @@ async function publish(
     ...toDatums(measurements, { dimensions: [target], ...common }),
     ...(schedule === undefined
       ? []
-      : toDatums(
-          measurements.filter((m) => PER_SCHEDULE_METRICS.includes(m.name)),
-          { dimensions: [target, { Name: SCHEDULE_DIMENSION, Value: schedule }], ...common },
-        )),
+      : toDatums(forSchedule(measurements, context.muted === true), {
+          dimensions: [target, { Name: SCHEDULE_DIMENSION, Value: schedule }],
+          ...common,
+        })),
   ];
   const emf: EmfBase = { namespace: config.metricsNamespace, ...common };
   switch (config.metricsMode) {
@@ -79,4 +85,12 @@ async function publish(
     case MetricsMode.cloudwatch:
       return publishToCloudWatch(datums, emf, context);
   }
+}
+
+/** The measurements a schedule's alarms read; a muted sweep's failure is not among them. */
+function forSchedule(measurements: readonly Measurement[], muted: boolean): Measurement[] {
+  return measurements
+    .filter((m) => PER_SCHEDULE_METRICS.includes(m.name))
+    .filter((m) => !muted || m.name !== MetricName.newlyUnexpected)
+    .map((m) => (muted && m.name === MetricName.verdictFailed ? { ...m, value: 0 } : m));
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Config } from '../ground/config.js';
 import { ExpectRulesSchema } from '../ground/expect-rules.js';
+import { MuteWindowsSchema } from '../ground/mute.js';
 import { mustBe } from '../ground/validation.js';
 import { MIN_RATE_PER_SECOND } from '../sweep/data.js';
 import { targetCheck, targetFields } from './target-fields.js';
@@ -21,6 +22,9 @@ export const RequestLimits = {
   minRatePerSecond: MIN_RATE_PER_SECOND,
   /** Lambda's longest timeout: a larger budget could never be used. */
   timeBudgetMs: { min: 100, max: 900_000 },
+  /** The confirmation pass: how many ids it may request, and the wait before it. */
+  confirmMax: { min: 0, max: 10_000 },
+  confirmDelayMs: { min: 0, max: 60_000 },
   /** Schedule names as EventBridge Scheduler allows them. */
   schedule: /^[0-9A-Za-z_.-]{1,64}$/,
 } as const;
@@ -90,13 +94,17 @@ export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boo
     timeBudgetMs: v.optional(intField(L.timeBudgetMs.min, L.timeBudgetMs.max)),
     // Rules choose no URL: a caller's own expectations open no SSRF hole.
     expect: v.optional(ExpectRulesSchema),
+    confirm: v.optional(v.boolean(mustBe('true or false'))),
+    confirmMax: v.optional(intField(L.confirmMax.min, L.confirmMax.max)),
+    confirmDelayMs: v.optional(intField(L.confirmDelayMs.min, L.confirmDelayMs.max)),
     // Only schedules name themselves: on the API, `schedule` is an unknown field.
     schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
+    mute: allowSchedule ? v.optional(MuteWindowsSchema) : v.optional(v.undefined()),
     compareWith: compareWithField(config.scheduleNames),
     ...targetFields(config.targets.map((t) => t.name)),
   };
   const knownFields = new Set(
-    Object.keys(entries).filter((k) => allowSchedule || k !== 'schedule'),
+    Object.keys(entries).filter((k) => allowSchedule || (k !== 'schedule' && k !== 'mute')),
   );
   const schema = v.pipe(
     v.object(entries, (i) => (i.path ? 'is required' : 'must be a JSON object')),

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { Config } from '../ground/config.js';
 import { InvalidRequestError } from '../ground/errors.js';
 import type { ExpectRule } from '../ground/expect-rules.js';
+import type { MuteWindow } from '../ground/mute.js';
 import { type SweepRequest, Trigger } from '../ground/options.js';
 import { describeProblems, type Problems, problemsOf } from '../ground/validation.js';
 import { type IdLimit, requestSchema } from './request-schema.js';
@@ -79,6 +80,10 @@ function toRequest(
     target?: string;
     compareTarget?: string;
     maxDifferences?: number;
+    confirm?: boolean;
+    confirmMax?: number;
+    confirmDelayMs?: number;
+    mute?: MuteWindow[];
   },
 ): SweepRequest {
   const {
@@ -92,6 +97,7 @@ function toRequest(
     target,
     compareTarget,
     maxDifferences,
+    mute,
     ...options
   } = fields;
   return {
@@ -106,6 +112,7 @@ function toRequest(
     ...(target !== undefined && { target }),
     ...(compareTarget !== undefined && { compareTarget }),
     ...(maxDifferences !== undefined && { maxDifferences }),
+    ...(mute !== undefined && { mute }),
   };
 }
 
@@ -127,9 +134,11 @@ function queryToFields(query: unknown): unknown {
         ? value
         : key === 'expect'
           ? jsonOrText(value)
-          : NUMBER.test(value) && Number.isFinite(Number(value))
-            ? Number(value)
-            : value,
+          : key === 'confirm' && (value === 'true' || value === 'false')
+            ? value === 'true'
+            : NUMBER.test(value) && Number.isFinite(Number(value))
+              ? Number(value)
+              : value,
     ]),
   );
 }

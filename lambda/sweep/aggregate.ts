@@ -66,6 +66,20 @@ export interface SweepAggregate {
   readonly certificate?: Certificate;
   /** Distributed sweeps only: the shards that never reported (their ids are not attempted). */
   readonly failedShards?: readonly FailedShard[];
+  /** Set above the engine by a confirmation pass (verdict/flaky.ts); absent when it is off. */
+  readonly confirm?: ConfirmSummary;
+}
+
+/** The confirmation pass of a sweep (or the sum of its shards'). */
+export interface ConfirmSummary {
+  /** Unexpected ids requested once more. */
+  readonly requested: number;
+  /** Of those, the ids that missed their expectation again: they stay unexpected. */
+  readonly confirmed: number;
+  /** The ids that met it the second time, compact ("" when none): expected, and flaky. */
+  readonly flakyIds: string;
+  /** Why some unexpected ids were not requested again or not answered (confirmMax, deadline). */
+  readonly skipped?: string;
 }
 
 /** A part of a range whose sweep failed for good: its ids are counted as not attempted. */
@@ -248,6 +262,24 @@ export function mergeAggregates(...parts: readonly SweepAggregate[]): SweepAggre
     startedAt: Math.min(...sorted.map((a) => a.startedAt)),
     endedAt: Math.max(...sorted.map((a) => a.endedAt)),
     ...(sorted.some((a) => a.failedShards) && { failedShards }),
+    ...mergedConfirm(sorted),
+  };
+}
+
+/** The shards' confirmation passes as one: counts summed, flaky ids joined, reasons listed once. */
+function mergedConfirm(sorted: readonly SweepAggregate[]): { confirm?: ConfirmSummary } {
+  const parts = sorted.flatMap((a) => (a.confirm ? [a.confirm] : []));
+  if (parts.length === 0) return {};
+  const flaky = new SpanJoin();
+  for (const part of parts) flaky.append(part.flakyIds);
+  const skipped = [...new Set(parts.flatMap((p) => (p.skipped ? [p.skipped] : [])))].join('; ');
+  return {
+    confirm: {
+      requested: parts.reduce((n, p) => n + p.requested, 0),
+      confirmed: parts.reduce((n, p) => n + p.confirmed, 0),
+      flakyIds: flaky.toString(),
+      ...(skipped !== '' && { skipped }),
+    },
   };
 }
 

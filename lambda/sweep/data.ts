@@ -6,6 +6,7 @@
  * engine's files directly (biome.json).
  */
 export {
+  type ConfirmSummary,
   type FailedShard,
   latencySummary,
   mergeAggregates,
@@ -60,7 +61,9 @@ export {
   rangeSize,
   type Span,
   SpanBuilder,
+  SpanText,
   spanTotal,
+  unionSpans,
 } from './range.js';
 export { MIN_RATE_PER_SECOND } from './rate-limit.js';
 export { KeyedSpanWalk, SpanCursor } from './span-cursor.js';

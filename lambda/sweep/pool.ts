@@ -6,6 +6,7 @@ import symbols from 'undici/lib/core/symbols.js';
 import ClientModule from 'undici/lib/dispatcher/client.js';
 import PoolModule, { type LibPool } from 'undici/lib/dispatcher/pool.js';
 import { type Certificate, certificateOf, type NewConnection } from './phases.js';
+import { resumingConnector } from './tls-resume.js';
 
 /**
  * The one file that reaches into undici's internals (biome.json fences the rest of the code
@@ -71,6 +72,8 @@ export function createPool(origin: string, options: EnginePoolOptions): EnginePo
   });
   const listeners = new Set<(connection: NewConnection) => void>();
   const live = new Map<Socket, Certificate>();
+  /** The leaf certificate of the pool's last full handshake, which resumed sessions share. */
+  let sessionCertificate: Certificate | undefined;
   const connect: buildConnector.connector = (connectOptions, callback) => {
     const startedAt = performance.now();
     let connectedAt: number | undefined;
@@ -78,8 +81,9 @@ export function createPool(origin: string, options: EnginePoolOptions): EnginePo
       const socket = args[1];
       if (socket) {
         socket.prependListener('error', (e: Error) => noteReuse(socket, e));
-        const connection = newConnection(socket, startedAt, connectedAt);
+        const connection = newConnection(socket, startedAt, connectedAt, sessionCertificate);
         if (connection.certificate) {
+          sessionCertificate = connection.certificate;
           live.set(socket, connection.certificate);
           socket.once('close', () => live.delete(socket));
         }
@@ -94,8 +98,10 @@ export function createPool(origin: string, options: EnginePoolOptions): EnginePo
     return pending;
   };
   const { connections: _cap, ...clientOptions } = poolOptions;
-  return Object.assign(new PoolModule(origin, { ...poolOptions, connect }), {
-    freshConnection: () => new ClientModule(origin, { ...clientOptions, connect }),
+  // Over TLS, one full handshake and the other connections resume its session (tls-resume.ts).
+  const dial = secureContext ? resumingConnector(connect) : connect;
+  return Object.assign(new PoolModule(origin, { ...poolOptions, connect: dial }), {
+    freshConnection: () => new ClientModule(origin, { ...clientOptions, connect: dial }),
     observe: (listener: (connection: NewConnection) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -104,15 +110,21 @@ export function createPool(origin: string, options: EnginePoolOptions): EnginePo
   });
 }
 
-/** A connection's phases, and its leaf certificate read once (TLS only). */
+/**
+ * A connection's phases, and its leaf certificate read once (TLS only): a resumed session was
+ * made with the certificate of an earlier handshake, `resumed`, which is not read again (node
+ * builds a fresh object with its fingerprints at each read, 50-100 µs).
+ */
 function newConnection(
   socket: Socket | TLSSocket,
   startedAt: number,
   connectedAt = performance.now(),
+  resumed?: Certificate,
 ): NewConnection {
   const now = performance.now();
   if (!('getPeerCertificate' in socket)) return { connectMs: connectedAt - startedAt };
-  const certificate = certificateOf(socket.getPeerCertificate());
+  const certificate =
+    resumed && socket.isSessionReused() ? resumed : certificateOf(socket.getPeerCertificate());
   return {
     connectMs: connectedAt - startedAt,
     tlsMs: now - connectedAt,

@@ -55,6 +55,27 @@ export class SpanBuilder {
   }
 }
 
+/**
+ * The compact form written as ascending runs of ids arrive (adjacent runs coalesce): what
+ * formatSpans(spans) would give, without the list of spans.
+ */
+export class SpanText {
+  readonly #parts: string[] = [];
+  readonly #builder = new SpanBuilder((first, last) =>
+    this.#parts.push(first === last ? String(first) : `${first}-${last}`),
+  );
+
+  /** Adds a run of ids; runs must arrive in ascending order. */
+  add(first: number, last: number = first): void {
+    this.#builder.add(first, last);
+  }
+
+  toString(): string {
+    this.#builder.spans();
+    return this.#parts.join(',');
+  }
+}
+
 /** "1-97,99" from spans. */
 export function formatSpans(spans: readonly Span[]): string {
   return spans.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');

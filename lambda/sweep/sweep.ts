@@ -22,6 +22,11 @@ import { onceAfter, sleep } from './timers.js';
 /** What one sweep needs: the ids, the target, and how hard and how long to push. */
 export interface SweepOptions {
   readonly range: IdRange;
+  /**
+   * Only these ids of the range, ascending (a confirmation pass); the others stay not attempted.
+   * @default - every id of the range
+   */
+  readonly ids?: readonly number[];
   /** Contains "{id}"; comes from config, never from a caller. */
   readonly urlTemplate: string;
   /** GET unless told otherwise; fixed at deploy time, never chosen by a caller. */
@@ -189,15 +194,20 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   };
 
   let nextId = range.start;
+  let nextIndex = 0;
+  const listed = options.ids;
+  const takeId = (): number | undefined =>
+    listed ? listed[nextIndex++] : nextId <= range.end ? nextId++ : undefined;
   const worker = async (): Promise<void> => {
-    while (nextId <= range.end && !tooLateToLaunch()) {
-      const id = nextId++;
+    while (!tooLateToLaunch()) {
+      const id = takeId();
+      if (id === undefined) return;
       await runId(id);
     }
   };
 
   try {
-    const workers = Math.min(options.concurrency, rangeSize(range));
+    const workers = Math.min(options.concurrency, listed?.length ?? rangeSize(range));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     cancelDeadline?.();
@@ -239,6 +249,9 @@ function checkOptions(o: SweepOptions): void {
   }
   if (o.ratePerSecond !== undefined && !(o.ratePerSecond >= MIN_RATE_PER_SECOND)) {
     problems.push(`ratePerSecond must be at least ${MIN_RATE_PER_SECOND}, got ${o.ratePerSecond}`);
+  }
+  if (o.ids?.some((id, i) => !(id >= start && id <= end && id > (o.ids?.[i - 1] ?? -1)))) {
+    problems.push(`ids must ascend within the range ${start}..${end}`);
   }
   if (o.method !== undefined && !SWEEP_METHODS.includes(o.method)) {
     problems.push(`method must be one of ${SWEEP_METHODS.join(', ')}, got ${o.method}`);

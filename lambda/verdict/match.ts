@@ -1,12 +1,5 @@
 import { LAST_ID } from '../ground/expect-rules.js';
-import {
-  CheckKind,
-  formatSpans,
-  NOT_ATTEMPTED,
-  parseSpans,
-  type Span,
-  SpanBuilder,
-} from '../sweep/data.js';
+import { CheckKind, KeyedSpanWalk, NOT_ATTEMPTED, type Span, SpanText } from '../sweep/data.js';
 import { type CompiledRule, DEFAULT_RULE, type Expectations } from './expectations.js';
 
 /** Why an attempted id is unexpected: one reason per id, the words `unexpectedReasons` counts by. */
@@ -47,71 +40,61 @@ export type Segment = readonly [first: number, last: number, rule: CompiledRule]
 
 /**
  * Pure: counts an aggregate's `ids` (outcome → compact ranges) against the rules by intersecting
- * ranges, never id by id, so a 1,000,000-id sweep costs what its ranges and rules cost. Ids never
- * attempted are left out; an error never meets an expectation (no status was learnt).
+ * ranges, never id by id, so a 1,000,000-id sweep costs what its ranges and rules cost. One walk
+ * over every key's form in id order (read in place, no spans held nor sorted) writes the
+ * unexpected ids' compact form as it goes. Ids never attempted are left out; an error never meets
+ * an expectation (no status was learnt). Throws a RangeError for a form that is not ascending
+ * spans, or for keys whose ids overlap.
  */
 export function countExpectations(
   ids: Readonly<Record<string, string>>,
   expectations: Expectations,
 ): ExpectationCount {
-  const { unexpectedSpans, ...counts } = matchExpectations(ids, expectations);
-  return { ...counts, unexpectedIds: formatSpans(unexpectedSpans) };
-}
-
-/** The same count, with the unexpected ids as spans (ascending, disjoint) for code that reads them. */
-export function matchExpectations(
-  ids: Readonly<Record<string, string>>,
-  expectations: Expectations,
-): Omit<ExpectationCount, 'unexpectedIds'> & { readonly unexpectedSpans: Span[] } {
   const segments = cover(expectations);
-  const unexpectedSpans: Span[] = [];
+  const unexpectedIds = new SpanText();
   const reasons: Record<Reason, number> = { status: 0, content: 0, slow: 0, error: 0 };
   const statusSamples: string[] = [];
   let expected = 0;
   let unexpected = 0;
-  for (const [key, form] of Object.entries(ids)) {
-    if (key === NOT_ATTEMPTED) continue;
-    const spans = parseSpans(form);
-    const status = Number(key);
+  const attempted = Object.entries(ids).filter(([key]) => key !== NOT_ATTEMPTED);
+  // What each key is, worked out once: a status, or the reason its ids are unexpected.
+  const statuses = new Map(attempted.map(([key]) => [key, Number(key)]));
+  const walk = new KeyedSpanWalk(Object.fromEntries(attempted));
+  let s = 0;
+  while (walk.next()) {
+    const { first, last, key } = walk;
+    const status = statuses.get(key) as number;
     if (!Number.isInteger(status)) {
       const reason = key === Reason.content || key === Reason.slow ? key : Reason.error;
-      for (const span of spans) {
-        unexpected += span[1] - span[0] + 1;
-        reasons[reason] += span[1] - span[0] + 1;
-        unexpectedSpans.push(span);
-      }
+      unexpected += last - first + 1;
+      reasons[reason] += last - first + 1;
+      unexpectedIds.add(first, last);
       continue;
     }
-    let s = 0;
-    for (const [first, last] of spans) {
-      // Segments cover every id and ascend, as do a key's spans: one pass over both.
-      while ((segments[s] as Segment)[1] < first) s++;
-      for (let t = s; ; t++) {
-        const [segFirst, segLast, rule] = segments[t] as Segment;
-        const a = Math.max(first, segFirst);
-        const b = Math.min(last, segLast);
-        if (rule.accepts(status)) expected += b - a + 1;
-        else {
-          unexpected += b - a + 1;
-          reasons.status += b - a + 1;
-          unexpectedSpans.push([a, b]);
-          if (statusSamples.length < MAX_STATUS_SAMPLES) {
-            statusSamples.push(`id ${a}: ${status}, expected ${rule.statuses}`);
-          }
+    // Segments cover every id and ascend, as the walk does: one pass over both.
+    while ((segments[s] as Segment)[1] < first) s++;
+    for (let t = s; ; t++) {
+      const [segFirst, segLast, rule] = segments[t] as Segment;
+      const a = Math.max(first, segFirst);
+      const b = Math.min(last, segLast);
+      if (rule.accepts(status)) expected += b - a + 1;
+      else {
+        unexpected += b - a + 1;
+        reasons.status += b - a + 1;
+        unexpectedIds.add(a, b);
+        if (statusSamples.length < MAX_STATUS_SAMPLES) {
+          statusSamples.push(`id ${a}: ${status}, expected ${rule.statuses}`);
         }
-        if (segLast >= last) break;
       }
+      if (segLast >= last) break;
     }
   }
-  unexpectedSpans.sort((x, y) => x[0] - y[0]);
-  const builder = new SpanBuilder();
-  for (const [first, last] of unexpectedSpans) builder.add(first, last);
   return {
     expected,
     unexpected,
+    unexpectedIds: unexpectedIds.toString(),
     unexpectedReasons: reasons,
     statusSamples,
-    unexpectedSpans: builder.spans(),
   };
 }
 

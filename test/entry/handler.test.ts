@@ -34,6 +34,9 @@ const CONTRACT_FIELDS = [
   'expected',
   'unexpected',
   'unexpectedIds',
+  'flaky',
+  'flakyIds',
+  'confirm',
   'unexpectedReasons',
   'unexpectedSamples',
   'verdictReasons',
@@ -75,7 +78,7 @@ describe('one contract for every trigger', () => {
       statuses: { '200': 6, '404': 5 },
       notAttempted: 0,
       ids: { '200': '1020-1025', '404': '1026-1030' },
-      attempts: 11,
+      attempts: 16, // 11 ids, and the 5 unexpected ones once more (the confirmation pass)
       retries: 0,
       metrics: { status: 'off' },
     });

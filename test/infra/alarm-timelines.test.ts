@@ -96,6 +96,23 @@ describe.each(SCHEDULES)('the alarms of a $expression schedule', ({ name, interv
     }
   });
 
+  it('takes no action on failing sweeps inside a mute window, and alarms on the first failure after it', () => {
+    // Sweeps 2 and 3 fail inside the window, sweep 5 fails after it.
+    const events = scheduledSweeps({
+      first: T0,
+      interval,
+      count: 7,
+      failed: (k) => k === 2 || k === 3 || k === 5,
+      muted: (k) => k === 2 || k === 3,
+    });
+    const failedAfter = events[5]?.time ?? Infinity;
+    for (const { variant, transitions } of run(alarms().failed, events, failedAfter + interval)) {
+      const alarmedAt = firstAlarm(transitions, T0) ?? Infinity;
+      expect(alarmedAt, JSON.stringify(variant)).toBeGreaterThanOrEqual(failedAfter);
+      expect(alarmedAt, JSON.stringify(variant)).toBeLessThanOrEqual(failedAfter + 2 * MINUTE);
+    }
+  });
+
   it('alarms within about twice its interval once it stops, and not before a sweep is overdue', () => {
     const events = scheduledSweeps({ first: T0, interval, count: 4, lateness: () => LATE });
     const last = events.at(-1)?.time ?? T0;

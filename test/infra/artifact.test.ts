@@ -12,6 +12,10 @@ import {
   type CloudWatchEndpoint,
   startCloudWatchEndpoint,
 } from '../support/cloudwatch-endpoint.js';
+import {
+  type EventBridgeEndpoint,
+  startEventBridgeEndpoint,
+} from '../support/eventbridge-endpoint.js';
 import { postSweeps, scheduleEvent } from '../support/events.js';
 import { type FaultUpstream, startFaultUpstream } from '../support/fault-upstream.js';
 import { type S3Endpoint, startS3Endpoint } from '../support/s3-endpoint.js';
@@ -108,6 +112,7 @@ describe('the function asset as cdk synth writes it', () => {
   let synthesized: Synthesized;
   let upstream: FaultUpstream;
   let cloudwatch: CloudWatchEndpoint;
+  let events: EventBridgeEndpoint;
   let s3: S3Endpoint;
 
   beforeAll(async () => {
@@ -124,11 +129,13 @@ describe('the function asset as cdk synth writes it', () => {
         : { type: 'status', status: 404 },
     );
     cloudwatch = await startCloudWatchEndpoint();
+    events = await startEventBridgeEndpoint();
     s3 = await startS3Endpoint();
   });
   afterEach(async () => {
     await upstream.close();
     await cloudwatch.close();
+    await events.close();
     await s3.close();
   });
 
@@ -144,6 +151,7 @@ describe('the function asset as cdk synth writes it', () => {
         // The only change to the deployed environment: loopback stands in for the target, CloudWatch and S3.
         TARGET_URL_TEMPLATE: upstream.urlTemplate,
         AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
         AWS_ENDPOINT_URL_S3: s3.url,
         AWS_REGION: 'eu-west-1',
         AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
@@ -236,6 +244,8 @@ describe('the function asset as cdk synth writes it', () => {
     });
     const [request] = cloudwatch.requests;
     expect(request?.namespace).toBe(synthesized.environment.METRICS_NAMESPACE);
+    // The deployed environment sends the Sweep Finished event, signed, to the default bus.
+    expect(events.entries.map((e) => JSON.parse(e.Detail).unexpectedIds)).toEqual(['16-20']);
     const requests = request?.metricData.find((d) => d.MetricName === MetricName.requests);
     expect(requests).toMatchObject({
       Value: 20,

@@ -212,6 +212,44 @@ describe('the function role', () => {
     ]);
   });
 
+  it('may put events on the default bus only, and sends them there by default', () => {
+    const events = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('events:')));
+    expect(events).toEqual([
+      {
+        Action: 'events:PutEvents',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':events:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':event-bus/default',
+            ],
+          ],
+        },
+      },
+    ]);
+    expect(lambdaFunction(template, 'Function').properties).toMatchObject({
+      Environment: { Variables: { EVENTS_MODE: 'eventbridge' } },
+    });
+  });
+
+  it('may put no event at all with eventsMode off', () => {
+    const off = synthTemplate({ function: { eventsMode: 'off' } });
+    const fn = lambdaFunction(off, 'Function').properties as {
+      Role: { 'Fn::GetAtt': [string, string] };
+    };
+
+    const actions = roleStatements(off, fn.Role['Fn::GetAtt'][0]).flatMap((s) => [s.Action].flat());
+
+    expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
+  });
+
   it('may start and list executions of the distributed-sweep state machine only, by its formatted ARN', () => {
     const states = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
     expect(states).toEqual([
@@ -261,6 +299,7 @@ describe('the function role', () => {
     expect(actions).toEqual(
       [
         'cloudwatch:PutMetricData',
+        'events:PutEvents',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sqs:GetQueueAttributes',

@@ -127,9 +127,15 @@ describe('the runs function', () => {
       ]);
     });
 
+    it('puts its run’s Sweep Finished event on the default bus only', () => {
+      const events = statements.filter((s) => [s.Action].flat().includes('events:PutEvents'));
+      expect(events).toHaveLength(1);
+      expect(JSON.stringify(events[0]?.Resource)).toMatch(/:event-bus\/default"/);
+    });
+
     it('holds nothing else but its logs and X-Ray', () => {
       const others = statements.filter(
-        (s) => ![s.Action].flat().some((a) => /^(states|s3|cloudwatch):/.test(a)),
+        (s) => ![s.Action].flat().some((a) => /^(states|s3|cloudwatch|events):/.test(a)),
       );
       expect(others.flatMap((s) => [s.Action].flat()).sort()).toEqual([
         'logs:CreateLogStream',

@@ -16,6 +16,7 @@ import {
   PUT_METRIC_DATA_TARGET,
   startCloudWatchEndpoint,
 } from '../support/cloudwatch-endpoint.js';
+import { stubLoopbackAws } from '../support/loopback-aws.js';
 import { datumTotals, emfTotals, parseEmf, rounded } from './emf-check.js';
 import {
   configFor,
@@ -37,12 +38,7 @@ let stdout: string[];
 
 beforeAll(async () => {
   endpoint = await startCloudWatchEndpoint();
-  vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', endpoint.url);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDLOOPBACK');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'loopback-secret');
-  vi.stubEnv('AWS_SESSION_TOKEN', '');
-  vi.stubEnv('AWS_PROFILE', '');
+  stubLoopbackAws('CLOUDWATCH', endpoint.url);
   ({ publishMetrics } = await import('../../lambda/metrics/publish.js'));
   ({ sendBatches } = await import('../../lambda/metrics/cloudwatch.js'));
 });

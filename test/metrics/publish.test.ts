@@ -97,6 +97,26 @@ describe('publishMetrics in cloudwatch mode', () => {
     expect(report).toEqual({ status: 'published', requests: 1, datums: 19 + perSchedule.length });
   });
 
+  it('tells a muted sweep’s schedule that it ran and not that it failed, the target the truth', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+
+    await publishMetrics(...judged(knownSweep()), {
+      config: configFor('cloudwatch'),
+      deadline: later(),
+      schedule: 'kanto',
+      changes: { newlyUnexpected: { count: 3 }, recovered: { count: 0 } },
+      muted: true,
+    });
+
+    const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
+    const perSchedule = data.filter((d) => d.Dimensions?.length === 2);
+    const target = data.filter((d) => d.Dimensions?.length === 1);
+    expect(perSchedule.find((d) => d.MetricName === 'VerdictFailed')?.Value).toBe(0);
+    expect(perSchedule.find((d) => d.MetricName === 'Sweeps')?.Value).toBe(1);
+    expect(perSchedule.find((d) => d.MetricName === MetricName.newlyUnexpected)).toBeUndefined();
+    expect(target.find((d) => d.MetricName === 'VerdictFailed')?.Value).toBe(1);
+  });
+
   it('publishes no per-schedule metric for a sweep no schedule started', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
 

@@ -19,6 +19,7 @@ const ROOMS: Readonly<Record<string, { readonly up: string; readonly down: strin
   contract: { up: '../baseline/store.js', down: '../metrics/report.js' },
   baseline: { up: '../distributed/plan.js', down: '../contract/response.js' },
   distributed: { up: '../conclude/hooks.js', down: '../contract/routes.js' },
+  notify: { up: '../baseline/store.js', down: '../contract/response.js' },
   middleware: { up: '../request/request.js', down: '../ground/log.js' },
   request: { up: '../entry/http.js', down: '../ground/config.js' },
   conclude: { up: '../entry/sweeper.js', down: '../distributed/plan.js' },

@@ -7,6 +7,7 @@ import {
 import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { KeyPair } from './certificates.js';
 import { type Behaviour, respond } from './fault-behaviours.js';
 
@@ -54,6 +55,8 @@ export interface FaultUpstream {
   peakInFlight(): number;
   /** Connections accepted so far (TLS: handshakes completed). */
   connectionsAccepted(): number;
+  /** Of those, TLS handshakes that resumed an earlier session (no certificate sent). */
+  resumedHandshakes(): number;
   close(): Promise<void>;
 }
 
@@ -78,6 +81,7 @@ export async function startFaultUpstream(
   let inFlight = 0;
   let peak = 0;
   let accepted = 0;
+  let resumed = 0;
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -112,8 +116,9 @@ export async function startFaultUpstream(
     }
   };
 
-  const track = (socket: Socket) => {
+  const track = (socket: Socket | TLSSocket) => {
     accepted++;
+    if ('isSessionReused' in socket && socket.isSessionReused()) resumed++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   };
@@ -143,6 +148,7 @@ export async function startFaultUpstream(
     seen,
     peakInFlight: () => peak,
     connectionsAccepted: () => accepted,
+    resumedHandshakes: () => resumed,
     close: async () => {
       for (const t of timers) clearTimeout(t);
       for (const socket of sockets) socket.destroy();

@@ -57,4 +57,32 @@ describe('sweep over TLS', () => {
       console.info(`${transport}: ${upstream.connectionsAccepted()} TLS handshake(s) for 500 ids`);
     },
   );
+
+  it('makes one full TLS handshake per pool over HTTP/1.1 and resumes its session on the other connections', async () => {
+    const tls = engine.certs().valid;
+    const upstream = engine.closeAfter(
+      await startFaultUpstream(() => ok(), { transport: 'tls', tls, latencyMs: 20 }),
+    );
+
+    const result = await sweepAll(upstream, 100, 32);
+
+    expect(result.statuses).toEqual({ '200': 100 });
+    expect(upstream.connectionsAccepted()).toBe(32);
+    expect(upstream.resumedHandshakes()).toBe(31);
+  });
+
+  it('still refuses an untrusted certificate on every connection once a session is cached', async () => {
+    const trusted = engine.closeAfter(
+      await startFaultUpstream(() => ok(), { transport: 'tls', tls: engine.certs().valid }),
+    );
+    await sweepAll(trusted, 4, 4);
+    const untrusted = engine.closeAfter(
+      await startFaultUpstream(() => ok(), { transport: 'tls', tls: engine.certs().untrusted }),
+    );
+
+    const result = await sweepAll(untrusted, 8, 4);
+
+    expect(result.ids).toEqual({ tls: '1-8' });
+    expect(untrusted.seen).toHaveLength(0);
+  });
 });

@@ -8,6 +8,7 @@ import {
   type CloudWatchEndpoint,
   startCloudWatchEndpoint,
 } from '../../support/cloudwatch-endpoint.js';
+import { startEventBridgeEndpoint } from '../../support/eventbridge-endpoint.js';
 import {
   type FaultUpstream,
   type Script,
@@ -66,6 +67,7 @@ export async function startExecutedStack(options: {
   const upstream = await startFaultUpstream(options.target, { latencyMs: 5 });
   const s3 = await startS3Endpoint();
   const cloudwatch: CloudWatchEndpoint = await startCloudWatchEndpoint();
+  const events = await startEventBridgeEndpoint();
   const secrets = await startSecretsManagerEndpoint();
   secrets.put(SECRET, '{"X-Api-Key":"k-run"}');
   const emulated = (fn: SynthesizedFunction): EmulatedFunction => ({
@@ -79,6 +81,7 @@ export async function startExecutedStack(options: {
       TARGET_URL_TEMPLATE: upstream.urlTemplate,
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
@@ -152,6 +155,7 @@ export async function startExecutedStack(options: {
       await upstream.close();
       await s3.close();
       await cloudwatch.close();
+      await events.close();
       await secrets.close();
       rmSync(stack.outdir, { recursive: true, force: true });
     },

@@ -6,6 +6,8 @@ import { type Datum, metricKey } from './metric-model.js';
 export interface SweepEvent {
   readonly time: number;
   readonly failed: boolean;
+  /** In a mute window: the schedule's VerdictFailed says 0 (metrics/publish.ts), the target's the truth. */
+  readonly muted?: boolean;
 }
 
 /**
@@ -18,10 +20,12 @@ export function scheduledSweeps(plan: {
   readonly count: number;
   readonly lateness?: (k: number) => number;
   readonly failed?: (k: number) => boolean;
+  readonly muted?: (k: number) => boolean;
 }): SweepEvent[] {
   return Array.from({ length: plan.count }, (_, k) => ({
     time: plan.first + k * plan.interval + (plan.lateness?.(k) ?? 0),
     failed: plan.failed?.(k) ?? false,
+    muted: plan.muted?.(k) ?? false,
   }));
 }
 
@@ -50,7 +54,7 @@ export function sweepDatums(
       {
         key: metricKey(DEFAULT_METRICS_NAMESPACE, MetricName.verdictFailed, dims),
         time: sweep.time,
-        value: sweep.failed ? 1 : 0,
+        value: sweep.failed && !(sweep.muted && SCHEDULE_DIMENSION in dims) ? 1 : 0,
       },
     ]),
   );

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NOTIFY_PATTERN } from '../../infra/constructs/sweep-routing.js';
+import { SweepStack, type SweepStackProps } from '../../infra/sweep-stack.js';
+import { synthTemplate } from './support/synth.js';
+
+const NOTIFY: SweepStackProps['notify'] = {
+  slack: { workspaceId: 'T0123456789', channelId: 'C0123456789' },
+  webhook: { url: 'https://hooks.example.com/status', secret: 'status-sweep/webhook' },
+};
+
+/** Does EventBridge's pattern match `detail`? The subset of its matching NOTIFY_PATTERN uses. */
+function matches(detail: Record<string, unknown>): boolean {
+  const verdictNotOk = detail.verdict !== 'ok';
+  const changes = detail.changes as { newlyUnexpected?: { count?: number } } | null;
+  const newly = (changes?.newlyUnexpected?.count ?? 0) > 0;
+  return detail.muted === false && (verdictNotOk || newly);
+}
+
+describe('routing sweep news', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthTemplate({ notify: NOTIFY, alarms: { alarmEmail: 'oncall@example.com' } });
+  });
+
+  it('matches sweeps that are not ok or have newly unexpected ids, never muted ones, on the default bus', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: {
+        source: ['status-sweep'],
+        'detail-type': ['Sweep Finished'],
+        detail: NOTIFY_PATTERN.detail,
+      },
+    });
+    // The pattern's intent, case by case: a healthy sweep notifies nobody.
+    const ok = { verdict: 'ok', muted: false, changes: null };
+    expect(matches(ok)).toBe(false);
+    expect(matches({ ...ok, verdict: 'degraded' })).toBe(true);
+    expect(matches({ ...ok, changes: { newlyUnexpected: { count: 2 } } })).toBe(true);
+    expect(matches({ ...ok, verdict: 'failed', muted: true })).toBe(false);
+  });
+
+  it('tells a Slack channel through AWS Chatbot of both the alarms and the sweep events', () => {
+    const topics = template.findResources('AWS::SNS::Topic');
+    const byName = (display: string) =>
+      Object.entries(topics).find(([, t]) => t.Properties?.DisplayName === display)?.[0];
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123456789',
+      SlackChannelId: 'C0123456789',
+      SnsTopicArns: Match.arrayWith([
+        { Ref: byName('Status Sweep alarms') },
+        { Ref: byName('Status Sweep events') },
+      ]),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { Ref: byName('Status Sweep events') } })]),
+    });
+  });
+
+  it('calls the webhook through an API destination whose credential comes from Secrets Manager, naming the ids', () => {
+    template.hasResourceProperties('AWS::Events::Connection', {
+      AuthorizationType: 'API_KEY',
+      AuthParameters: {
+        ApiKeyAuthParameters: {
+          ApiKeyName: 'Authorization',
+          ApiKeyValue: '{{resolve:secretsmanager:status-sweep/webhook:SecretString:::}}',
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Events::ApiDestination', {
+      InvocationEndpoint: 'https://hooks.example.com/status',
+      HttpMethod: 'POST',
+    });
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    const webhook = rules
+      .flatMap((r) => r.Properties.Targets as { InputTransformer?: Record<string, unknown> }[])
+      .find((t) => t.InputTransformer)?.InputTransformer as {
+      InputPathsMap: Record<string, string>;
+      InputTemplate: string;
+    };
+    expect(Object.values(webhook.InputPathsMap)).toEqual(
+      expect.arrayContaining(['$.detail.unexpectedIds', '$.detail.flakyIds', '$.detail.verdict']),
+    );
+    expect(webhook.InputTemplate).toMatch(/unexpected ids <detail-unexpectedIds>/);
+  });
+
+  it('keeps the e-mail on the alarm topic as it was', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+  });
+
+  it('adds nothing without a Slack channel or a webhook', () => {
+    const plain = synthTemplate();
+    plain.resourceCountIs('AWS::Events::Connection', 0);
+    plain.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    expect(
+      Object.values(plain.findResources('AWS::Events::Rule')).filter((r) =>
+        JSON.stringify(r.Properties.EventPattern ?? {}).includes('Sweep Finished'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('passes cdk-nag AwsSolutions', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    new SweepStack(app, 'StatusSweep', { notify: NOTIFY });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    const assembly = app.synth();
+
+    const report = JSON.parse(
+      readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'),
+    ) as { pluginReports: unknown[] };
+    expect(report.pluginReports).toEqual([]);
+  });
+
+  it('sends a schedule’s mute windows in its input, and fails synth on one it cannot read', () => {
+    const mute = [{ cron: '0 2 ? * SUN *', minutes: 120, timeZone: 'Europe/Paris' }];
+    const schedule = { name: 'nightly', expression: 'rate(1 hour)', start: 1, end: 10 };
+
+    const withMute = synthTemplate({ schedules: [{ ...schedule, mute }] });
+
+    withMute.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({
+        Input: JSON.stringify({ start: 1, end: 10, mute, schedule: 'nightly' }),
+      }),
+    });
+    expect(() =>
+      synthTemplate({
+        schedules: [{ ...schedule, mute: [{ cron: '0 2 * * SUN *', minutes: 5 }] }],
+      }),
+    ).toThrow(/mute/);
+  });
+});
