@@ -8,7 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
-import { createConcluder } from '../lambda/conclude/conclude.js';
+import { concludersByTarget } from '../lambda/conclude/by-target.js';
 import type { SweepHooks } from '../lambda/conclude/hooks.js';
 import { oneLine } from '../lambda/distributed/failure.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
@@ -84,7 +84,7 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
         if (run) hooks.onProgress?.(++run.settledIds, run.total);
       },
     }).shard;
-  const concluder = createConcluder(config, {
+  const concluderOf = concludersByTarget(config, {
     log,
     onAggregate: hooks.onAggregate,
     baselines: hooks.baselines,
@@ -167,7 +167,13 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
     const endedAt = Date.now();
     const result = await retrying(
       REDUCE_RETRY_POLICY,
-      () => concluder.concludeRun(input.run, results, { startedAt: started, endedAt }, {}),
+      () =>
+        concluderOf(input.run.target).concludeRun(
+          input.run,
+          results,
+          { startedAt: started, endedAt },
+          {},
+        ),
       (error) =>
         log({
           level: 'WARN',

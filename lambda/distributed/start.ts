@@ -54,6 +54,7 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
     run: {
       sweepId,
       trigger: request.trigger,
+      ...(request.target !== undefined && { target: request.target }),
       ...(request.schedule !== undefined && { schedule: request.schedule }),
       ...(request.compareWith !== undefined && { compareWith: request.compareWith }),
       range,
@@ -63,6 +64,8 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
     range,
     shardSize: plan.shardSize,
     shardOptions: {
+      // A deployed target's name: each shard sweeps that target's template, headers and rules.
+      ...(request.target !== undefined && { target: request.target }),
       concurrency: request.concurrency,
       timeoutMs: request.timeoutMs,
       retries: request.retries,
@@ -119,7 +122,7 @@ export function runAccepted(
   return {
     sweepId,
     trigger: request.trigger,
-    target: config.targetName,
+    target: request.target ?? config.targetName,
     range: input.range,
     total: rangeSize(input.range),
     status: 'RUNNING',
