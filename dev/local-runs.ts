@@ -57,6 +57,8 @@ export interface LocalRuns extends Runs {
 }
 
 interface LocalRun {
+  /** The target it sweeps: one run per target at a time. */
+  readonly target: string;
   readonly startedAt: string;
   readonly total: number;
   settledIds: number;
@@ -187,14 +189,18 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
 
   return {
     start: async (request, sweepId, invocationMs) => {
+      const target = request.target ?? config.targetName;
       for (const [id, other] of runs) {
-        if (!other.ended) throw runInProgress(id, new Date(other.startedAt));
+        if (!other.ended && other.target === target) {
+          throw runInProgress(id, new Date(other.startedAt));
+        }
       }
       const plan = planFor(request, config, invocationMs);
       const input = runInput(request, sweepId, plan);
       hooks.onPlan?.(plan);
       let settle: (status: RunStatus) => void = () => undefined;
       const run: LocalRun = {
+        target,
         startedAt: new Date().toISOString(),
         total: rangeSize(input.range),
         settledIds: 0,

@@ -1,4 +1,12 @@
+import 'aws-sdk-client-mock-vitest/extend';
 import { createServer } from 'node:http';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localRuns } from '../../dev/local-runs.js';
 import { withLocalRuns } from '../../dev/local-runs-api.js';
@@ -119,4 +127,76 @@ describe('a shard event', () => {
     );
     expect(NEVER_RETRIED_ERRORS).toContain(InvalidEventError.name);
   });
+});
+
+describe('one run per target at a time', () => {
+  const running = '7d3c1f0e-2b4a-4c5d-8e6f-0a1b2c3d4e5f';
+  const sfn = mockClient(SFNClient);
+  afterAll(() => sfn.restore());
+
+  it('on AWS: a run of prod still running refuses prod (409), not canary', async () => {
+    sfn.reset();
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [{ name: running, executionArn: `arn:x:${running}` } as never],
+    });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ input: JSON.stringify({ run: { sweepId: running, trigger: 'api' } }) });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:y', startDate: new Date() });
+    const deployed = loadConfig({
+      TARGET_NAME: 'prod',
+      TARGET_URL_TEMPLATE: `${prod.url}/items/{id}`,
+      ADDITIONAL_TARGETS: JSON.stringify([{ name: 'canary', urlTemplate: `${canary.url}/{id}` }]),
+      METRICS_MODE: 'off',
+      MAX_IDS: '50',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:StatusSweepRuns',
+    });
+    const { http } = createHandlers(deployed, { log: quiet });
+
+    const ofProd = await http(postSweeps({ start: 1, end: 120 }), lambdaContext());
+    const ofCanary = await http(
+      postSweeps({ target: 'canary', start: 1, end: 120 }),
+      lambdaContext(),
+    );
+
+    expect(ofProd).toMatchObject({ statusCode: 409 });
+    expect(JSON.stringify(jsonBody(ofProd))).toContain('run_in_progress');
+    expect(ofCanary).toMatchObject({ statusCode: 202 });
+    expect(jsonBody<RunAccepted>(ofCanary).target).toBe('canary');
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    const input = JSON.parse(
+      String(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input),
+    );
+    expect(input.run.target).toBe('canary');
+    expect(input.shardOptions.target).toBe('canary');
+  });
+
+  it('locally: a run of canary starts while one of prod runs; a second of prod is refused', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { shard } = createHandlers(config, { log: quiet, poolPerSweep: true });
+    const runs = localRuns(config, {
+      log: quiet,
+      invokeShard: async (event, context) => {
+        if (event.options.target === undefined) await gate;
+        return shard(event, context);
+      },
+    });
+    const { dispatch } = createHandlers(config, { log: quiet, runs });
+    const api = withLocalRuns(dispatch, runs);
+
+    const first = jsonBody<RunAccepted>(
+      (await api(postSweeps({ start: 1, end: 120 }), lambdaContext())) as never,
+    );
+    const again = await api(postSweeps({ start: 1, end: 120 }), lambdaContext());
+    const other = await api(postSweeps({ target: 'canary', start: 1, end: 120 }), lambdaContext());
+    release();
+    await runs.ended(first.sweepId);
+    await runs.ended(jsonBody<RunAccepted>(other as never).sweepId);
+
+    expect(again).toMatchObject({ statusCode: 409 });
+    expect(other).toMatchObject({ statusCode: 202 });
+  }, 60_000);
 });
