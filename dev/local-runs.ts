@@ -8,7 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
-import { createConcluder } from '../lambda/conclude/conclude.js';
+import { concludersByTarget } from '../lambda/conclude/by-target.js';
 import type { SweepHooks } from '../lambda/conclude/hooks.js';
 import { oneLine } from '../lambda/distributed/failure.js';
 import { SHARD_KIND, type ShardEvent } from '../lambda/distributed/messages.js';
@@ -57,6 +57,8 @@ export interface LocalRuns extends Runs {
 }
 
 interface LocalRun {
+  /** The target it sweeps: one run per target at a time. */
+  readonly target: string;
   readonly startedAt: string;
   readonly total: number;
   settledIds: number;
@@ -84,7 +86,7 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
         if (run) hooks.onProgress?.(++run.settledIds, run.total);
       },
     }).shard;
-  const concluder = createConcluder(config, {
+  const concluderOf = concludersByTarget(config, {
     log,
     onAggregate: hooks.onAggregate,
     baselines: hooks.baselines,
@@ -167,7 +169,13 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
     const endedAt = Date.now();
     const result = await retrying(
       REDUCE_RETRY_POLICY,
-      () => concluder.concludeRun(input.run, results, { startedAt: started, endedAt }, {}),
+      () =>
+        concluderOf(input.run.target).concludeRun(
+          input.run,
+          results,
+          { startedAt: started, endedAt },
+          {},
+        ),
       (error) =>
         log({
           level: 'WARN',
@@ -181,14 +189,18 @@ export function localRuns(config: Config, hooks: LocalRunHooks = {}): LocalRuns 
 
   return {
     start: async (request, sweepId, invocationMs) => {
+      const target = request.target ?? config.targetName;
       for (const [id, other] of runs) {
-        if (!other.ended) throw runInProgress(id, new Date(other.startedAt));
+        if (!other.ended && other.target === target) {
+          throw runInProgress(id, new Date(other.startedAt));
+        }
       }
       const plan = planFor(request, config, invocationMs);
       const input = runInput(request, sweepId, plan);
       hooks.onPlan?.(plan);
       let settle: (status: RunStatus) => void = () => undefined;
       const run: LocalRun = {
+        target,
         startedAt: new Date().toISOString(),
         total: rangeSize(input.range),
         settledIds: 0,

@@ -45,6 +45,7 @@ export interface SweepStackProps extends StackProps {
     | 'baselines'
     | 'scheduleNames'
     | 'scheduleRanges'
+    | 'scheduleTargets'
   >;
   /** Distributed sweeps: shard size, concurrency, results retention. */
   readonly distributed?: DistributedSweepProps;
@@ -110,6 +111,11 @@ export class SweepStack extends Stack {
       scheduleNames: (props.schedules ?? []).map((schedule) => schedule.name),
       scheduleRanges: Object.fromEntries(
         (props.schedules ?? []).map(({ name, start, end }) => [name, { start, end }]),
+      ),
+      scheduleTargets: Object.fromEntries(
+        (props.schedules ?? []).flatMap(({ name, target }) =>
+          target === undefined ? [] : [[name, target]],
+        ),
       ),
     });
     const runs = new RunsFunction(this, 'Runs', {

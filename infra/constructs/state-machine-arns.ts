@@ -52,15 +52,21 @@ export class StateMachineArns {
   }
 
   /**
-   * Lets `grantee` start executions of this state machine, and list them (a run already running
-   * refuses a second one), and nothing else with it.
+   * Lets `grantee` start executions of this state machine, and list and describe them (a run of
+   * a target already running refuses a second one of that target), and nothing else with it.
    */
   grantStartExecution(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['states:StartExecution', 'states:ListExecutions'],
       resourceArns: [this.stateMachineArn],
-    });
+    }).combine(
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['states:DescribeExecution'],
+        resourceArns: [this.executionArns],
+      }),
+    );
   }
 
   /** Lets `grantee` follow runs: describe executions, list and describe their Map Runs. */

@@ -69,6 +69,11 @@ export function sweepEnvironment(
         .map(([name, range]) => `${name}=${range.start}-${range.end}`)
         .join(','),
     }),
+    ...(Object.keys(props.scheduleTargets ?? {}).length > 0 && {
+      SCHEDULE_TARGETS: Object.entries(props.scheduleTargets ?? {})
+        .map(([name, target]) => `${name}=${target}`)
+        .join(','),
+    }),
     ...(props.expect && { EXPECT: JSON.stringify(props.expect) }),
     VERDICT_FAILED_BELOW_PERCENT: String(
       props.verdictFailedBelowPercent ?? DEFAULT_VERDICT_FAILED_BELOW_PERCENT,

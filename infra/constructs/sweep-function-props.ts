@@ -95,6 +95,11 @@ export interface SweepFunctionProps {
     Record<string, { readonly start: number; readonly end: number }>
   >;
   /**
+   * The target of each schedule that names one: `compareWith` a schedule of another target than
+   * the one swept is refused (SCHEDULE_TARGETS). @default - every schedule sweeps the first target
+   */
+  readonly scheduleTargets?: Readonly<Record<string, string>>;
+  /**
    * What each id should answer (EXPECT), unless a request or schedule brings its own rules.
    * @default - a final 2xx or 3xx for every id
    */

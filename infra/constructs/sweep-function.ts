@@ -107,6 +107,13 @@ export class SweepFunction extends Construct {
     headersSecret?.grantRead(fn);
     for (const secret of Object.values(additionalSecrets)) secret.grantRead(fn);
     props.stateMachine?.grantStartExecution(fn);
+    if (props.stateMachine) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${props.stateMachine.stateMachineName}:*]`,
+        reason:
+          'DescribeExecution reads which target a running run sweeps (one run per target); executions are named by sweep id at run time.',
+      });
+    }
     props.baselines?.grantBaselines(fn, role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -14,6 +14,8 @@ import type { IdRange } from '../sweep/data.js';
 export interface RunRecord {
   readonly sweepId: string;
   readonly trigger: Trigger;
+  /** The deployed target the run sweeps; the first target when absent. */
+  readonly target?: string;
   readonly schedule?: string;
   /** A schedule whose baseline the run is compared with, read-only. */
   readonly compareWith?: string;
@@ -30,7 +32,13 @@ export interface RunInput {
   readonly range: IdRange;
   readonly shardSize: number;
   /** The request's options, with the rate limit split between shards and no time budget. */
-  readonly shardOptions: SweepRequestOptions;
+  readonly shardOptions: ShardOptions;
+}
+
+/** A shard's options: the run's, with the deployed target's name (never a URL). */
+export interface ShardOptions extends SweepRequestOptions {
+  /** The deployed target the shard sweeps; the first target when absent. */
+  readonly target?: string;
 }
 
 /** What answers a request for a distributed sweep: 202 on the API. */
@@ -61,6 +69,7 @@ const ShardEventSchema = v.strictObject({
   shardSize: count(1),
   rangeEnd: count(0),
   options: v.strictObject({
+    target: v.optional(v.pipe(v.string(), v.minLength(1))),
     concurrency: count(1),
     timeoutMs: count(1),
     retries: count(0),
@@ -73,7 +82,7 @@ const ShardEventSchema = v.strictObject({
 });
 /** A shard event; its options are the run's shardOptions (expectations typed as written). */
 export type ShardEvent = Omit<v.InferOutput<typeof ShardEventSchema>, 'options'> & {
-  readonly options: SweepRequestOptions;
+  readonly options: ShardOptions;
 };
 
 const RangeSchema = v.strictObject({ start: count(0), end: count(0) });
@@ -83,6 +92,7 @@ const ReduceEventSchema = v.strictObject({
   run: v.strictObject({
     sweepId: v.pipe(v.string(), v.minLength(1)),
     trigger: v.picklist(Object.values(Trigger)),
+    target: v.optional(v.pipe(v.string(), v.minLength(1))),
     schedule: v.optional(v.string()),
     compareWith: v.optional(v.string()),
     range: RangeSchema,
@@ -105,12 +115,29 @@ export function isReduceEvent(event: unknown): boolean {
   return (event as { kind?: unknown } | null)?.kind === REDUCE_KIND;
 }
 
-export function parseShardEvent(event: unknown): ShardEvent {
-  return parseOrThrow(ShardEventSchema, event, 'shard event');
+/** A shard event whose target, if named, is one of `targets` (the deployed names). */
+export function parseShardEvent(event: unknown, targets: readonly string[]): ShardEvent {
+  const shard = parseOrThrow(ShardEventSchema, event, 'shard event');
+  refuseUnknownTarget(shard.options.target, targets, 'shard event');
+  return shard;
 }
 
-export function parseReduceEvent(event: unknown): ReduceEvent {
-  return parseOrThrow(ReduceEventSchema, event, 'reduce event');
+/** A reduce event whose run's target, if named, is one of `targets` (the deployed names). */
+export function parseReduceEvent(event: unknown, targets: readonly string[]): ReduceEvent {
+  const reduce = parseOrThrow(ReduceEventSchema, event, 'reduce event');
+  refuseUnknownTarget(reduce.run.target, targets, 'reduce event');
+  return reduce;
+}
+
+function refuseUnknownTarget(name: string | undefined, targets: readonly string[], what: string) {
+  if (name === undefined || targets.includes(name)) return;
+  const key = what === 'shard event' ? 'options.target' : 'run.target';
+  const details = {
+    [key]: [
+      `must be one of the deployed targets (${targets.join(', ')}), got ${JSON.stringify(name)}`,
+    ],
+  };
+  throw new InvalidEventError(`invalid ${what}: ${describeProblems(details)}`, details);
 }
 
 function parseOrThrow<S extends v.GenericSchema>(

@@ -1,4 +1,9 @@
-import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { runPath } from '../contract/routes.js';
 import type { Config } from '../ground/config.js';
 import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../ground/defaults.js';
@@ -18,6 +23,13 @@ import { ASSUMED_LATENCY_MS, planRun, type RunPlan } from './plan.js';
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
 export const RUN_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The running executions read for the overlap check: runs are one per target at a time, so one
+ * page of ListExecutions (its most) holds them all.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+ */
+export const RUNNING_LISTED_MAX = 1000;
 
 /** One client for the life of the process; created on first use, so single sweeps never pay. */
 let client: SFNClient | undefined;
@@ -54,6 +66,7 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
     run: {
       sweepId,
       trigger: request.trigger,
+      ...(request.target !== undefined && { target: request.target }),
       ...(request.schedule !== undefined && { schedule: request.schedule }),
       ...(request.compareWith !== undefined && { compareWith: request.compareWith }),
       range,
@@ -63,6 +76,8 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
     range,
     shardSize: plan.shardSize,
     shardOptions: {
+      // A deployed target's name: each shard sweeps that target's template, headers and rules.
+      ...(request.target !== undefined && { target: request.target }),
       concurrency: request.concurrency,
       timeoutMs: request.timeoutMs,
       retries: request.retries,
@@ -77,17 +92,36 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
 }
 
 /**
- * One run of a target at a time: the state machine sweeps one target, and a second run at once
- * would double the rate a caller set (ratePerSecond is the whole run's). Two requests in the
- * same instant can both pass this check; a refusal is the rule, not a lock.
+ * One run of a target at a time: a second run of the same target at once would double the rate a
+ * caller set (ratePerSecond is the whole run's); runs of other targets go on. Each running
+ * execution's input names its target (absent: the first). Two requests in the same instant can
+ * both pass this check; a refusal is the rule, not a lock.
  */
-async function refuseOverlap(sfn: SFNClient, stateMachineArn: string): Promise<void> {
+async function refuseOverlap(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  target: string,
+  first: string,
+): Promise<void> {
   let running: { name?: string; startDate?: Date } | undefined;
   try {
     const listed = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }),
+      new ListExecutionsCommand({
+        stateMachineArn,
+        statusFilter: 'RUNNING',
+        maxResults: RUNNING_LISTED_MAX,
+      }),
     );
-    running = listed?.executions?.[0];
+    const targets = await Promise.all(
+      (listed?.executions ?? []).map(async (execution) => {
+        const described = await sfn.send(
+          new DescribeExecutionCommand({ executionArn: execution.executionArn }),
+        );
+        return targetOf(described?.input, first);
+      }),
+    );
+    // An execution whose input cannot be read counts as a run of this target: refuse, not guess.
+    running = listed?.executions?.find((_, i) => (targets[i] ?? target) === target);
   } catch (error) {
     if (!isTransientAwsError(error)) throw error;
     throw new ServiceUnavailableError('Step Functions did not list running sweeps now', {
@@ -97,6 +131,16 @@ async function refuseOverlap(sfn: SFNClient, stateMachineArn: string): Promise<v
   }
   if (running?.name === undefined) return;
   throw runInProgress(running.name, running.startDate);
+}
+
+/** The target a run's execution input names (`first` when it names none); undefined if unreadable. */
+function targetOf(input: string | undefined, first: string): string | undefined {
+  if (input === undefined) return undefined;
+  try {
+    return (JSON.parse(input) as Partial<RunInput>).run?.target ?? first;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The refusal of a second run while `sweepId` runs: the same words on AWS and locally. */
@@ -119,7 +163,7 @@ export function runAccepted(
   return {
     sweepId,
     trigger: request.trigger,
-    target: config.targetName,
+    target: request.target ?? config.targetName,
     range: input.range,
     total: rangeSize(input.range),
     status: 'RUNNING',
@@ -141,7 +185,8 @@ export async function startRun(
   const plan = planFor(request, config, invocationMs);
   const input = runInput(request, sweepId, plan);
   client ??= new SFNClient({});
-  await refuseOverlap(client, stateMachineArn);
+  const first = config.targets[0]?.name ?? config.targetName;
+  await refuseOverlap(client, stateMachineArn, request.target ?? config.targetName, first);
   try {
     await client.send(
       new StartExecutionCommand({ stateMachineArn, name: sweepId, input: JSON.stringify(input) }),

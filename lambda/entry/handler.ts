@@ -42,8 +42,9 @@ export function createHandlers(config: Config, hooks: SweepHooks = {}): SweepHan
   const http: HttpApiHandler = (event, context) => inInvocation(context, () => api(event, context));
   const invoke = async (event: unknown, context: Context) =>
     inInvocation(context, () => sweeper.answer(parser.fromEvent(event), context));
+  const targets = config.targets.map((target) => target.name);
   const shard = async (event: unknown, context: Context) =>
-    inInvocation(context, () => sweeper.sweepShard(parseShardEvent(event), context));
+    inInvocation(context, () => sweeper.sweepShard(parseShardEvent(event, targets), context));
   const dispatch = async (event: unknown, context: Context): Promise<HandlerResult> => {
     if (isHttpApiEvent(event)) return http(event, context);
     if (isShardEvent(event)) return shard(event, context);

@@ -4,7 +4,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { createConcluder } from '../conclude/conclude.js';
+import { concludersByTarget } from '../conclude/by-target.js';
 import type { SweepHooks } from '../conclude/hooks.js';
 import { RUN_PATH, SWEEP_ID } from '../contract/routes.js';
 import { isReduceEvent, parseReduceEvent } from '../distributed/messages.js';
@@ -74,7 +74,9 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
   }
   // Every line written while an entry point handles an invocation carries its request id.
   const log = hooks.log ? withInvocationFields(hooks.log) : writeLog;
-  const concluder = createConcluder(config, { ...hooks, log });
+  // The reduce step concludes a run under its target (its rules, thresholds and dimension).
+  const concluderOf = concludersByTarget(config, { ...hooks, log });
+  const targets = config.targets.map((target) => target.name);
   const where = { stateMachineArn, resultsBucket };
   const runs = stepFunctionsRuns(config, stateMachineArn, (sweepId, signal) =>
     describeRun(sweepId, where, signal),
@@ -85,11 +87,12 @@ export function createRunsHandlers(config: Config, hooks: SweepHooks = {}): Runs
   const reduce = async (input: unknown, context: Context): Promise<ReduceOutput> =>
     inInvocation(context, () => reduceRun(input, context));
   const reduceRun = async (input: unknown, context: Context): Promise<ReduceOutput> => {
-    const event = parseReduceEvent(input);
+    const event = parseReduceEvent(input, targets);
     // Reads and writes end before the invocation does: a retry of the reduce then starts clean.
     const signal = readsUntilDeadline(context, Trigger.invoke, config.responseMarginMs);
     const shards = await readShardAggregates(event.results, signal);
     const clock = { startedAt: Date.parse(event.startedAt), endedAt: Date.now() };
+    const concluder = concluderOf(event.run.target);
     const response = await concluder.concludeRun(event.run, shards, clock, context);
     const resultKey = await writeResult(resultsBucket, response, signal);
     return {

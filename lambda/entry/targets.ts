@@ -30,7 +30,7 @@ export function createTargetedSweeper(config: Config, hooks: SweepHooks = {}): S
       request.compareTarget === undefined
         ? of(request.target).answer(request, invocation)
         : compareTargets(request, invocation, of(request.target), of(request.compareTarget)),
-    // Shards sweep the first target: only its parser admits ranges that start runs.
-    sweepShard: (event, invocation) => of(undefined).sweepShard(event, invocation),
+    // A shard sweeps the run's target (parseShardEvent admits deployed names only).
+    sweepShard: (event, invocation) => of(event.options.target).sweepShard(event, invocation),
   };
 }

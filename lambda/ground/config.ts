@@ -63,6 +63,8 @@ export interface Config {
   readonly scheduleRanges: Readonly<
     Record<string, { readonly start: number; readonly end: number }>
   >;
+  /** The target of each schedule that sweeps another than the first (SCHEDULE_TARGETS). */
+  readonly scheduleTargets: Readonly<Record<string, string>>;
   /** What each id should answer unless a request or schedule says otherwise (EXPECT). */
   readonly expect: readonly ExpectRule[];
   /** When a sweep is failed or degraded (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
@@ -129,6 +131,7 @@ export function loadConfig(
     resultsBucket: e.RESULTS_BUCKET,
     scheduleNames: e.SCHEDULE_NAMES,
     scheduleRanges: e.SCHEDULE_RANGES,
+    scheduleTargets: e.SCHEDULE_TARGETS,
     expect: e.EXPECT ?? DEFAULT_EXPECT,
     verdict: {
       failedBelowPercent: e.VERDICT_FAILED_BELOW_PERCENT,

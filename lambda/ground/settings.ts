@@ -21,6 +21,9 @@ import { mustBe } from './validation.js';
  * names a schedule (a bad one in a schedule fails synth naming it).
  */
 const SCHEDULE_RANGES = /^([^,=]{1,64}=\d+-\d+(,[^,=]{1,64}=\d+-\d+)*)?$/;
+/** `name=target` pairs, comma-separated: the schedules that sweep a target other than the first. */
+const SCHEDULE_TARGETS =
+  /^([^,=]{1,64}=[0-9A-Za-z_.-]{1,64}(,[^,=]{1,64}=[0-9A-Za-z_.-]{1,64})*)?$/;
 
 function parseScheduleRanges(text: string): Record<string, { start: number; end: number }> {
   const ranges: Record<string, { start: number; end: number }> = Object.create(null);
@@ -174,6 +177,19 @@ export const EnvSchema = v.object({
     v.optional(v.string(), ''),
     v.regex(SCHEDULE_RANGES, mustBe('name=start-end pairs, comma-separated')),
     v.transform(parseScheduleRanges),
+  ),
+  // Set by infra/ beside SCHEDULE_NAMES: `nightly=canary`, each schedule of another target.
+  SCHEDULE_TARGETS: v.pipe(
+    v.optional(v.string(), ''),
+    v.regex(SCHEDULE_TARGETS, mustBe('name=target pairs, comma-separated')),
+    v.transform((text) =>
+      Object.fromEntries(
+        text
+          .split(',')
+          .filter((pair) => pair !== '')
+          .map((pair) => pair.split('=') as [string, string]),
+      ),
+    ),
   ),
   EXPECT: v.optional(
     v.pipe(v.string(), v.parseJson(undefined, mustBe('JSON rules')), ExpectRulesSchema),

@@ -43,6 +43,7 @@ interface TargetInput {
   compareTarget?: string;
   maxDifferences?: number;
   schedule?: string;
+  compareWith?: string;
 }
 
 /** What the fields must agree on with each other and the rest of the request, by field. */
@@ -50,6 +51,12 @@ export function targetCheck<T extends TargetInput>(config: Config) {
   return v.rawCheck<T>(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const r = dataset.value;
+    const swept = r.target ?? config.targetName;
+    // A schedule's baseline holds its own target's outcomes: another target's are no baseline.
+    const theirs =
+      r.compareWith === undefined
+        ? swept
+        : (config.scheduleTargets[r.compareWith] ?? config.targets[0]?.name ?? swept);
     const problems: [keyof TargetInput, boolean, string][] = [
       [
         'compareTarget',
@@ -65,6 +72,11 @@ export function targetCheck<T extends TargetInput>(config: Config) {
         'compareTarget',
         r.compareTarget === undefined || r.end - r.start + 1 <= config.maxIds,
         `must leave at most ${config.maxIds} ids from start to end (MAX_IDS): both sweeps run in one invocation`,
+      ],
+      [
+        'compareWith',
+        theirs === swept,
+        `names schedule "${r.compareWith}" of target "${theirs}", but this sweep is of target "${swept}": compare with a schedule of "${swept}"`,
       ],
       [
         'maxDifferences',

@@ -5,8 +5,8 @@ import { type RequestParser, requestParser } from './request.js';
 /**
  * One parser per deployed target, each with that target's defaults, chosen by the input's
  * `target` field (the first target's when absent or unknown: its schema then refuses the name,
- * listing the deployed ones). Only the first target runs distributed sweeps: a run's shards
- * sweep the deployment's TARGET_* settings.
+ * listing the deployed ones). Every target runs distributed sweeps: a run carries its target's
+ * name to its shards and its reduce step.
  */
 export function targetedParser(
   config: Config,
@@ -15,9 +15,7 @@ export function targetedParser(
   const parsers = new Map(
     config.targets.map((target, i) => [
       target.name,
-      i === 0
-        ? requestParser(config, options)
-        : requestParser(configFor(config, target), { distributed: false }),
+      i === 0 ? requestParser(config, options) : requestParser(configFor(config, target), options),
     ]),
   );
   const first = requestParser(config, options);

@@ -250,7 +250,7 @@ describe('the function role', () => {
     expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
   });
 
-  it('may start and list executions of the distributed-sweep state machine only, by its formatted ARN', () => {
+  it('may start, list and describe executions of the distributed-sweep state machine only, by its formatted ARN', () => {
     const states = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
     expect(states).toEqual([
       {
@@ -258,7 +258,15 @@ describe('the function role', () => {
         Effect: 'Allow',
         Resource: formattedStateMachineArn('StatusSweep-DistributedSweeps'),
       },
+      {
+        Action: 'states:DescribeExecution',
+        Effect: 'Allow',
+        Resource: expect.anything(),
+      },
     ]);
+    expect(JSON.stringify(states[1]?.Resource)).toContain(
+      ':execution:StatusSweep-DistributedSweeps:*',
+    );
   });
 
   it('may get and put objects under baselines/ of the results bucket by key, and list nothing', () => {
@@ -305,6 +313,7 @@ describe('the function role', () => {
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
+        'states:DescribeExecution',
         'states:ListExecutions',
         'states:StartExecution',
         'xray:PutTelemetryRecords',

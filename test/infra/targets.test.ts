@@ -62,6 +62,15 @@ describe('a deployment of three targets and five schedules', () => {
     ]);
   });
 
+  it('tells the function the target of each schedule that names one', () => {
+    const { properties } = lambdaFunction(template, 'Function');
+    const env = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(env.SCHEDULE_TARGETS).toBe(
+      'prod-nightly=prod,canary-hourly=canary,v2-hourly=v2,v2-daily=v2',
+    );
+  });
+
   it('lets the function read the headers secret of each target that has one', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {

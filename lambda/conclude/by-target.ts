@@ -1,0 +1,27 @@
+import type { Config } from '../ground/config.js';
+import { configFor } from '../ground/targets.js';
+import { type Concluder, createConcluder } from './conclude.js';
+import type { SweepHooks } from './hooks.js';
+
+/**
+ * A concluder per deployed target (its rules, thresholds and `Target` metrics dimension), chosen
+ * by a run's `target`: the reduce step concludes a run under the target its shards swept.
+ */
+export function concludersByTarget(
+  config: Config,
+  hooks: SweepHooks = {},
+): (target: string | undefined) => Concluder {
+  const [first] = config.targets;
+  const concluders = new Map(
+    config.targets.map((target) => [
+      target.name,
+      createConcluder(target === first ? config : configFor(config, target), hooks),
+    ]),
+  );
+  return (name) => {
+    const concluder = concluders.get(name ?? config.targetName);
+    // The reduce event's parser admits deployed names only: another one here is our bug.
+    if (concluder === undefined) throw new Error(`no deployed target named "${name}"`);
+    return concluder;
+  };
+}
