@@ -1,3 +1,5 @@
+import { cleanMessage } from '../sweep/data.js';
+
 /**
  * Errors as log fields and lines a reader may see: the class name and one line of message for the
  * error and each cause, never a stack (stacks name our files and lines, and reach no log line).
@@ -8,9 +10,6 @@
 export const MAX_ERROR_LINE_CHARS = 300;
 /** Causes followed below an error: enough for SDK → socket → TLS chains, never a cycle. */
 const MAX_CAUSES = 4;
-
-/** A URL in a message: targets' URLs carry ids and sometimes credentials in their query. */
-export const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
 
 const secrets = new Set<string>();
 
@@ -45,10 +44,7 @@ export function errorText(error: unknown): string {
 
 /** A message as one clean line: URLs and secrets cut, whitespace folded, length capped. */
 export function cleanLine(message: string): string {
-  let text = message.replace(URL_PATTERN, '<url>');
-  for (const secret of secrets) text = text.replaceAll(secret, '<redacted>');
-  text = text.replace(/\s+/g, ' ').trim();
-  return text.length > MAX_ERROR_LINE_CHARS ? `${text.slice(0, MAX_ERROR_LINE_CHARS - 1)}…` : text;
+  return cleanMessage(message, secrets, MAX_ERROR_LINE_CHARS);
 }
 
 function chain(error: unknown): ErrorLine[] {

@@ -23,7 +23,7 @@ export {
   type IdCheck,
   slowness,
 } from './checks.js';
-export type { ErrorSamples, Samples } from './error-samples.js';
+export { cleanMessage, type ErrorSamples, type Samples } from './error-samples.js';
 export {
   type HistogramSnapshot,
   LatencyHistogram,

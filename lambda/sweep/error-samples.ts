@@ -34,7 +34,19 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** A URL in a message: targets' URLs carry ids and sometimes credentials in their query. */
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
+
+/**
+ * `message` as one line a caller or a log may see: URLs and `secrets` cut out, whitespace
+ * folded, at most `maxChars` characters. The one clean-up of error samples and error log lines.
+ */
+export function cleanMessage(message: string, secrets: Iterable<string>, maxChars: number): string {
+  let text = message.replace(URL_PATTERN, '<url>');
+  for (const secret of secrets) text = text.replaceAll(secret, '<redacted>');
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+}
 
 /** Collects samples as ids settle; `secrets` (header values) never appear in a sample. */
 export class ErrorSampler<K extends string = ErrorKind> {
@@ -48,20 +60,13 @@ export class ErrorSampler<K extends string = ErrorKind> {
   record(kind: K, message: string): void {
     const samples = this.#byKind.get(kind) ?? [];
     if (samples.length >= MAX_SAMPLES_PER_KIND) return;
-    const sample = this.#clean(message);
+    const sample = cleanMessage(message, this.#secrets, MAX_SAMPLE_CHARS);
     if (!samples.includes(sample)) samples.push(sample);
     this.#byKind.set(kind, samples);
   }
 
   toJSON(): Samples<K> {
     return Object.fromEntries(this.#byKind) as unknown as Samples<K>;
-  }
-
-  #clean(message: string): string {
-    let text = message.replace(URL_PATTERN, '<url>');
-    for (const secret of this.#secrets) text = text.replaceAll(secret, '<redacted>');
-    text = text.replace(/\s+/g, ' ').trim();
-    return text.length > MAX_SAMPLE_CHARS ? `${text.slice(0, MAX_SAMPLE_CHARS - 1)}…` : text;
   }
 }
 
