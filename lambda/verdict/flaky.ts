@@ -27,17 +27,29 @@ export function confirmCandidates(
   expectations: Expectations,
   max: number,
 ): { readonly ids: number[]; readonly more: boolean } {
+  // Disjoint (each id has one outcome) and ascending: walked beside the unexpected spans, so a
+  // stretch of unconfirmable ids is stepped over whole rather than id by id.
   const unconfirmable = Object.entries(aggregate.ids)
     .filter(([key]) => UNCONFIRMABLE.has(key))
-    .flatMap(([, form]) => parseSpans(form));
+    .flatMap(([, form]) => parseSpans(form))
+    .sort(([a], [b]) => a - b);
   const ids: number[] = [];
+  let u = 0;
   for (const [first, last] of parseSpans(
     countExpectations(aggregate.ids, expectations).unexpectedIds,
   )) {
-    for (let id = first; id <= last; id++) {
-      if (unconfirmable.some(([a, b]) => id >= a && id <= b)) continue;
-      if (ids.length === max) return { ids, more: true };
-      ids.push(id);
+    for (let id = first; id <= last; ) {
+      while (u < unconfirmable.length && (unconfirmable[u] as Span)[1] < id) u++;
+      const skip = unconfirmable[u];
+      if (skip !== undefined && skip[0] <= id) {
+        id = skip[1] + 1;
+        continue;
+      }
+      const end = skip === undefined ? last : Math.min(last, skip[0] - 1);
+      for (; id <= end; id++) {
+        if (ids.length === max) return { ids, more: true };
+        ids.push(id);
+      }
     }
   }
   return { ids, more: false };
@@ -86,10 +98,17 @@ export function confirmOutcomes(
     }
     if (kept.length > 0) ids[key] = formatSpans(kept);
   }
+  const flakyByKey = new Map<string, number[]>();
   for (const id of flaky) {
     const key = flakyKey.get(id) as string;
     statuses[key] = (statuses[key] ?? 0) + 1;
-    ids[key] = unionSpans(ids[key] ?? '', String(id));
+    const keyIds = flakyByKey.get(key);
+    if (keyIds === undefined) flakyByKey.set(key, [id]);
+    else keyIds.push(id);
+  }
+  // One union per key, not one per id (each union reads and writes the key's whole form).
+  for (const [key, keyIds] of flakyByKey) {
+    ids[key] = unionSpans(ids[key] ?? '', formatSpans(spansOf(keyIds)));
   }
   const confirmed = requested.filter((id) => stillUnexpected.has(id)).length;
   const confirm: ConfirmSummary = {
