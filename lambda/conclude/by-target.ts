@@ -1,5 +1,5 @@
 import type { Config } from '../ground/config.js';
-import { configFor } from '../ground/targets.js';
+import { configsByTarget } from '../ground/targets.js';
 import { type Concluder, createConcluder } from './conclude.js';
 import type { SweepHooks } from './hooks.js';
 
@@ -11,12 +11,8 @@ export function concludersByTarget(
   config: Config,
   hooks: SweepHooks = {},
 ): (target: string | undefined) => Concluder {
-  const [first] = config.targets;
   const concluders = new Map(
-    config.targets.map((target) => [
-      target.name,
-      createConcluder(target === first ? config : configFor(config, target), hooks),
-    ]),
+    [...configsByTarget(config)].map(([name, own]) => [name, createConcluder(own, hooks)]),
   );
   return (name) => {
     const concluder = concluders.get(name ?? config.targetName);

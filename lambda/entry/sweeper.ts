@@ -11,7 +11,12 @@ import { endTimesFor, type Invocation, sweepDeadline } from '../ground/deadline.
 import { writeLog } from '../ground/log.js';
 import { isMuted } from '../ground/mute.js';
 import { type SweepRequest, type SweepRequestOptions, Trigger } from '../ground/options.js';
-import { type IdRange, type SweepAggregate, urlTemplateParts } from '../sweep/data.js';
+import {
+  type CheckFor,
+  type IdRange,
+  type SweepAggregate,
+  urlTemplateParts,
+} from '../sweep/data.js';
 import { type EnginePool, newPool, type SettledId, sweep } from '../sweep/index.js';
 import { checksFor } from '../verdict/checks.js';
 import { compileExpectations } from '../verdict/expectations.js';
@@ -70,18 +75,22 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const sweepRange = async (range: IdRange, options: SweepRequestOptions, deadline?: number) => {
     const pool = hooks.poolPerSweep ? newPool(origin, options.concurrency) : undefined;
     const checked = new Map<number, number>();
+    // A request's own rules, compiled once for both passes and the confirmation's matcher.
+    const expectations =
+      options.expect === undefined ? deployed : compileExpectations(options.expect);
+    const checkFor = options.expect === undefined ? deployedChecks : checksFor(expectations);
     const onSettle = (settled: SettledId) => {
       if (settled.outcome.kind === 'check') checked.set(settled.id, settled.outcome.status);
       hooks.onSettle?.(settled);
     };
     try {
-      const main = await sweepWith({ range, options, deadline, pool, onSettle });
+      const main = await sweepWith({ range, options, checkFor, deadline, pool, onSettle });
       return await confirmPass(main, {
         options,
-        expectations: options.expect === undefined ? deployed : compileExpectations(options.expect),
+        expectations,
         deadline,
         signal: hooks.signal,
-        sweepIds: (ids) => sweepWith({ range, options, deadline, pool, ids }),
+        sweepIds: (ids) => sweepWith({ range, options, checkFor, deadline, pool, ids }),
         checkedStatus: (id) => checked.get(id),
       });
     } finally {
@@ -91,6 +100,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   const sweepWith = async ({
     range,
     options,
+    checkFor,
     deadline,
     pool,
     ids,
@@ -98,6 +108,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
   }: {
     range: IdRange;
     options: SweepRequestOptions;
+    checkFor: CheckFor | undefined;
     deadline: number | undefined;
     pool: EnginePool | undefined;
     ids?: readonly number[];
@@ -114,10 +125,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       retries: options.retries,
       ratePerSecond: options.ratePerSecond,
       // The rules' body and latency checks, applied as answers arrive (the verdict counts them).
-      checkFor:
-        options.expect === undefined
-          ? deployedChecks
-          : checksFor(compileExpectations(options.expect)),
+      checkFor,
       deadline,
       // The confirmation pass reports no progress: the ids it requests have settled once.
       onProgress: ids ? undefined : hooks.onProgress,

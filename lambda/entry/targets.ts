@@ -1,6 +1,6 @@
 import type { SweepHooks } from '../conclude/hooks.js';
 import type { Config } from '../ground/config.js';
-import { configFor } from '../ground/targets.js';
+import { configsByTarget } from '../ground/targets.js';
 import { compareTargets } from './compare.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 
@@ -10,14 +10,8 @@ import { createSweeper, type Sweeper } from './sweeper.js';
  * request's `target`. A request with `compareTarget` sweeps the same ids on both (compare.ts).
  */
 export function createTargetedSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
-  const [first] = config.targets;
   const sweepers = new Map(
-    config.targets.map((target) => [
-      target.name,
-      target === first
-        ? createSweeper(config, hooks)
-        : createSweeper(configFor(config, target), hooks),
-    ]),
+    [...configsByTarget(config)].map(([name, own]) => [name, createSweeper(own, hooks)]),
   );
   const of = (name: string | undefined): Sweeper => {
     const sweeper = sweepers.get(name ?? config.targetName);

@@ -131,3 +131,17 @@ export function configFor(config: Config, target: Target): Config {
     targets: config.targets,
   };
 }
+
+/**
+ * Each deployed target's name → the config it is swept and concluded with; the first target's is
+ * the deployment's config itself.
+ */
+export function configsByTarget(config: Config): Map<string, Config> {
+  const [first] = config.targets;
+  return new Map(
+    config.targets.map((target) => [
+      target.name,
+      target === first ? config : configFor(config, target),
+    ]),
+  );
+}

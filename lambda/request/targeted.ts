@@ -1,5 +1,5 @@
 import type { Config } from '../ground/config.js';
-import { configFor } from '../ground/targets.js';
+import { configsByTarget } from '../ground/targets.js';
 import { type RequestParser, requestParser } from './request.js';
 
 /**
@@ -13,12 +13,9 @@ export function targetedParser(
   options: { readonly distributed?: boolean } = {},
 ): RequestParser {
   const parsers = new Map(
-    config.targets.map((target, i) => [
-      target.name,
-      i === 0 ? requestParser(config, options) : requestParser(configFor(config, target), options),
-    ]),
+    [...configsByTarget(config)].map(([name, own]) => [name, requestParser(own, options)]),
   );
-  const first = requestParser(config, options);
+  const first = parsers.get(config.targetName) ?? requestParser(config, options);
   const pick = (input: unknown): RequestParser => {
     const name = (input as { target?: unknown } | null)?.target;
     return (typeof name === 'string' && parsers.get(name)) || first;
