@@ -99,9 +99,8 @@ async function conclude(cli: CliOptions, run: DeployedRun, answer: Answer): Prom
   return finish(cli, run.baseline, { response, extras: {}, interrupted: false }, run.writeResult);
 }
 
-/** The progress a 202 reports: ids settled (local API) or shards done (deployed). */
+/** The progress a 202 reports: shards done of all (the local API answers as deployed). */
 function settledOf(body: Record<string, unknown>): [number, number] {
-  if (typeof body.settled === 'number') return [body.settled, Number(body.total) || 1];
   const shards = body.progress as
     | { total?: number; succeeded?: number; failed?: number }
     | undefined;
