@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BaselineStore } from '../lambda/baseline/store.js';
 
-/** The default folder of `npm run serve`'s baselines, one `<schedule>.json` each. */
+/** The default folder of `npm run serve`'s baselines: `<schedule>.json`, `recent/<schedule>.json`. */
 export const DEFAULT_BASELINES_DIR = '.baselines';
 
 /**
@@ -12,28 +12,29 @@ export const DEFAULT_BASELINES_DIR = '.baselines';
  * One process at a time (`npm run serve`): the check and the rename are not atomic together.
  */
 export function folderStore(dir: string): BaselineStore {
-  const path = (schedule: string) => join(dir, `${schedule}.json`);
-  const current = async (schedule: string) => {
+  const path = (name: string) => join(dir, `${name}.json`);
+  const current = async (name: string) => {
     try {
-      return await readFile(path(schedule), 'utf8');
+      return await readFile(path(name), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
   };
   return {
-    async read(schedule) {
-      const text = await current(schedule);
+    async read(name) {
+      const text = await current(name);
       return text === undefined ? undefined : { text, version: hash(text) };
     },
-    async write(schedule, response, version) {
-      const text = await current(schedule);
+    async write(name, document, version) {
+      const text = await current(name);
       if ((text === undefined ? undefined : hash(text)) !== version) return 'conflict';
-      await mkdir(dir, { recursive: true });
+      const folder = dirname(path(name));
+      await mkdir(folder, { recursive: true });
       // Written aside, then renamed: a reader never sees half a baseline.
-      const temp = join(dir, `.${schedule}.${randomUUID()}.tmp`);
-      await writeFile(temp, JSON.stringify(response));
-      await rename(temp, path(schedule));
+      const temp = join(folder, `.${randomUUID()}.tmp`);
+      await writeFile(temp, JSON.stringify(document));
+      await rename(temp, path(name));
       return 'written';
     },
   };

@@ -1,11 +1,15 @@
 import type { ScheduleConfig, StatusSweepConfig } from '../infra/config/schema.js';
-import { MetricName, PER_SCHEDULE_METRICS } from '../lambda/metrics/names.js';
+import {
+  MetricName,
+  PER_SCHEDULE_METRICS,
+  SCHEDULE_ONLY_METRICS,
+} from '../lambda/metrics/names.js';
 
 /**
  * `status-sweep config`: what a config file deploys, and its monthly cost on paper at list
  * prices. The alarm count follows the constructs (target-alarms.ts: 4 per target;
- * schedule-alarms.ts: 3 per enabled schedule; service-alarms.ts: 7), and a test holds it to a
- * synthesized template.
+ * schedule-alarms.ts: 3 per enabled schedule, one more and 2 composite alarms when it has mute
+ * windows; service-alarms.ts: 7), and a test holds it to a synthesized template.
  */
 
 /**
@@ -17,18 +21,24 @@ export const PRICES = {
   date: '2025-01',
   dashboardMonth: 3.0,
   alarmMetricMonth: 0.1,
+  compositeAlarmMonth: 0.5,
   customMetricMonth: 0.3,
   schedulerMillion: 1.0,
 } as const;
 
 const ALARMS_PER_TARGET = 4;
 const ALARMS_PER_SCHEDULE = 3;
+/** A schedule with mute windows: its Muted alarm, and the composite twins of Failed and NewlyUnexpected. */
+const ALARMS_PER_MUTED_SCHEDULE = 1;
+const COMPOSITES_PER_MUTED_SCHEDULE = 2;
 const SERVICE_ALARMS = 7;
 const MINUTES_PER_MONTH = 30 * 24 * 60;
 
 /** What the file deploys, counted. */
 export interface Plan {
+  /** Metric alarms. */
   readonly alarms: number;
+  readonly compositeAlarms: number;
   readonly customMetrics: number;
   readonly invocationsPerMonth: number;
   readonly monthlyUsd: number;
@@ -36,21 +46,28 @@ export interface Plan {
 
 export function planOf(config: StatusSweepConfig): Plan {
   const enabled = (config.schedules ?? []).filter((s) => s.enabled ?? true);
+  const muted = enabled.filter((s) => (s.mute?.length ?? 0) > 0).length;
   const alarms =
     ALARMS_PER_TARGET * config.targets.length +
     ALARMS_PER_SCHEDULE * enabled.length +
+    ALARMS_PER_MUTED_SCHEDULE * muted +
     SERVICE_ALARMS;
-  // Each metric name once per Target, and the per-schedule ones once more per schedule.
+  const compositeAlarms = COMPOSITES_PER_MUTED_SCHEDULE * muted;
+  // Each metric name once per Target, and the per-schedule ones once more per schedule (Muted
+  // only for schedules with mute windows).
+  const perTarget = Object.values(MetricName).filter((n) => !SCHEDULE_ONLY_METRICS.includes(n));
   const customMetrics =
-    Object.keys(MetricName).length * config.targets.length +
-    PER_SCHEDULE_METRICS.length * enabled.length;
+    perTarget.length * config.targets.length +
+    PER_SCHEDULE_METRICS.filter((n) => n !== MetricName.muted).length * enabled.length +
+    muted;
   const invocationsPerMonth = enabled.reduce((sum, s) => sum + runsPerMonth(s), 0);
   const monthlyUsd =
     PRICES.dashboardMonth +
     alarms * PRICES.alarmMetricMonth +
+    compositeAlarms * PRICES.compositeAlarmMonth +
     customMetrics * PRICES.customMetricMonth +
     (invocationsPerMonth / 1e6) * PRICES.schedulerMillion;
-  return { alarms, customMetrics, invocationsPerMonth, monthlyUsd };
+  return { alarms, compositeAlarms, customMetrics, invocationsPerMonth, monthlyUsd };
 }
 
 /** Sweeps a month: exact for rate(); for cron(), its minutes × hours × weekdays over 30 days. */
@@ -96,11 +113,16 @@ export function planText(config: StatusSweepConfig, file: string): string {
         `  ${s.name}  ${s.target ?? config.targets[0]?.name} ids ${s.start}-${s.end}  ${s.expression}  ~${runsPerMonth(s)} sweeps/month${s.enabled === false ? '  (disabled)' : ''}`,
     ),
     '',
-    `alarms: ${plan.alarms}${config.alarms?.alarmEmail ? `, e-mailed to ${config.alarms.alarmEmail}` : ''}`,
+    `alarms: ${plan.alarms}${plan.compositeAlarms > 0 ? ` and ${plan.compositeAlarms} composite` : ''}${config.alarms?.alarmEmail ? `, e-mailed to ${config.alarms.alarmEmail}` : ''}`,
     '',
     `monthly cost on paper (us-east-1 list prices of ${PRICES.date}, before free tiers):`,
     `  dashboard        1 × ${usd(PRICES.dashboardMonth)}`,
     `  alarms           ${plan.alarms} × ${usd(PRICES.alarmMetricMonth)} = ${usd(plan.alarms * PRICES.alarmMetricMonth)}`,
+    ...(plan.compositeAlarms > 0
+      ? [
+          `  composite alarms ${plan.compositeAlarms} × ${usd(PRICES.compositeAlarmMonth)} = ${usd(plan.compositeAlarms * PRICES.compositeAlarmMonth)}`,
+        ]
+      : []),
     `  custom metrics   ${plan.customMetrics} × ${usd(PRICES.customMetricMonth)} = ${usd(plan.customMetrics * PRICES.customMetricMonth)}`,
     `  scheduler        ${plan.invocationsPerMonth} invocations × ${usd(PRICES.schedulerMillion)}/million`,
     `  total            ${usd(plan.monthlyUsd)} a month, plus Lambda time (it depends on your targets' latency) and API requests`,

@@ -1,6 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import type { IConstruct, Node } from 'constructs';
 import * as v from 'valibot';
+import { AlarmAfterSchema } from '../lambda/ground/alarm-after.js';
 import type { ExpectRule } from '../lambda/ground/expect-rules.js';
 import { MuteWindowSchema } from '../lambda/ground/mute.js';
 import { EventsMode } from '../lambda/ground/settings.js';
@@ -99,6 +100,7 @@ const Schedule = v.strictObject({
   enabled: v.optional(v.boolean()),
   expect: expectRules,
   mute: v.optional(v.array(MuteWindowSchema)),
+  alarmAfter: v.optional(AlarmAfterSchema),
 });
 
 const Context = v.object({

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { AlarmAfterSchema } from '../../lambda/ground/alarm-after.js';
 import { ExpectRulesSchema } from '../../lambda/ground/expect-rules.js';
 import { MuteWindowSchema } from '../../lambda/ground/mute.js';
 import { EventsMode } from '../../lambda/ground/settings.js';
@@ -63,6 +64,14 @@ export const ScheduleSchema = v.strictObject({
     v.pipe(
       v.array(MuteWindowSchema),
       v.description('Recurring windows in which sweeps run but tell nobody.'),
+    ),
+  ),
+  alarmAfter: v.optional(
+    v.pipe(
+      AlarmAfterSchema,
+      v.description(
+        'Alarm when at least `sweeps` of the last `of` sweeps failed (default 1 of 1).',
+      ),
     ),
   ),
 });

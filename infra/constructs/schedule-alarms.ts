@@ -1,11 +1,16 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
 import {
   Alarm,
+  type AlarmBase,
+  AlarmRule,
+  AlarmState,
   ComparisonOperator,
+  CompositeAlarm,
   MathExpression,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { ALARM_AFTER_EVERY_FAILURE } from '../../lambda/ground/alarm-after.js';
 import { missedSweepCadence } from './alarm-cadence.js';
 import { alarmOnLatest } from './alarm-shapes.js';
 import { longestGap } from './schedule-interval.js';
@@ -23,9 +28,23 @@ export interface ScheduleAlarmsProps {
 }
 
 /**
+ * How long a schedule's composite alarms wait for its Muted alarm, and keep waiting after it ends,
+ * before acting. The Muted datum and the verdict travel in one PutMetricData with one timestamp,
+ * and both alarms evaluate 1-minute periods every minute, so they see it at most one evaluation
+ * apart; two minutes is that with a minute to spare. After the extension, a composite still in
+ * ALARM performs its actions: a failure that outlasts the window is notified.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm_Suppression.html
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html
+ */
+export const MUTE_WAIT_PERIOD = Duration.minutes(2);
+export const MUTE_EXTENSION_PERIOD = Duration.minutes(2);
+
+/**
  * One schedule's alarms, fed only by its own sweeps (API sweeps and other schedules cannot hide
- * it): its latest sweep failed; its latest sweep found ids newly unexpected since the one
- * before; no sweep finished for about twice its interval.
+ * it): at least `alarmAfter.sweeps` of its last `alarmAfter.of` sweeps failed (its latest, by
+ * default); its latest sweep found ids newly unexpected since the one before; no sweep finished
+ * for about twice its interval. A schedule with mute windows notifies through composite twins of
+ * the first two, whose actions its Muted alarm suppresses while a window covers its sweeps.
  */
 export class ScheduleAlarms extends Construct {
   readonly scheduleName: string;
@@ -33,17 +52,26 @@ export class ScheduleAlarms extends Construct {
   readonly newlyUnexpected: Alarm;
   /** Absent when the schedule's gaps can exceed what an alarm can watch (monthly crons). */
   readonly missedSweep: Alarm | undefined;
+  /** In ALARM from the first sweep a mute window covered to the first it did not (windows only). */
+  readonly muted: Alarm | undefined;
+  /** What notifies: each alarm, or its composite twin that mute windows silence. */
+  readonly notifying: readonly AlarmBase[];
 
   constructor(scope: Construct, id: string, props: ScheduleAlarmsProps) {
     super(scope, id);
     const { schedule } = props;
     this.scheduleName = schedule.name;
     const metrics = props.metrics.forSchedule(schedule.name);
-    // One-minute periods hold at most one sweep of any schedule, so the latest one decides.
+    // One-minute periods hold at most one sweep of any schedule, so the latest one decides: it
+    // counts the failures among the schedule's recent sweeps itself, at any cadence.
+    const alarmAfter = schedule.alarmAfter ?? ALARM_AFTER_EVERY_FAILURE;
     this.failed = alarmOnLatest(this, 'Failed', {
-      alarmDescription: `The latest sweep of schedule ${schedule.name} had the verdict "failed".`,
-      metric: metrics.metricVerdict('failed', { period: Duration.minutes(1) }),
-      threshold: 1,
+      alarmDescription:
+        alarmAfter.of === 1
+          ? `The latest sweep of schedule ${schedule.name} had the verdict "failed".`
+          : `At least ${alarmAfter.sweeps} of the last ${alarmAfter.of} sweeps of schedule ${schedule.name} had the verdict "failed".`,
+      metric: metrics.metricRecentFailures({ period: Duration.minutes(1) }),
+      threshold: alarmAfter.sweeps,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
     // Published only by sweeps that had a baseline: the first sweep leaves the state as it is.
@@ -54,6 +82,12 @@ export class ScheduleAlarms extends Construct {
       threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
+
+    this.muted = (schedule.mute?.length ?? 0) > 0 ? this.mutedAlarm(metrics) : undefined;
+    this.notifying = [
+      this.silencedBy(this.muted, this.failed, 'FailedOutsideMute'),
+      this.silencedBy(this.muted, this.newlyUnexpected, 'NewlyUnexpectedOutsideMute'),
+    ];
 
     const gap = scheduleGap(schedule);
     const cadence = gap && missedSweepCadence(gap, props.sweepLateness);
@@ -83,6 +117,30 @@ export class ScheduleAlarms extends Construct {
       // that the ALARM is kept; before the first sweep the alarm waits (INSUFFICIENT_DATA).
       // Without FILL (gaps near a week), only an evaluation range without any sweep breaches.
       treatMissingData: cadence.fill ? TreatMissingData.IGNORE : TreatMissingData.BREACHING,
+    });
+    // A missed sweep is this deployment's fault, not the target's: no window silences it.
+    this.notifying = [...this.notifying, this.missedSweep];
+  }
+
+  /** Follows the latest sweep's Muted datum (1 inside a window); it notifies nobody itself. */
+  private mutedAlarm(metrics: SweepMetrics): Alarm {
+    return alarmOnLatest(this, 'Muted', {
+      alarmDescription: `The latest sweep of schedule ${this.scheduleName} ran in one of its mute windows: its alarms take no action.`,
+      metric: metrics.metricMuted({ period: Duration.minutes(1) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+  }
+
+  /** The alarm itself, or a composite twin in its state whose actions `muted` suppresses. */
+  private silencedBy(muted: Alarm | undefined, alarm: Alarm, id: string): AlarmBase {
+    if (muted === undefined) return alarm;
+    return new CompositeAlarm(this, id, {
+      alarmDescription: `${alarm.node.id} of schedule ${this.scheduleName}, silent while its sweeps run in a mute window.`,
+      alarmRule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
+      actionsSuppressor: muted,
+      actionsSuppressorWaitPeriod: MUTE_WAIT_PERIOD,
+      actionsSuppressorExtensionPeriod: MUTE_EXTENSION_PERIOD,
     });
   }
 }

@@ -65,7 +65,7 @@ export class SweepAlarms extends Construct {
             newlyUnexpectedThreshold: props.newlyUnexpectedThreshold ?? 1,
           }),
       );
-    this.all = [
+    const ownAlarms = [
       ...targetAlarms(
         this,
         props.metrics,
@@ -74,14 +74,18 @@ export class SweepAlarms extends Construct {
       ),
       ...additionalTargetAlarms(this, props),
       ...serviceAlarms(this, props),
+    ];
+    this.all = [
+      ...ownAlarms,
       ...this.schedules.flatMap((s) => [
         s.failed,
         s.newlyUnexpected,
         ...(s.missedSweep ? [s.missedSweep] : []),
       ]),
     ];
+    // Schedules notify through their own list: composite twins where mute windows silence them.
     const action = new SnsAction(this.topic);
-    for (const alarm of this.all) {
+    for (const alarm of [...ownAlarms, ...this.schedules.flatMap((s) => s.notifying)]) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }

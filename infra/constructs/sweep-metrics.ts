@@ -195,6 +195,19 @@ export class SweepMetrics {
     return this.metric(MetricName.requests, { statistic: 'Sum', ...props });
   }
 
+  /**
+   * Per schedule: failed sweeps among its last `alarmAfter.of`, as the latest sweep counted them.
+   * @default - maximum
+   */
+  metricRecentFailures(props?: MetricOptions): Metric {
+    return this.metric(MetricName.recentFailures, { statistic: 'Maximum', ...props });
+  }
+
+  /** Per schedule with mute windows: 1 when a window covered the sweep. @default - maximum */
+  metricMuted(props?: MetricOptions): Metric {
+    return this.metric(MetricName.muted, { statistic: 'Maximum', ...props });
+  }
+
   /** Sweeps that finished (a `Sweeps` datum of 1 each). @default - sum */
   metricSweeps(props?: MetricOptions): Metric {
     return this.metric(MetricName.sweeps, { statistic: 'Sum', label: 'sweeps', ...props });

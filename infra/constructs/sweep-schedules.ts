@@ -17,6 +17,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { AlarmAfter } from '../../lambda/ground/alarm-after.js';
 import { InvalidRequestError } from '../../lambda/ground/errors.js';
 import type { ExpectRule } from '../../lambda/ground/expect-rules.js';
 import type { MuteWindow } from '../../lambda/ground/mute.js';
@@ -50,6 +51,11 @@ export interface SweepScheduleSpec {
    * them. @default - none
    */
   readonly mute?: readonly MuteWindow[];
+  /**
+   * How many of its recent sweeps must fail before its Failed alarm fires: `{"sweeps": 2, "of":
+   * 3}` alarms when at least 2 of the last 3 failed, at any cadence. @default - 1 of 1
+   */
+  readonly alarmAfter?: AlarmAfter;
 }
 
 export interface SweepSchedulesProps {
@@ -142,6 +148,7 @@ export function scheduleInput(spec: SweepScheduleSpec): Record<string, unknown> 
     ...(spec.expect !== undefined && { expect: spec.expect }),
     ...(spec.target !== undefined && { target: spec.target }),
     ...(spec.mute !== undefined && spec.mute.length > 0 && { mute: spec.mute }),
+    ...(spec.alarmAfter !== undefined && { alarmAfter: spec.alarmAfter }),
     schedule: spec.name,
   };
 }

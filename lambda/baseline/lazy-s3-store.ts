@@ -11,8 +11,8 @@ export function lazyS3Store(bucket: string): BaselineStore {
     return store;
   };
   return {
-    read: async (schedule, signal) => (await load()).read(schedule, signal),
-    write: async (schedule, response, version, signal) =>
-      (await load()).write(schedule, response, version, signal),
+    read: async (name, signal) => (await load()).read(name, signal),
+    write: async (name, document, version, signal) =>
+      (await load()).write(name, document, version, signal),
   };
 }

@@ -38,15 +38,15 @@ export function s3BaselineStore(bucket: string): BaselineStore {
     return client;
   };
   return {
-    async read(schedule, signal) {
+    async read(name, signal) {
       try {
         const object = await s3().send(
-          new GetObjectCommand({ Bucket: bucket, Key: baselineKey(schedule) }),
+          new GetObjectCommand({ Bucket: bucket, Key: baselineKey(name) }),
           { abortSignal: signal },
         );
         const text = await object.Body?.transformToString('utf8');
         if (text === undefined || object.ETag === undefined) {
-          throw new Error(`s3://${bucket}/${baselineKey(schedule)} came without a body or ETag`);
+          throw new Error(`s3://${bucket}/${baselineKey(name)} came without a body or ETag`);
         }
         return { text, version: object.ETag };
       } catch (error) {
@@ -54,13 +54,13 @@ export function s3BaselineStore(bucket: string): BaselineStore {
         throw error;
       }
     },
-    async write(schedule, response, version, signal) {
+    async write(name, document, version, signal) {
       try {
         await s3().send(
           new PutObjectCommand({
             Bucket: bucket,
-            Key: baselineKey(schedule),
-            Body: JSON.stringify(response),
+            Key: baselineKey(name),
+            Body: JSON.stringify(document),
             ContentType: 'application/json',
             ...(version === undefined ? { IfNoneMatch: '*' } : { IfMatch: version }),
           }),

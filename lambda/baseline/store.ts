@@ -1,11 +1,13 @@
-import type { SweepResponse } from '../contract/response.js';
-
 /** Where schedules' baselines live in the results bucket: one object per schedule. */
 export const BASELINES_PREFIX = 'baselines/';
 
-/** The key of a schedule's baseline: `baselines/<schedule>.json`. */
-export function baselineKey(schedule: string): string {
-  return `${BASELINES_PREFIX}${schedule}.json`;
+/**
+ * The key of a document the store keeps: `baselines/<name>.json`, where the name is a schedule's
+ * (its baseline) or `recent/<schedule>` (its recent verdicts, recent.ts). Schedule names have no
+ * `/`, so the two never meet.
+ */
+export function baselineKey(name: string): string {
+  return `${BASELINES_PREFIX}${name}.json`;
 }
 
 /**
@@ -26,16 +28,16 @@ export type WriteOutcome = 'written' | 'conflict';
  * `npm run serve`. Only I/O: what to compare and when to replace is decided in keep.ts.
  */
 export interface BaselineStore {
-  /** The schedule's stored baseline, or undefined when it has none. */
-  read(schedule: string, signal: AbortSignal): Promise<StoredDocument | undefined>;
+  /** The named document (see baselineKey), or undefined when there is none. */
+  read(name: string, signal: AbortSignal): Promise<StoredDocument | undefined>;
   /**
-   * Replaces the baseline only if it is still at `version` (S3 If-Match), or creates it only if
-   * there is none when `version` is undefined (If-None-Match: *), so that two overlapping sweeps
-   * of a schedule never interleave: the later writer gets 'conflict'.
+   * Replaces the document, as JSON, only if it is still at `version` (S3 If-Match), or creates it
+   * only if there is none when `version` is undefined (If-None-Match: *), so that two overlapping
+   * sweeps of a schedule never interleave: the later writer gets 'conflict'.
    */
   write(
-    schedule: string,
-    response: SweepResponse,
+    name: string,
+    document: object,
     version: string | undefined,
     signal: AbortSignal,
   ): Promise<WriteOutcome>;

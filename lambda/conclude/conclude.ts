@@ -1,10 +1,12 @@
 import { unexpectedBy } from '../baseline/expected.js';
 import { comparisonSkipped, createBaselines } from '../baseline/keep.js';
 import { lazyS3Store } from '../baseline/lazy-s3-store.js';
+import { createRecentVerdicts, type RecentRead, type RecentSweep } from '../baseline/recent.js';
 import type { Changes } from '../contract/changes.js';
 import type { SweepResponse } from '../contract/response.js';
 import type { RunRecord } from '../distributed/messages.js';
 import { reduceShards } from '../distributed/reduce.js';
+import { ALARM_AFTER_EVERY_FAILURE, type AlarmAfter } from '../ground/alarm-after.js';
 import type { Config } from '../ground/config.js';
 import {
   type EndTimes,
@@ -30,7 +32,7 @@ import {
   summarizePhases,
 } from '../sweep/data.js';
 import { compileExpectations } from '../verdict/expectations.js';
-import { judge, type SweepVerdict } from '../verdict/verdict.js';
+import { judge, type SweepVerdict, Verdict } from '../verdict/verdict.js';
 import type { SweepHooks } from './hooks.js';
 import { summaryLine } from './summary-line.js';
 
@@ -45,6 +47,10 @@ export interface SweepIdentity {
   readonly expect?: readonly ExpectRule[];
   /** A schedule's mute window covered the sweep: it is kept, and tells nobody. */
   readonly muted?: boolean;
+  /** The schedule has mute windows: its sweeps publish Muted, which its alarms' actions heed. */
+  readonly muteWindows?: boolean;
+  /** How many of the schedule's recent sweeps must fail before it alarms. @default 1 of 1 */
+  readonly alarmAfter?: AlarmAfter;
 }
 
 /**
@@ -79,6 +85,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     hooks.baselines ??
     (config.resultsBucket === undefined ? undefined : lazyS3Store(config.resultsBucket));
   const baselines = createBaselines(store, log);
+  const recents = createRecentVerdicts(store, log);
   const deployed = compileExpectations(config.expect);
   const conclude = async (
     aggregate: SweepAggregate,
@@ -91,21 +98,32 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
     const expectations = who.expect === undefined ? deployed : compileExpectations(who.expect);
     const verdict = judge(aggregate, expectations, config.verdict);
     const deadline = metricsDeadline(times);
-    // The read leaves the metrics publish its minimum; a schedule compares with its own baseline.
-    const comparison = await baselines.compare(
-      { range: aggregate.range, ids: aggregate.ids, unexpected: verdict.unexpectedIds },
-      who.schedule ?? who.compareWith,
-      deadline - MIN_SEND_BUDGET_MS - EMF_RESERVE_MS,
-      unexpectedBy(expectations),
-    );
+    // The reads leave the metrics publish its minimum; a schedule compares with its own baseline.
+    const readBy = deadline - MIN_SEND_BUDGET_MS - EMF_RESERVE_MS;
+    // A schedule's own sweeps (never API sweeps) feed its metrics and its recent verdicts.
+    const own = who.trigger === Trigger.schedule ? who.schedule : undefined;
+    const sweep: RecentSweep = {
+      sweepId: who.sweepId,
+      endedAt: new Date(aggregate.endedAt).toISOString(),
+      failed: verdict.verdict === Verdict.failed,
+    };
+    const [comparison, recent] = await Promise.all([
+      baselines.compare(
+        { range: aggregate.range, ids: aggregate.ids, unexpected: verdict.unexpectedIds },
+        who.schedule ?? who.compareWith,
+        readBy,
+        unexpectedBy(expectations),
+      ),
+      own === undefined
+        ? undefined
+        : recents.count(own, sweep, who.alarmAfter ?? ALARM_AFTER_EVERY_FAILURE, readBy),
+    ]);
     const metrics = await publishMetrics(aggregate, verdict, {
       config,
       deadline,
       log,
-      // A schedule's sweeps also feed its per-schedule metrics; API sweeps never do.
-      schedule: who.trigger === Trigger.schedule ? who.schedule : undefined,
+      schedule: own === undefined ? undefined : scheduleContext(own, who, recent),
       changes: comparison.changes,
-      muted: who.muted === true,
     });
     const response = toResponse(
       aggregate,
@@ -116,14 +134,19 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
       comparison.changes,
       comparisonSkipped(comparison.report),
     );
-    // The baseline is kept and the event sent side by side, each bounded by the same deadline.
-    const [baseline, event] = await Promise.all([
+    // The baseline and verdict kept, the event sent, side by side, each bounded by the deadline.
+    const [baseline, event, recentReport] = await Promise.all([
       who.schedule === undefined
         ? comparison.report
         : baselines.keep(who.schedule, response, comparison, deadline),
       announce(response, { schedule: who.schedule, run, muted: who.muted === true }, deadline),
+      // One of one keeps no memory, and its summary line says nothing of it.
+      own === undefined || recent === undefined || recent.report.of === 1
+        ? undefined
+        : recents.record(own, sweep, recent, deadline),
     ]);
-    log(summaryLine(response, { requestId, schedule: who.schedule, baseline, event }));
+    const summary = { requestId, schedule: who.schedule, baseline, event };
+    log(summaryLine(response, recentReport ? { ...summary, recent: recentReport } : summary));
     return response;
   };
   /** The Sweep Finished event, once, within the deadline; never throws. */
@@ -154,6 +177,15 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
         invocation.awsRequestId,
         true,
       ),
+  };
+}
+
+/** What the schedule's own metrics say: its recent failures, and Muted when it has windows. */
+function scheduleContext(name: string, who: SweepIdentity, recent: RecentRead | undefined) {
+  return {
+    name,
+    recentFailures: recent?.report.failures ?? 0,
+    ...(who.muteWindows === true && { muted: who.muted === true }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { BaselineReport } from '../baseline/keep.js';
+import type { RecentReport } from '../baseline/recent.js';
 import type { Changes } from '../contract/changes.js';
 import type { SweepResponse } from '../contract/response.js';
 import type { LogLine } from '../ground/log.js';
@@ -12,6 +13,8 @@ export function summaryLine(
     readonly schedule?: string;
     readonly baseline?: BaselineReport;
     readonly event?: EventReport;
+    /** The schedule's recent failures, when it alarms after more than one sweep. */
+    readonly recent?: RecentReport;
   },
 ): LogLine {
   const errors = Object.fromEntries(Object.entries(response.errors).filter(([, n]) => n > 0));
@@ -47,6 +50,7 @@ export function summaryLine(
     metrics: response.metrics.status,
     ...(context.event && context.event.status !== 'off' && { event: context.event.status }),
     ...(context.baseline && { baseline: context.baseline }),
+    ...(context.recent && { recent: context.recent }),
     ...(response.changes && { changes: changesFields(response.changes) }),
   };
 }

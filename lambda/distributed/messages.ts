@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { type AlarmAfter, AlarmAfterSchema } from '../ground/alarm-after.js';
 import { InvalidEventError } from '../ground/errors.js';
 import { type ExpectRule, ExpectRulesSchema } from '../ground/expect-rules.js';
 import { type SweepRequestOptions, Trigger } from '../ground/options.js';
@@ -24,6 +25,12 @@ export interface RunRecord {
   readonly shardSize?: number;
   /** The request's expectations, for the reduce step's verdict; EXPECT when absent. */
   readonly expect?: readonly ExpectRule[];
+  /** A schedule's mute window covered the run when it started. */
+  readonly muted?: true;
+  /** The schedule has mute windows: the run publishes Muted. */
+  readonly muteWindows?: true;
+  /** How many of the schedule's recent sweeps must fail before it alarms. */
+  readonly alarmAfter?: AlarmAfter;
 }
 
 /** The execution input: the Plan state lists shard starts with States.ArrayRange from it. */
@@ -98,6 +105,9 @@ const ReduceEventSchema = v.strictObject({
     range: RangeSchema,
     shardSize: v.optional(count(1)),
     expect: v.optional(ExpectRulesSchema),
+    muted: v.optional(v.literal(true)),
+    muteWindows: v.optional(v.literal(true)),
+    alarmAfter: v.optional(AlarmAfterSchema),
   }),
   /** $$.Execution.StartTime: ISO 8601. */
   startedAt: v.pipe(v.string(), v.isoTimestamp()),

@@ -12,6 +12,7 @@ import {
   RunInProgressError,
   ServiceUnavailableError,
 } from '../ground/errors.js';
+import { isMuted } from '../ground/mute.js';
 import type { SweepRequest } from '../ground/options.js';
 import { rangeSize } from '../sweep/data.js';
 import type { RunAccepted, RunInput } from './messages.js';
@@ -72,6 +73,10 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
       range,
       shardSize: plan.shardSize,
       ...(request.expect !== undefined && { expect: request.expect }),
+      // Judged when the run starts, as a single sweep is: the window it was scheduled in.
+      ...(isMuted(request.mute, Date.now()) && { muted: true }),
+      ...((request.mute?.length ?? 0) > 0 && { muteWindows: true }),
+      ...(request.alarmAfter !== undefined && { alarmAfter: request.alarmAfter }),
     },
     range,
     shardSize: plan.shardSize,

@@ -147,6 +147,8 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       expect: request.expect,
       // Judged when the sweep started: the window it was scheduled in.
       ...(isMuted(request.mute, startedAt) && { muted: true }),
+      ...((request.mute?.length ?? 0) > 0 && { muteWindows: true }),
+      ...(request.alarmAfter !== undefined && { alarmAfter: request.alarmAfter }),
     };
     return concluder.conclude(aggregate, who, times, invocation.awsRequestId);
   };

@@ -1,4 +1,5 @@
 import type { IdRange } from '../sweep/data.js';
+import type { AlarmAfter } from './alarm-after.js';
 import type { ExpectRule } from './expect-rules.js';
 import type { MuteWindow } from './mute.js';
 
@@ -59,4 +60,6 @@ export interface SweepRequest extends SweepRequestOptions {
   readonly maxDifferences?: number;
   /** The schedule's mute windows: a sweep inside one tells nobody (schedules only). */
   readonly mute?: readonly MuteWindow[];
+  /** How many of the schedule's recent sweeps must fail before its Failed alarm fires (schedules only). */
+  readonly alarmAfter?: AlarmAfter;
 }

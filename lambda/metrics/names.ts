@@ -51,16 +51,34 @@ export const MetricName = {
   slow: 'Slow',
   /** Shards of a distributed sweep that failed (their ids count as not attempted). */
   failedShards: 'FailedShards',
+  /**
+   * Per schedule only: of the schedule's last `alarmAfter.of` sweeps (this one included), how
+   * many had the verdict failed; its Failed alarm fires at `alarmAfter.sweeps`.
+   */
+  recentFailures: 'RecentFailures',
+  /**
+   * Per schedule only, for schedules with mute windows: 1 when a window covered the sweep, else 0.
+   * Its alarm suppresses the actions of the schedule's alarms.
+   */
+  muted: 'Muted',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
 /**
  * What a scheduled sweep also publishes with {Target, Schedule}: exactly what each schedule's
- * alarms (missed sweep, failed sweep, newly unexpected ids) and the dashboard read, since each
- * metric costs about $0.30 a month per schedule (test/infra/metrics-read.test.ts checks both ways).
+ * alarms (missed sweep, failed sweeps, newly unexpected ids, mute windows) and the dashboard
+ * read, since each metric costs about $0.30 a month per schedule (test/infra/metrics-read.test.ts
+ * checks both ways). `Muted` only for schedules with mute windows.
  */
 export const PER_SCHEDULE_METRICS: readonly MetricName[] = [
   MetricName.sweeps,
-  MetricName.verdictFailed,
+  MetricName.recentFailures,
   MetricName.newlyUnexpected,
+  MetricName.muted,
+];
+
+/** Published per schedule and never per target alone (they say something of a schedule). */
+export const SCHEDULE_ONLY_METRICS: readonly MetricName[] = [
+  MetricName.recentFailures,
+  MetricName.muted,
 ];

@@ -7,7 +7,7 @@ import type { SweepVerdict } from '../verdict/verdict.js';
 import { type ChangeCounts, changeMeasurements } from './changes.js';
 import { toDatums } from './datums.js';
 import { formatLocalSummary } from './local.js';
-import { type Measurement, measure } from './measurements.js';
+import { type Measurement, MetricUnit, measure } from './measurements.js';
 import { MetricName, PER_SCHEDULE_METRICS, SCHEDULE_DIMENSION, TARGET_DIMENSION } from './names.js';
 import type { MetricsReport } from './report.js';
 import {
@@ -25,14 +25,21 @@ export interface PublishContext extends SendContext {
    * The schedule that started the sweep: PER_SCHEDULE_METRICS are also published with
    * {Target, Schedule}. @default - Target only
    */
-  readonly schedule?: string;
+  readonly schedule?: ScheduleContext;
   /** What changed since the baseline: NewlyUnexpected and Recovered. @default - none published */
   readonly changes?: ChangeCounts | null;
-  /**
-   * A mute window covered the sweep: the schedule's own metrics say it ran (Sweeps) but not that
-   * it failed (VerdictFailed 0, no NewlyUnexpected), so the schedule's alarms take no action on
-   * it; the target's metrics keep the truth for the dashboard. @default false
-   */
+}
+
+/**
+ * What a schedule's own metrics say besides the sweep's: its recent failures (for `alarmAfter`)
+ * and, when it has mute windows, whether one covered the sweep. A muted sweep's metrics tell the
+ * truth; the Muted alarm suppresses the actions of the schedule's alarms (schedule-alarms.ts).
+ */
+export interface ScheduleContext {
+  readonly name: string;
+  /** Failed sweeps among the schedule's last `alarmAfter.of`, this one included. */
+  readonly recentFailures: number;
+  /** Set for schedules with mute windows: Muted is published, 1 when a window covered the sweep. */
   readonly muted?: boolean;
 }
 
@@ -69,8 +76,8 @@ async function publish(
     ...toDatums(measurements, { dimensions: [target], ...common }),
     ...(schedule === undefined
       ? []
-      : toDatums(forSchedule(measurements, context.muted === true), {
-          dimensions: [target, { Name: SCHEDULE_DIMENSION, Value: schedule }],
+      : toDatums(forSchedule(measurements, schedule), {
+          dimensions: [target, { Name: SCHEDULE_DIMENSION, Value: schedule.name }],
           ...common,
         })),
   ];
@@ -87,10 +94,16 @@ async function publish(
   }
 }
 
-/** The measurements a schedule's alarms read; a muted sweep's failure is not among them. */
-function forSchedule(measurements: readonly Measurement[], muted: boolean): Measurement[] {
-  return measurements
-    .filter((m) => PER_SCHEDULE_METRICS.includes(m.name))
-    .filter((m) => !muted || m.name !== MetricName.newlyUnexpected)
-    .map((m) => (muted && m.name === MetricName.verdictFailed ? { ...m, value: 0 } : m));
+/** The measurements a schedule's alarms read, with its recent failures and mute state. */
+function forSchedule(
+  measurements: readonly Measurement[],
+  schedule: ScheduleContext,
+): Measurement[] {
+  const own: Measurement[] = [
+    { name: MetricName.recentFailures, unit: MetricUnit.count, value: schedule.recentFailures },
+    ...(schedule.muted === undefined
+      ? []
+      : [{ name: MetricName.muted, unit: MetricUnit.none, value: schedule.muted ? 1 : 0 }]),
+  ];
+  return [...measurements, ...own].filter((m) => PER_SCHEDULE_METRICS.includes(m.name));
 }

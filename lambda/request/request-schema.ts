@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { AlarmAfterSchema } from '../ground/alarm-after.js';
 import type { Config } from '../ground/config.js';
 import { ExpectRulesSchema } from '../ground/expect-rules.js';
 import { MuteWindowsSchema } from '../ground/mute.js';
@@ -66,6 +67,9 @@ export interface IdLimit {
   readonly setting: 'MAX_IDS' | 'MAX_DISTRIBUTED_IDS';
 }
 
+/** Fields only a schedule's input (or a direct invoke) may carry: on the API they are unknown. */
+const SCHEDULE_ONLY_FIELDS: ReadonlySet<string> = new Set(['schedule', 'mute', 'alarmAfter']);
+
 /** Builds the request schema for the limits in config; `schedule` only for non-API events. */
 export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boolean) {
   const L = RequestLimits;
@@ -100,11 +104,12 @@ export function requestSchema(config: Config, limit: IdLimit, allowSchedule: boo
     // Only schedules name themselves: on the API, `schedule` is an unknown field.
     schedule: allowSchedule ? scheduleField : v.optional(v.undefined()),
     mute: allowSchedule ? v.optional(MuteWindowsSchema) : v.optional(v.undefined()),
+    alarmAfter: allowSchedule ? v.optional(AlarmAfterSchema) : v.optional(v.undefined()),
     compareWith: compareWithField(config.scheduleNames),
     ...targetFields(config.targets.map((t) => t.name)),
   };
   const knownFields = new Set(
-    Object.keys(entries).filter((k) => allowSchedule || (k !== 'schedule' && k !== 'mute')),
+    Object.keys(entries).filter((k) => allowSchedule || !SCHEDULE_ONLY_FIELDS.has(k)),
   );
   const schema = v.pipe(
     v.object(entries, (i) => (i.path ? 'is required' : 'must be a JSON object')),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { AlarmAfter } from '../ground/alarm-after.js';
 import type { Config } from '../ground/config.js';
 import { InvalidRequestError } from '../ground/errors.js';
 import type { ExpectRule } from '../ground/expect-rules.js';
@@ -84,6 +85,7 @@ function toRequest(
     confirmMax?: number;
     confirmDelayMs?: number;
     mute?: MuteWindow[];
+    alarmAfter?: AlarmAfter;
   },
 ): SweepRequest {
   const {
@@ -98,6 +100,7 @@ function toRequest(
     compareTarget,
     maxDifferences,
     mute,
+    alarmAfter,
     ...options
   } = fields;
   return {
@@ -113,6 +116,7 @@ function toRequest(
     ...(compareTarget !== undefined && { compareTarget }),
     ...(maxDifferences !== undefined && { maxDifferences }),
     ...(mute !== undefined && { mute }),
+    ...(alarmAfter !== undefined && { alarmAfter }),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   simulate,
   type TreatMissingData,
 } from './support/alarm-model.js';
+import { compositeActions } from './support/composite-model.js';
 import { evaluateExpression, MetricStore, metricKey } from './support/metric-model.js';
 
 /** The documented notation, oldest first: 0 not breaching, X breaching, - missing. */
@@ -151,5 +152,32 @@ describe('the alarm simulation', () => {
       { time: 600, state: 'ALARM' },
       { time: 900, state: 'OK' },
     ]);
+  });
+});
+
+describe('the composite model (actions suppressor)', () => {
+  const suppression = { waitPeriod: 120, extensionPeriod: 120 };
+  const t = (time: number, state: AlarmState) => ({ time, state });
+
+  it('acts on each change of its child when nothing suppresses it, an ALARM after the wait period', () => {
+    const child = [t(0, 'OK'), t(600, 'ALARM'), t(1200, 'OK')];
+    expect(compositeActions(child, [t(0, 'OK')], suppression)).toEqual([
+      { time: 720, state: 'ALARM' },
+      { time: 1200, state: 'OK' },
+    ]);
+  });
+
+  it('is suppressed when the suppressor goes into ALARM within the wait period, and acts after the extension if still in ALARM', () => {
+    const child = [t(0, 'OK'), t(600, 'ALARM')];
+    const suppressor = [t(0, 'OK'), t(660, 'ALARM'), t(3000, 'OK')];
+    expect(compositeActions(child, suppressor, suppression)).toEqual([
+      { time: 3120, state: 'ALARM' },
+    ]);
+  });
+
+  it('says nothing of an ALARM that ended while suppressed', () => {
+    const child = [t(0, 'OK'), t(600, 'ALARM'), t(1800, 'OK')];
+    const suppressor = [t(0, 'OK'), t(600, 'ALARM'), t(3000, 'OK')];
+    expect(compositeActions(child, suppressor, suppression)).toEqual([]);
   });
 });

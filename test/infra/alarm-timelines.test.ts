@@ -5,10 +5,11 @@ import {
   simulate,
   type Transition,
 } from './support/alarm-model.js';
+import { type Action, compositeActions, type Suppression } from './support/composite-model.js';
 import { MetricStore } from './support/metric-model.js';
-import { scheduledSweeps, sweepDatums } from './support/sweep-timelines.js';
+import { type ScheduleShape, scheduledSweeps, sweepDatums } from './support/sweep-timelines.js';
 import { synthTemplate } from './support/synth.js';
-import { templateAlarm } from './support/template-alarms.js';
+import { templateAlarm, templateAlarmId, templateComposite } from './support/template-alarms.js';
 
 const TARGET = 'pokeapi.co';
 const MINUTE = 60;
@@ -31,15 +32,43 @@ const VARIANTS = (['sliding', 'period'] as Alignment[]).flatMap((alignment) =>
   [1, 2].map((extraRangePeriods) => ({ alignment, extraRangePeriods })),
 );
 
-const alarmsOf: Record<string, { failed: AlarmDefinition; missed: AlarmDefinition }> = {};
+/** Each cadence deployed three ways: as it comes, alarming after 2 of 3, with a mute window. */
+const TWO_OF_THREE = { alarmAfter: { sweeps: 2, of: 3 } } as const;
+const WINDOW = { cron: '0 3 ? * SUN *', minutes: 60 };
+const MUTED_SHAPE: ScheduleShape = { muteWindows: true };
+
+interface Deployed {
+  failed: AlarmDefinition;
+  missed: AlarmDefinition;
+  failedTwoOfThree: AlarmDefinition;
+  /** The muted schedule's Failed and Muted alarms, and its composite's suppression. */
+  mutedFailed: AlarmDefinition;
+  muted: AlarmDefinition;
+  suppression: Suppression;
+}
+const alarmsOf: Record<string, Deployed> = {};
 beforeAll(() => {
   const template = synthTemplate({
-    schedules: SCHEDULES.map(({ name, expression }) => ({ name, expression, start: 1, end: 10 })),
+    schedules: SCHEDULES.flatMap(({ name, expression }) => [
+      { name, expression, start: 1, end: 10 },
+      { name: `${name}-2of3`, expression, start: 1, end: 10, ...TWO_OF_THREE },
+      { name: `${name}-muted`, expression, start: 1, end: 10, mute: [WINDOW] },
+    ]),
   });
   for (const { name } of SCHEDULES) {
+    const composite = templateComposite(template, `AlarmsSchedule${name}mutedFailedOutsideMute`);
+    // The composite follows the muted schedule's Failed alarm, suppressed by its Muted alarm.
+    expect(composite.ruleRefersTo).toEqual([
+      templateAlarmId(template, `AlarmsSchedule${name}mutedFailed`),
+    ]);
+    expect(composite.suppressor).toBe(templateAlarmId(template, `AlarmsSchedule${name}mutedMuted`));
     alarmsOf[name] = {
       failed: templateAlarm(template, `AlarmsSchedule${name}Failed`),
       missed: templateAlarm(template, `AlarmsSchedule${name}MissedSweep`),
+      failedTwoOfThree: templateAlarm(template, `AlarmsSchedule${name}2of3Failed`),
+      mutedFailed: templateAlarm(template, `AlarmsSchedule${name}mutedFailed`),
+      muted: templateAlarm(template, `AlarmsSchedule${name}mutedMuted`),
+      suppression: composite.suppression,
     };
   }
 });
@@ -50,7 +79,12 @@ const firstAlarm = (transitions: Transition[], from = -Infinity): number | undef
 
 describe.each(SCHEDULES)('the alarms of a $expression schedule', ({ name, interval }) => {
   const alarms = () => alarmsOf[name] ?? expect.fail(`no alarms for ${name}`);
-  const run = (alarm: AlarmDefinition, events: ReturnType<typeof scheduledSweeps>, to: number) =>
+  const run = (
+    alarm: AlarmDefinition,
+    events: ReturnType<typeof scheduledSweeps>,
+    to: number,
+    deployed: { schedule: string; shape?: ScheduleShape } = { schedule: name },
+  ) =>
     VARIANTS.map((variant) => {
       // API sweeps feed the target's metrics every 5 minutes: they must not hide the schedule.
       const api = scheduledSweeps({
@@ -59,13 +93,25 @@ describe.each(SCHEDULES)('the alarms of a $expression schedule', ({ name, interv
         count: (to - T0 + DAY) / 300,
       });
       const store = new MetricStore([
-        ...sweepDatums(TARGET, name, events),
+        ...sweepDatums(TARGET, deployed.schedule, events, deployed.shape),
         ...sweepDatums(TARGET, undefined, api),
       ]);
       // Deployed one interval before the first sweep.
       const from = T0 - interval;
-      return { variant, transitions: simulate(alarm, store, { ...variant, from, to }) };
+      return { variant, transitions: simulate(alarm, store, { ...variant, from, to }), store };
     });
+  /** What the muted schedule's composite notifies: its Failed alarm, suppressed by its Muted one. */
+  const notified = (events: ReturnType<typeof scheduledSweeps>, to: number) => {
+    const { mutedFailed, muted, suppression } = alarms();
+    const deployed = { schedule: `${name}-muted`, shape: MUTED_SHAPE };
+    const suppressor = run(muted, events, to, deployed);
+    return run(mutedFailed, events, to, deployed).map(({ variant, transitions }, i) => ({
+      variant,
+      actions: compositeActions(transitions, suppressor[i]?.transitions ?? [], suppression),
+    }));
+  };
+  const firstAction = (actions: Action[], state: 'ALARM' | 'OK') =>
+    actions.find((a) => a.state === state)?.time;
 
   it('never alarms while healthy, every other sweep 3 minutes late', () => {
     const events = scheduledSweeps({
@@ -96,7 +142,31 @@ describe.each(SCHEDULES)('the alarms of a $expression schedule', ({ name, interv
     }
   });
 
-  it('takes no action on failing sweeps inside a mute window, and alarms on the first failure after it', () => {
+  it('with alarmAfter 2 of 3: a lone failure never alarms, two of the last three sweeps that ran do, fewer clear it', () => {
+    // Sweep 8 never runs (missing data): the last three sweeps at sweep 9 are 6, 7 and 9.
+    const events = scheduledSweeps({
+      first: T0,
+      interval,
+      count: 12,
+      failed: (k) => k === 1 || k === 4 || k === 7 || k === 9,
+    }).filter((_, k) => k !== 8);
+    const at = (k: number) => T0 + k * interval;
+    for (const { variant, transitions } of run(alarms().failedTwoOfThree, events, at(12), {
+      schedule: `${name}-2of3`,
+      shape: TWO_OF_THREE,
+    })) {
+      const label = JSON.stringify(variant);
+      const alarmedAt = firstAlarm(transitions, T0) ?? Infinity;
+      expect(alarmedAt, label).toBeGreaterThanOrEqual(at(9));
+      expect(alarmedAt, label).toBeLessThanOrEqual(at(9) + 2 * MINUTE);
+      // Sweep 10 is ok but 7 and 9 are still two of the last three; sweep 11 leaves one.
+      const cleared = transitions.find((t) => t.state === 'OK' && t.time > alarmedAt)?.time;
+      expect(cleared, label).toBeGreaterThanOrEqual(at(11));
+      expect(cleared, label).toBeLessThanOrEqual(at(11) + 2 * MINUTE);
+    }
+  });
+
+  it('takes no action on failing sweeps inside a mute window, and notifies the first failure after it', () => {
     // Sweeps 2 and 3 fail inside the window, sweep 5 fails after it.
     const events = scheduledSweeps({
       first: T0,
@@ -106,10 +176,42 @@ describe.each(SCHEDULES)('the alarms of a $expression schedule', ({ name, interv
       muted: (k) => k === 2 || k === 3,
     });
     const failedAfter = events[5]?.time ?? Infinity;
-    for (const { variant, transitions } of run(alarms().failed, events, failedAfter + interval)) {
-      const alarmedAt = firstAlarm(transitions, T0) ?? Infinity;
+    const { waitPeriod } = alarms().suppression;
+    for (const { variant, actions } of notified(events, failedAfter + interval)) {
+      const alarmedAt = firstAction(actions, 'ALARM') ?? Infinity;
       expect(alarmedAt, JSON.stringify(variant)).toBeGreaterThanOrEqual(failedAfter);
-      expect(alarmedAt, JSON.stringify(variant)).toBeLessThanOrEqual(failedAfter + 2 * MINUTE);
+      expect(alarmedAt, JSON.stringify(variant)).toBeLessThanOrEqual(
+        failedAfter + waitPeriod + 2 * MINUTE,
+      );
+    }
+    // The Failed alarm itself says what happened in the window: its state is the truth.
+    const inWindow = events[2]?.time ?? 0;
+    for (const { variant, transitions } of run(alarms().mutedFailed, events, failedAfter, {
+      schedule: `${name}-muted`,
+      shape: MUTED_SHAPE,
+    })) {
+      expect(firstAlarm(transitions, inWindow), JSON.stringify(variant)).toBeLessThanOrEqual(
+        inWindow + 2 * MINUTE,
+      );
+    }
+  });
+
+  it('notifies a failure that outlasts its mute window once the first sweep after the window fails too', () => {
+    const events = scheduledSweeps({
+      first: T0,
+      interval,
+      count: 6,
+      failed: (k) => k >= 2 && k <= 4,
+      muted: (k) => k === 2 || k === 3,
+    });
+    const after = events[4]?.time ?? Infinity;
+    const { waitPeriod, extensionPeriod } = alarms().suppression;
+    for (const { variant, actions } of notified(events, after + interval)) {
+      const alarmedAt = firstAction(actions, 'ALARM') ?? Infinity;
+      expect(alarmedAt, JSON.stringify(variant)).toBeGreaterThanOrEqual(after);
+      expect(alarmedAt, JSON.stringify(variant)).toBeLessThanOrEqual(
+        after + Math.max(waitPeriod, extensionPeriod) + 2 * MINUTE,
+      );
     }
   });
 

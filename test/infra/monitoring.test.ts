@@ -184,6 +184,54 @@ describe('the alarms', () => {
     earlier.hasResourceProperties('AWS::CloudWatch::Alarm', certificateExpiry(30));
   });
 
+  it("notifies a muted schedule's failures through composite twins its Muted alarm suppresses", () => {
+    const muted = synthTemplate({
+      schedules: [
+        {
+          name: 'kanto',
+          expression: 'rate(30 minutes)',
+          start: 1,
+          end: 151,
+          mute: [{ cron: '0 2 ? * SUN *', minutes: 120, timeZone: 'Europe/Paris' }],
+          alarmAfter: { sweeps: 2, of: 3 },
+        },
+      ],
+    });
+    const alarms = muted.findResources('AWS::CloudWatch::Alarm');
+    const idOf = (part: string) => {
+      const ids = Object.keys(alarms).filter((id) => id.startsWith(`AlarmsSchedulekanto${part}`));
+      expect(ids).toHaveLength(1);
+      return ids[0] as string;
+    };
+    const [failed, newly, mutedAlarm, missed] = [
+      'Failed',
+      'NewlyUnexpected',
+      'Muted',
+      'MissedSweep',
+    ].map(idOf);
+    // The metric alarms of the target notify nobody themselves; the missed-sweep alarm still does.
+    for (const id of [failed, newly, mutedAlarm]) {
+      expect(alarms[id as string]?.Properties.AlarmActions, id).toBeUndefined();
+    }
+    const topic = { Ref: expect.stringMatching(/^AlarmsTopic/) };
+    expect(alarms[missed as string]?.Properties.AlarmActions).toEqual([topic]);
+    expect(alarms[failed as string]?.Properties.Threshold).toBe(2);
+    const composites = Object.values(muted.findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(composites).toHaveLength(2);
+    for (const composite of composites) {
+      expect(composite.Properties).toMatchObject({
+        ActionsSuppressor: { 'Fn::GetAtt': [mutedAlarm, 'Arn'] },
+        ActionsSuppressorWaitPeriod: 120,
+        ActionsSuppressorExtensionPeriod: 120,
+        AlarmActions: [topic],
+        OKActions: [topic],
+      });
+    }
+    const rules = JSON.stringify(composites.map((c) => c.Properties.AlarmRule));
+    expect(rules).toContain(failed);
+    expect(rules).toContain(newly);
+  });
+
   it("watches each enabled schedule's own sweeps: missed and failed", () => {
     const scheduleDimensions = [
       { Name: 'Schedule', Value: 'kanto' },
@@ -214,17 +262,12 @@ describe('the alarms', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       EvaluationPeriods: 1,
       TreatMissingData: 'ignore',
-      Metrics: [
-        Match.objectLike({
-          MetricStat: Match.objectLike({
-            Metric: Match.objectLike({
-              MetricName: MetricName.verdictFailed,
-              Dimensions: scheduleDimensions,
-            }),
-            Period: 60,
-          }),
-        }),
-      ],
+      // The failures among its recent sweeps, as the latest sweep counted them (1 of 1 here).
+      MetricName: MetricName.recentFailures,
+      Dimensions: scheduleDimensions,
+      Period: 60,
+      Statistic: 'Maximum',
+      Threshold: 1,
     });
     expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain(
       'paused',

@@ -30,6 +30,8 @@ const config = parseConfig(
         expression: 'cron(0 2 * * ? *)',
         start: 1,
         end: 5000,
+        mute: [{ cron: '0 1 ? * SUN *', minutes: 180 }],
+        alarmAfter: { sweeps: 2, of: 3 },
       },
       { name: 'canary-hourly', target: 'canary', expression: 'rate(1 hour)', start: 1, end: 100 },
       { name: 'v2-hourly', target: 'v2', expression: 'rate(1 hour)', start: 1, end: 300 },
@@ -132,8 +134,13 @@ describe('a deployment of three targets and five schedules', () => {
 
   it('has as many alarms as `status-sweep config` counts on paper', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length;
+    const composites = Object.keys(
+      template.findResources('AWS::CloudWatch::CompositeAlarm'),
+    ).length;
 
     expect(planOf(config).alarms).toBe(alarms);
+    expect(planOf(config).compositeAlarms).toBe(composites);
+    expect(composites).toBe(2);
   });
 
   it("fails synth naming Lambda's 4 KB environment limit when the targets do not fit", () => {

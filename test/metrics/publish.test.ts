@@ -78,13 +78,16 @@ describe('publishMetrics in cloudwatch mode', () => {
     const report = await publishMetrics(...judged(knownSweep()), {
       config: configFor('cloudwatch'),
       deadline: later(),
-      schedule: 'kanto',
+      schedule: { name: 'kanto', recentFailures: 2 },
     });
 
     const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
     const perSchedule = data.filter((d) => d.Dimensions?.length === 2);
+    // No baseline, no mute windows: neither NewlyUnexpected nor Muted.
     expect(perSchedule.map((d) => d.MetricName).sort()).toEqual(
-      PER_SCHEDULE_METRICS.filter((name) => name !== MetricName.newlyUnexpected).sort(),
+      PER_SCHEDULE_METRICS.filter(
+        (name) => name !== MetricName.newlyUnexpected && name !== MetricName.muted,
+      ).sort(),
     );
     for (const datum of perSchedule) {
       expect(datum.Dimensions).toEqual([
@@ -92,29 +95,38 @@ describe('publishMetrics in cloudwatch mode', () => {
         { Name: 'Schedule', Value: 'kanto' },
       ]);
     }
-    expect(perSchedule.find((d) => d.MetricName === 'VerdictFailed')?.Value).toBe(1);
+    expect(perSchedule.find((d) => d.MetricName === 'RecentFailures')?.Value).toBe(2);
     expect(perSchedule.find((d) => d.MetricName === 'Sweeps')?.Value).toBe(1);
+    // Said of a schedule only: never per target.
+    expect(data.filter((d) => d.MetricName === 'RecentFailures')).toHaveLength(1);
     expect(report).toEqual({ status: 'published', requests: 1, datums: 19 + perSchedule.length });
   });
 
-  it('tells a muted sweep’s schedule that it ran and not that it failed, the target the truth', async () => {
+  it('tells the truth of a muted sweep, and says Muted 1 for a schedule with mute windows (0 outside them)', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
+    const publishFor = (muted: boolean) =>
+      publishMetrics(...judged(knownSweep()), {
+        config: configFor('cloudwatch'),
+        deadline: later(),
+        schedule: { name: 'kanto', recentFailures: 1, muted },
+        changes: { newlyUnexpected: { count: 3 }, recovered: { count: 0 } },
+      });
 
-    await publishMetrics(...judged(knownSweep()), {
-      config: configFor('cloudwatch'),
-      deadline: later(),
-      schedule: 'kanto',
-      changes: { newlyUnexpected: { count: 3 }, recovered: { count: 0 } },
-      muted: true,
-    });
+    await publishFor(true);
+    await publishFor(false);
 
-    const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
-    const perSchedule = data.filter((d) => d.Dimensions?.length === 2);
-    const target = data.filter((d) => d.Dimensions?.length === 1);
-    expect(perSchedule.find((d) => d.MetricName === 'VerdictFailed')?.Value).toBe(0);
-    expect(perSchedule.find((d) => d.MetricName === 'Sweeps')?.Value).toBe(1);
-    expect(perSchedule.find((d) => d.MetricName === MetricName.newlyUnexpected)).toBeUndefined();
-    expect(target.find((d) => d.MetricName === 'VerdictFailed')?.Value).toBe(1);
+    const [inside, outside] = cloudWatch
+      .commandCalls(PutMetricDataCommand)
+      .map((call) =>
+        (call.args[0].input.MetricData ?? []).filter((d) => d.Dimensions?.length === 2),
+      );
+    const value = (data: typeof inside, name: string) =>
+      data?.find((d) => d.MetricName === name)?.Value;
+    expect(value(inside, MetricName.muted)).toBe(1);
+    expect(value(outside, MetricName.muted)).toBe(0);
+    // The alarms' states say what happened; the Muted alarm only suppresses their actions.
+    expect(value(inside, MetricName.recentFailures)).toBe(1);
+    expect(value(inside, MetricName.newlyUnexpected)).toBe(3);
   });
 
   it('publishes no per-schedule metric for a sweep no schedule started', async () => {
@@ -142,7 +154,7 @@ describe('publishMetrics in cloudwatch mode', () => {
       config: configFor('cloudwatch'),
       deadline: later(),
       log: () => undefined,
-      schedule: 'kanto',
+      schedule: { name: 'kanto', recentFailures: 0 },
     });
 
     const docs = parseEmf(output.stdout());

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createConcluder } from '../../lambda/conclude/conclude.js';
 import type { SweepResponse } from '../../lambda/contract/response.js';
+import { parseReduceEvent, REDUCE_KIND } from '../../lambda/distributed/messages.js';
+import { planFor, runInput } from '../../lambda/distributed/start.js';
 import { loadConfig } from '../../lambda/ground/config.js';
 import { Trigger } from '../../lambda/ground/options.js';
 import {
@@ -9,6 +11,7 @@ import {
   type SweepFinishedDetail,
   sweepFinishedEntry,
 } from '../../lambda/notify/sweep-event.js';
+import { requestParser } from '../../lambda/request/request.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import {
   type EventBridgeEndpoint,
@@ -178,6 +181,60 @@ describe('the Sweep Finished event', () => {
       unexpectedIds: '3',
       resultPath: `/sweeps/${sweepId}`,
     });
+  });
+});
+
+describe('a scheduled distributed run', () => {
+  it('started inside a mute window is muted after the merge, its record passing the reduce step’s checks', async () => {
+    const config = loadConfig({
+      TARGET_URL_TEMPLATE: 'http://127.0.0.1:9/{id}',
+      TARGET_NAME: 'demo',
+      METRICS_MODE: 'off',
+      EVENTS_MODE: 'eventbridge',
+      MAX_IDS: '10',
+      SCHEDULE_NAMES: 'nightly',
+    });
+    const always = { cron: '* * ? * * *', minutes: 1 };
+    const request = requestParser(config, { distributed: true }).fromEvent(
+      scheduleEvent({
+        start: 1,
+        end: 20,
+        schedule: 'nightly',
+        mute: [always],
+        alarmAfter: { sweeps: 2, of: 3 },
+      }),
+    );
+    const sweepId = '00000000-0000-4000-8000-000000000027';
+    const { run } = runInput(request, sweepId, planFor(request, config));
+    // As the state machine hands it to the reduce step.
+    const reduce = parseReduceEvent(
+      JSON.parse(
+        JSON.stringify({
+          kind: REDUCE_KIND,
+          run,
+          startedAt: new Date().toISOString(),
+          results: { Bucket: 'b', Key: 'k' },
+        }),
+      ),
+      ['demo'],
+    );
+    const tally = new Tally(run.range);
+    for (let id = 1; id <= 20; id++) tally.settle(id, { kind: 'status', status: 200 });
+    const shard = summarize(tally, { startedAt: Date.now() - 10, endedAt: Date.now() });
+
+    await createConcluder(config, { log: () => undefined }).concludeRun(
+      reduce.run,
+      [shard],
+      { startedAt: Date.now() - 10, endedAt: Date.now() },
+      lambdaContext(),
+    );
+
+    expect(reduce.run).toMatchObject({
+      muted: true,
+      muteWindows: true,
+      alarmAfter: { sweeps: 2, of: 3 },
+    });
+    expect(detailOf(0)).toMatchObject({ sweepId, muted: true });
   });
 });
 

@@ -184,6 +184,16 @@ describe('bad HTTP requests', () => {
     if (fields) expect(Object.keys(body.error.details ?? {}).sort()).toEqual([...fields].sort());
   });
 
+  it('refuses alarmAfter on the API, where no schedule names it', async () => {
+    const result = await sut.http(
+      postSweeps({ start: 1, end: 2, alarmAfter: { sweeps: 1, of: 2 } }),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toMatch(/alarmAfter.*is not a known field/);
+  });
+
   it('names the allowed methods on a 405', async () => {
     const result = await sut.http(
       httpApiEvent({ method: 'PATCH', path: '/sweeps' }),
@@ -220,6 +230,16 @@ describe('bad scheduled and direct invocations', () => {
       'a schedule with a bad name',
       scheduleEvent({ start: 1, end: 2, schedule: 'no spaces' }),
       ['schedule'],
+    ],
+    [
+      'a schedule alarming after more failed sweeps than it remembers',
+      scheduleEvent({ start: 1, end: 2, schedule: 'kanto', alarmAfter: { sweeps: 3, of: 2 } }),
+      ['alarmAfter'],
+    ],
+    [
+      'a schedule remembering more sweeps than MAX_ALARM_AFTER_OF',
+      scheduleEvent({ start: 1, end: 2, schedule: 'kanto', alarmAfter: { sweeps: 1, of: 11 } }),
+      ['alarmAfter.of'],
     ],
     [
       'a direct invoke naming a target',

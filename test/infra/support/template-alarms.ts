@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { AlarmDefinition, Comparison, MetricQuery, TreatMissingData } from './alarm-model.js';
+import type { Suppression } from './composite-model.js';
 import { metricKey, type Statistic } from './metric-model.js';
 
 interface CfnMetric {
@@ -76,4 +77,44 @@ function toDefinition(p: CfnAlarm): AlarmDefinition {
     returnData: m.ReturnData ?? true,
   }));
   return { ...rule, period, queries };
+}
+
+/** A composite alarm of the template as the composite model reads it, with what it refers to. */
+export interface CompositeDefinition {
+  /** Logical ids of the alarms its rule and its suppressor refer to. */
+  readonly ruleRefersTo: readonly string[];
+  readonly suppressor: string | undefined;
+  readonly suppression: Suppression;
+}
+
+/** The composite alarm whose logical id starts with `prefix`. */
+export function templateComposite(template: Template, prefix: string): CompositeDefinition {
+  const found = Object.entries(template.findResources('AWS::CloudWatch::CompositeAlarm')).filter(
+    ([id]) => id.startsWith(prefix),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one composite ${prefix}*, found ${found.length}`);
+  const p = (found[0] as [string, { Properties: Record<string, unknown> }])[1].Properties;
+  const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+  const refersTo = (value: unknown) => {
+    const text = JSON.stringify(value ?? null);
+    return alarms.filter((id) => text.includes(`"${id}"`));
+  };
+  return {
+    ruleRefersTo: refersTo(p.AlarmRule),
+    suppressor: refersTo(p.ActionsSuppressor)[0],
+    suppression: {
+      waitPeriod: Number(p.ActionsSuppressorWaitPeriod),
+      extensionPeriod: Number(p.ActionsSuppressorExtensionPeriod),
+    },
+  };
+}
+
+/** The logical id of the alarm whose logical id starts with `prefix`. */
+export function templateAlarmId(template: Template, prefix: string): string {
+  const found = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) =>
+    id.startsWith(prefix),
+  );
+  if (found.length !== 1) throw new Error(`expected one alarm ${prefix}*, found ${found.length}`);
+  return found[0] as string;
 }
