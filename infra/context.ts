@@ -6,6 +6,7 @@ import type { ExpectRule } from '../lambda/ground/expect-rules.js';
 import { MuteWindowSchema } from '../lambda/ground/mute.js';
 import { EventsMode } from '../lambda/ground/settings.js';
 import { SWEEP_METHODS } from '../lambda/sweep/data.js';
+import { NotifySchema } from './config/schema.js';
 import type { SweepStackProps } from './sweep-stack.js';
 
 /**
@@ -44,6 +45,7 @@ export const CONTEXT_KEYS = [
   'expect',
   'verdictFailedBelowPercent',
   'verdictMaxP95Ms',
+  'notify',
 ] as const;
 
 /**
@@ -143,6 +145,12 @@ const Context = v.object({
   expect: expectRules,
   verdictFailedBelowPercent: optionalNumber,
   verdictMaxP95Ms: optionalInt,
+  notify: v.optional(
+    v.pipe(
+      v.union([v.record(v.string(), v.unknown()), v.pipe(v.string(), v.parseJson())]),
+      NotifySchema,
+    ),
+  ),
 });
 
 /** Reads the stack's settings from context; throws naming each bad key and the value received. */
@@ -193,6 +201,7 @@ export function sweepStackPropsFromContext(node: Node): SweepStackProps {
       certificateWarningDays: c.certificateWarningDays,
       sweepLatenessMs: c.sweepLatenessMs,
     },
+    ...(c.notify !== undefined && { notify: c.notify }),
   };
 }
 

@@ -101,7 +101,12 @@ export class SweepStack extends Stack {
           : Duration.days(distributed.resultsRetentionDays),
     });
     warnWhenBaselinesExpire(results, props.schedules ?? []);
+    // Named ahead (dashboard names are per account, hence the region) so that the functions can
+    // link to it in their events: a reference to the dashboard itself would be a cycle.
+    const dashboardName = `${this.stackName}-${this.region}`;
+    const dashboardUrl = `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboardName}`;
     const sweep = new SweepFunction(this, 'Function', {
+      dashboardUrl,
       ...props.function,
       stateMachine: arns,
       shardSize: distributed.shardSize,
@@ -172,6 +177,7 @@ export class SweepStack extends Stack {
       deadLetterQueue: sweep.deadLetterQueue,
       alarms: alarms.all,
       stateMachine: stateMachine.stateMachine,
+      dashboardName,
     });
     // A row per additional target, below the first target's.
     addTargetRows(dashboard.dashboard, sweep.additionalMetrics);
@@ -203,8 +209,6 @@ export class SweepStack extends Stack {
     new CfnOutput(this, 'ResultsBucketName', { value: results.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
-    new CfnOutput(this, 'DashboardUrl', {
-      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboard.dashboardName}`,
-    });
+    new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl });
   }
 }

@@ -37,6 +37,7 @@ export const CONFIG_PATH_OF: Readonly<Record<ContextKey, string>> = {
   shardMaxConcurrency: 'distributed.shardMaxConcurrency',
   maxDistributedIds: 'distributed.maxDistributedIds',
   resultsRetentionDays: 'distributed.resultsRetentionDays',
+  notify: 'notify',
 };
 
 /** Context the CDK itself sets or reads (feature flags, bundling, telemetry): never ours to judge. */

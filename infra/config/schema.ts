@@ -77,6 +77,44 @@ export const ScheduleSchema = v.strictObject({
 });
 export type ScheduleConfig = v.InferOutput<typeof ScheduleSchema>;
 
+/**
+ * Where sweeps that are not ok (or have newly unexpected ids) are routed, besides the alarms'
+ * e-mail: a Slack channel through AWS Chatbot, a webhook through an EventBridge API destination.
+ * The same shape as the stack's `notify` prop (SlackChannel, Webhook in sweep-routing.ts).
+ */
+export const NotifySchema = v.strictObject({
+  slack: v.optional(
+    v.strictObject({
+      workspaceId: v.pipe(
+        v.string(),
+        v.regex(/^[A-Z0-9]{1,256}$/, 'must be a Slack workspace id like "T0123456789"'),
+        v.description('From the AWS Chatbot console, once the workspace is authorized.'),
+      ),
+      channelId: v.pipe(
+        v.string(),
+        v.regex(/^[A-Z0-9]{1,256}$/, 'must be a Slack channel id like "C0123456789"'),
+      ),
+      configurationName: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9-_]{1,128}$/))),
+    }),
+  ),
+  webhook: v.optional(
+    v.strictObject({
+      url: v.pipe(
+        v.string(),
+        v.regex(/^https:\/\/\S{1,2000}$/, 'must be an https URL'),
+        v.description('Called with POST, fixed at deploy time.'),
+      ),
+      headerName: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,256}$/))),
+      secret: v.pipe(
+        v.string(),
+        v.minLength(1),
+        v.description('The Secrets Manager secret (name or ARN) holding the header value.'),
+      ),
+      rateLimitPerSecond: v.optional(int(1, 300, 'Calls per second at most (default 1).')),
+    }),
+  ),
+});
+
 export const ConfigSchema = v.strictObject({
   $schema: v.optional(v.string()),
   targets: v.pipe(
@@ -117,6 +155,7 @@ export const ConfigSchema = v.strictObject({
       throttlingBurstLimit: v.optional(int(0, 100_000, 'Requests at once.')),
     }),
   ),
+  notify: v.optional(NotifySchema),
   distributed: v.optional(
     v.strictObject({
       shardSize: v.optional(int(1, 1_000_000, 'Ids per shard.')),

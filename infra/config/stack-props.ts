@@ -23,6 +23,7 @@ export function stackPropsFromConfig(config: StatusSweepConfig): SweepStackProps
     distributed: config.distributed,
     schedules: (config.schedules ?? []).map((s) => scheduleSpec(s, config)),
     alarms: config.alarms,
+    ...(config.notify !== undefined && { notify: config.notify }),
   };
 }
 

@@ -53,6 +53,7 @@ export function sweepEnvironment(
     METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
     METRICS_MODE: MetricsMode.cloudwatch,
     EVENTS_MODE: props.eventsMode ?? EventsMode.eventbridge,
+    ...(props.dashboardUrl !== undefined && { DASHBOARD_URL: props.dashboardUrl }),
     METRICS_STORAGE_RESOLUTION: String(
       props.metricsStorageResolution ?? DEFAULT_METRICS_STORAGE_RESOLUTION,
     ),

@@ -48,6 +48,11 @@ export interface SweepFunctionProps {
    * @default - "eventbridge" (the default bus, source "status-sweep")
    */
   readonly eventsMode?: EventsMode;
+  /**
+   * The dashboard each Sweep Finished event links to (`dashboardUrl`); the stack sets its own.
+   * @default - none
+   */
+  readonly dashboardUrl?: string;
   /** CloudWatch storage resolution in seconds. @default - 60 (standard resolution) */
   readonly metricsStorageResolution?: 1 | 60;
   /** Time kept back from the deadline to publish metrics and respond, in ms. @default - 3 s */

@@ -28,6 +28,24 @@ describe('the sweep function', () => {
     expect(fn).not.toHaveProperty('ReservedConcurrentExecutions');
   });
 
+  it('links its events (and the runs function’s) to the stack’s own dashboard, the URL the stack outputs', () => {
+    const env = (scope: 'Function' | 'Runs') =>
+      (
+        lambdaFunction(template, scope).properties as {
+          Environment: { Variables: Record<string, unknown> };
+        }
+      ).Environment.Variables.DASHBOARD_URL;
+    const output = Object.values(template.findOutputs('DashboardUrl'))[0]?.Value;
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+
+    expect(env('Function')).toEqual(output);
+    expect(env('Runs')).toEqual(output);
+    // The name in the URL is the dashboard's own: the stack's name and its region.
+    const name = { 'Fn::Join': ['', ['StatusSweep-', { Ref: 'AWS::Region' }]] };
+    expect(dashboard?.Properties.DashboardName).toEqual(name);
+    expect(JSON.stringify(output)).toContain('#dashboards:name=StatusSweep-');
+  });
+
   it('keeps its logs 30 days in a log group of its own', () => {
     const fn = lambdaFunction(template, 'Function').properties as {
       LoggingConfig: { LogGroup: { Ref: string } };

@@ -4,7 +4,10 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../infra/config/read.js';
+import { stackPropsFromConfig } from '../../infra/config/stack-props.js';
 import { NOTIFY_PATTERN } from '../../infra/constructs/sweep-routing.js';
+import { sweepStackPropsFromContext } from '../../infra/context.js';
 import { SweepStack, type SweepStackProps } from '../../infra/sweep-stack.js';
 import { synthTemplate } from './support/synth.js';
 
@@ -104,6 +107,33 @@ describe('routing sweep news', () => {
         JSON.stringify(r.Properties.EventPattern ?? {}).includes('Sweep Finished'),
       ),
     ).toEqual([]);
+  });
+
+  it('is set the same way from status-sweep.config.json and from -c notify, and a misspelt key costs one line', () => {
+    const config = parseConfig(
+      { targets: [{ name: 'demo', urlTemplate: 'https://demo.example.com/{id}' }], notify: NOTIFY },
+      'status-sweep.config.json',
+    );
+    expect(stackPropsFromConfig(config).notify).toEqual(NOTIFY);
+    const context = new App({ context: { notify: JSON.stringify(NOTIFY) } }).node;
+    expect(sweepStackPropsFromContext(context).notify).toEqual(NOTIFY);
+
+    expect(() =>
+      parseConfig(
+        {
+          targets: [{ name: 'demo', urlTemplate: 'https://demo.example.com/{id}' }],
+          notify: { slack: { workspaceId: 'T0123456789', chanelId: 'C0123456789' } },
+        },
+        'status-sweep.config.json',
+      ),
+    ).toThrow(/notify\.slack\.chanelId.*channelId/s);
+    expect(() =>
+      sweepStackPropsFromContext(
+        new App({
+          context: { notify: '{"webhook":{"url":"http://plain.example.com","secret":"s"}}' },
+        }).node,
+      ),
+    ).toThrow(/notify\.webhook\.url: must be an https URL/);
   });
 
   it('passes cdk-nag AwsSolutions', () => {
