@@ -11,6 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on a 2-core machine. Most files wait
+    // on loopback sockets and timers rather than compute, so two run side by side.
+    maxWorkers: 2,
     // `npm test` runs with --coverage: V8's own counters, no instrumentation pass. The floors are
     // what the suite measured when they were set, rounded down a little: raise them, never lower.
     coverage: {

@@ -136,9 +136,21 @@ describe('routing sweep news', () => {
     ).toThrow(/notify\.webhook\.url: must be an https URL/);
   });
 
-  it('passes cdk-nag AwsSolutions', () => {
+  it('passes cdk-nag AwsSolutions, with a muted schedule alarming after 2 of 3', () => {
     const app = new App({ builtinCloudFormationValidation: false });
-    new SweepStack(app, 'StatusSweep', { notify: NOTIFY });
+    new SweepStack(app, 'StatusSweep', {
+      notify: NOTIFY,
+      schedules: [
+        {
+          name: 'nightly',
+          expression: 'rate(1 hour)',
+          start: 1,
+          end: 10,
+          alarmAfter: { sweeps: 2, of: 3 },
+          mute: [{ cron: '0 2 ? * SUN *', minutes: 120 }],
+        },
+      ],
+    });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
     const assembly = app.synth();
