@@ -17,7 +17,14 @@ import {
   type SweepAggregate,
   urlTemplateParts,
 } from '../sweep/data.js';
-import { type EnginePool, newPool, type SettledId, sweep } from '../sweep/index.js';
+import {
+  type EnginePool,
+  newPool,
+  newThrottle,
+  type SettledId,
+  sweep,
+  type Throttle,
+} from '../sweep/index.js';
 import { checksFor } from '../verdict/checks.js';
 import { compileExpectations } from '../verdict/expectations.js';
 import { confirmPass } from './confirm.js';
@@ -74,6 +81,8 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
    */
   const sweepRange = async (range: IdRange, options: SweepRequestOptions, deadline?: number) => {
     const pool = hooks.poolPerSweep ? newPool(origin, options.concurrency) : undefined;
+    // One slow-down for both passes: a pause the origin asked for still holds when confirming.
+    const throttle = newThrottle(options.concurrency);
     const checked = new Map<number, number>();
     // A request's own rules, compiled once for both passes and the confirmation's matcher.
     const expectations =
@@ -84,13 +93,21 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       hooks.onSettle?.(settled);
     };
     try {
-      const main = await sweepWith({ range, options, checkFor, deadline, pool, onSettle });
+      const main = await sweepWith({
+        range,
+        options,
+        checkFor,
+        deadline,
+        pool,
+        throttle,
+        onSettle,
+      });
       return await confirmPass(main, {
         options,
         expectations,
         deadline,
         signal: hooks.signal,
-        sweepIds: (ids) => sweepWith({ range, options, checkFor, deadline, pool, ids }),
+        sweepIds: (ids) => sweepWith({ range, options, checkFor, deadline, pool, throttle, ids }),
         checkedStatus: (id) => checked.get(id),
       });
     } finally {
@@ -103,6 +120,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
     checkFor,
     deadline,
     pool,
+    throttle,
     ids,
     onSettle,
   }: {
@@ -111,6 +129,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
     checkFor: CheckFor | undefined;
     deadline: number | undefined;
     pool: EnginePool | undefined;
+    throttle: Throttle;
     ids?: readonly number[];
     onSettle?: (settled: SettledId) => void;
   }) =>
@@ -132,6 +151,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       onSettle,
       signal: hooks.signal,
       pool,
+      throttle,
     });
 
   const sweepHere = async (request: SweepRequest, invocation: Invocation) => {

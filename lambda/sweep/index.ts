@@ -5,4 +5,5 @@
 export * from './data.js';
 export { closePools, newPool } from './dispatcher.js';
 export type { EnginePool } from './pool.js';
-export { type SettledId, type SweepOptions, sweep } from './sweep.js';
+export { newThrottle, type SettledId, type SweepOptions, sweep } from './sweep.js';
+export type { Throttle } from './throttle.js';

@@ -19,6 +19,11 @@ import { SWEEP_METHODS, type SweepMethod, urlTemplateParts } from './target.js';
 import { Throttle } from './throttle.js';
 import { onceAfter, sleep } from './timers.js';
 
+/** One origin's slow-down to share between the passes of a sweep (SweepOptions.throttle). */
+export function newThrottle(concurrency: number): Throttle {
+  return new Throttle(concurrency);
+}
+
 /** What one sweep needs: the ids, the target, and how hard and how long to push. */
 export interface SweepOptions {
   readonly range: IdRange;
@@ -50,6 +55,11 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /** A pool of the caller's (see newPool) instead of the process's one per origin. */
   readonly pool?: EnginePool;
+  /**
+   * The origin's slow-down from an earlier pass of the same sweep (newThrottle): a pause it asked
+   * for, and the rate it admitted, still hold (the confirmation pass). @default - a fresh one
+   */
+  readonly throttle?: Throttle;
   /**
    * Each id's rule checks (body, maxLatencyMs), built above the engine from expectation rules;
    * absent, every body is counted and dropped and a status is the outcome.
@@ -96,7 +106,8 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
   const { pool } = lease;
   const shape = requestShape(options.method, options.headers);
   const limiter = new RateLimiter(options.ratePerSecond);
-  const throttle = new Throttle(options.concurrency);
+  const throttle = options.throttle ?? new Throttle(options.concurrency);
+  const pausesBefore = throttle.pauses;
   const tally = new Tally(range, Object.values(options.headers ?? {}));
   const inflight = new Set<Abortable>();
   const stop = new AbortController();
@@ -216,7 +227,7 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     clearInterval(progressTimer);
     options.signal?.removeEventListener('abort', stopAll);
   }
-  tally.throttlePauses = throttle.pauses;
+  tally.throttlePauses = throttle.pauses - pausesBefore;
   options.onProgress?.(tally.settled, tally.total);
   return summarize(tally, { startedAt, endedAt: Date.now() });
 }

@@ -169,3 +169,45 @@ describe('the confirmation pass', () => {
     expect(aggregate.ids).toEqual({ '200': '3000-3019' });
   });
 });
+
+describe('the confirmation pass after the origin asked to slow down', () => {
+  it('waits out a Retry-After the main pass received before asking again', async () => {
+    // Ids 60-64 fail the first time; id 100, the last, answers 429 with Retry-After: 3 once.
+    const arrivals = new Map<number, number[]>();
+    let refusedAt = 0;
+    const server = createServer((req, res) => {
+      const id = Number(req.url?.split('/').at(-1));
+      const seen = arrivals.get(id) ?? [];
+      arrivals.set(id, [...seen, performance.now()]);
+      if (id === 100 && seen.length === 0) {
+        refusedAt = performance.now();
+        res.writeHead(429, { 'retry-after': '3' }).end();
+        return;
+      }
+      const status = id >= 60 && id <= 64 && seen.length === 0 ? 500 : 200;
+      setTimeout(() => res.writeHead(status).end('x'), 2);
+    });
+    const slowing = await listenOnLoopback(server);
+    try {
+      const config = loadConfig({
+        TARGET_URL_TEMPLATE: `${slowing.url}/items/{id}`,
+        TARGET_NAME: 'slowing',
+        METRICS_MODE: 'off',
+      });
+      const h = createHandlers(config, { log: () => undefined });
+      const response = jsonBody<SweepResponse>(
+        await h.http(
+          postSweeps({ start: 1, end: 100, concurrency: 1, retries: 0, confirmDelayMs: 200 }),
+          lambdaContext(),
+        ),
+      );
+
+      expect(response).toMatchObject({ flakyIds: '60-64,100', unexpected: 0, throttlePauses: 1 });
+      const again = [60, 61, 62, 63, 64, 100].map((id) => arrivals.get(id)?.[1] ?? 0);
+      // Not 200 ms after the main pass: 3 s after the refusal (timers may fire a little early).
+      expect(Math.min(...again) - refusedAt).toBeGreaterThanOrEqual(2_900);
+    } finally {
+      await slowing.close();
+    }
+  });
+});
