@@ -145,8 +145,15 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
         ? undefined
         : recents.record(own, sweep, recent, deadline),
     ]);
-    const summary = { requestId, schedule: who.schedule, baseline, event };
-    log(summaryLine(response, recentReport ? { ...summary, recent: recentReport } : summary));
+    log(
+      summaryLine(response, {
+        requestId,
+        schedule: who.schedule,
+        baseline,
+        event,
+        recent: recentReport,
+      }),
+    );
     return response;
   };
   /** The Sweep Finished event, once, within the deadline; never throws. */
