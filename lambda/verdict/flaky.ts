@@ -147,23 +147,30 @@ function spansOf(ids: readonly number[]): Span[] {
   return builder.spans();
 }
 
-/** The spans without the ids in `out`, and which of those they held. */
+/**
+ * The spans without the ids in `out`, and which of those they held (ascending): one walk of the
+ * ascending spans beside the sorted ids.
+ */
 function without(
   spans: readonly Span[],
   out: ReadonlyMap<number, unknown>,
 ): { kept: Span[]; removed: number[] } {
-  const removed = [...out.keys()].filter((id) => spans.some(([a, b]) => id >= a && id <= b));
-  if (removed.length === 0) return { kept: [...spans], removed };
+  const ids = [...out.keys()].sort((a, b) => a - b);
+  const removed: number[] = [];
   const builder = new SpanBuilder();
+  let next = 0;
   for (const [first, last] of spans) {
+    while (next < ids.length && (ids[next] as number) < first) next++;
     let from = first;
-    for (const id of removed.filter((i) => i >= first && i <= last).sort((a, b) => a - b)) {
+    for (; next < ids.length && (ids[next] as number) <= last; next++) {
+      const id = ids[next] as number;
+      removed.push(id);
       if (id > from) builder.add(from, id - 1);
       from = id + 1;
     }
     if (from <= last) builder.add(from, last);
   }
-  return { kept: builder.spans(), removed };
+  return { kept: removed.length === 0 ? [...spans] : builder.spans(), removed };
 }
 
 function nonZero(counts: Record<string, number>): Record<string, number> {
