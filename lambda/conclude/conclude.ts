@@ -2,7 +2,6 @@ import { unexpectedBy } from '../baseline/expected.js';
 import { comparisonSkipped, createBaselines } from '../baseline/keep.js';
 import { lazyS3Store } from '../baseline/lazy-s3-store.js';
 import { createRecentVerdicts, type RecentRead, type RecentSweep } from '../baseline/recent.js';
-import type { Changes } from '../contract/changes.js';
 import type { SweepResponse } from '../contract/response.js';
 import type { RunRecord } from '../distributed/messages.js';
 import { reduceShards } from '../distributed/reduce.js';
@@ -20,21 +19,15 @@ import { writeLog } from '../ground/log.js';
 import { Trigger } from '../ground/options.js';
 import { EventsMode } from '../ground/settings.js';
 import { publishMetrics } from '../metrics/publish.js';
-import type { MetricsReport } from '../metrics/report.js';
 import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
 import { type EventReport, sendSweepEvent } from '../notify/send-event.js';
 import { type EventContext, sweepFinishedEntry } from '../notify/sweep-event.js';
-import {
-  certificateReport,
-  countIds,
-  latencySummary,
-  type SweepAggregate,
-  summarizePhases,
-} from '../sweep/data.js';
+import type { SweepAggregate } from '../sweep/data.js';
 import { compileExpectations } from '../verdict/expectations.js';
-import { judge, type SweepVerdict, Verdict } from '../verdict/verdict.js';
+import { judge, Verdict } from '../verdict/verdict.js';
 import type { SweepHooks } from './hooks.js';
 import { summaryLine } from './summary-line.js';
+import { toResponse } from './to-response.js';
 
 /** Who a sweep was for: its id, who started it and what they expect of each id. */
 export interface SweepIdentity {
@@ -193,66 +186,5 @@ function scheduleContext(name: string, who: SweepIdentity, recent: RecentRead | 
     name,
     recentFailures: recent?.report.failures ?? 0,
     ...(who.muteWindows === true && { muted: who.muted === true }),
-  };
-}
-
-/** Pure: the response for an aggregate and its verdict. */
-export function toResponse(
-  aggregate: SweepAggregate,
-  verdict: SweepVerdict,
-  who: SweepIdentity,
-  target: string,
-  metrics: MetricsReport,
-  changes: Changes | null = null,
-  skipped?: SweepResponse['skipped'],
-): SweepResponse {
-  const { confirm } = aggregate;
-  const flakyIds = confirm?.flakyIds ?? '';
-  const flaky = countIds(flakyIds);
-  return {
-    sweepId: who.sweepId,
-    trigger: who.trigger,
-    target,
-    range: { start: aggregate.range.start, end: aggregate.range.end },
-    total: aggregate.total,
-    verdict: verdict.verdict,
-    expected: verdict.expected,
-    unexpected: verdict.unexpected,
-    unexpectedIds: verdict.unexpectedIds,
-    flaky,
-    flakyIds,
-    confirm: confirm
-      ? {
-          requested: confirm.requested,
-          confirmed: confirm.confirmed,
-          ...(confirm.skipped !== undefined && { skipped: confirm.skipped }),
-        }
-      : null,
-    unexpectedReasons: verdict.unexpectedReasons,
-    unexpectedSamples: verdict.unexpectedSamples,
-    verdictReasons: verdict.verdictReasons,
-    complete: aggregate.complete,
-    statuses: aggregate.statuses,
-    errors: aggregate.errors,
-    errorSamples: aggregate.errorSamples ?? {},
-    notAttempted: aggregate.notAttempted,
-    ids: aggregate.ids,
-    latencyMs: latencySummary(aggregate),
-    phases: aggregate.phases ? summarizePhases(aggregate.phases) : null,
-    certificate: aggregate.certificate
-      ? certificateReport(aggregate.certificate, aggregate.endedAt)
-      : null,
-    attempts: aggregate.attempts,
-    retries: aggregate.retries,
-    resends: aggregate.resends,
-    throttlePauses: aggregate.throttlePauses,
-    durationMs: aggregate.endedAt - aggregate.startedAt,
-    endedAt: new Date(aggregate.endedAt).toISOString(),
-    metrics,
-    changes:
-      changes && flaky > 0 ? { ...changes, flaky: { count: flaky, ids: flakyIds } } : changes,
-    ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
-    ...(skipped && { skipped }),
-    ...(who.muted && { muted: true as const }),
   };
 }

@@ -1,6 +1,6 @@
 import type { SweepHooks } from '../conclude/hooks.js';
 import type { Config } from '../ground/config.js';
-import { configsByTarget } from '../ground/targets.js';
+import { configsByTarget } from '../ground/target-configs.js';
 import { compareTargets } from './compare.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 

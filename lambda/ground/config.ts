@@ -5,15 +5,8 @@ import { ConfigError } from './errors.js';
 import { DEFAULT_EXPECT, type ExpectRule } from './expect-rules.js';
 import { EnvSchema, EventsMode, MetricsMode } from './settings.js';
 import type { Target, TargetDefaults } from './targets.js';
+import type { VerdictThresholds } from './thresholds.js';
 import { describeProblems, type Problems, problemsOf } from './validation.js';
-
-/** The deployment's thresholds (VERDICT_FAILED_BELOW_PERCENT, VERDICT_MAX_P95_MS). */
-export interface VerdictThresholds {
-  /** Below this percentage of attempted ids meeting their expectation, the sweep failed. */
-  readonly failedBelowPercent: number;
-  /** Above this p95 latency (ids that got a status), the sweep is degraded. @default - no bound */
-  readonly maxP95Ms?: number;
-}
 
 /** Everything the function reads from its environment, validated once at cold start. */
 export interface Config {

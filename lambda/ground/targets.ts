@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { ID_PLACEHOLDER, SWEEP_METHODS, type SweepMethod } from '../sweep/data.js';
-import type { Config, VerdictThresholds } from './config.js';
 import { DEFAULT_TARGET_METHOD } from './defaults.js';
 import { type ExpectRule, ExpectRulesSchema } from './expect-rules.js';
+import type { VerdictThresholds } from './thresholds.js';
 import { mustBe } from './validation.js';
 
 /**
@@ -116,32 +116,3 @@ export const TargetsSetting = v.pipe(
     ),
   ),
 );
-
-/** The deployment's config as one target sees it: its URL, method, headers, rules, thresholds. */
-export function configFor(config: Config, target: Target): Config {
-  return {
-    ...config,
-    targetName: target.name,
-    targetUrlTemplate: target.urlTemplate,
-    targetMethod: target.method,
-    targetHeadersSecret: target.headersSecret,
-    expect: target.expect ?? config.expect,
-    verdict: { ...config.verdict, ...target.verdict },
-    targetDefaults: target.defaults,
-    targets: config.targets,
-  };
-}
-
-/**
- * Each deployed target's name → the config it is swept and concluded with; the first target's is
- * the deployment's config itself.
- */
-export function configsByTarget(config: Config): Map<string, Config> {
-  const [first] = config.targets;
-  return new Map(
-    config.targets.map((target) => [
-      target.name,
-      target === first ? config : configFor(config, target),
-    ]),
-  );
-}

@@ -1,5 +1,5 @@
 import type { Config } from '../ground/config.js';
-import { configsByTarget } from '../ground/targets.js';
+import { configsByTarget } from '../ground/target-configs.js';
 import { type RequestParser, requestParser } from './request.js';
 
 /**

@@ -1,10 +1,5 @@
-import { checkFields, mergedCheckFields } from './check-fields.js';
-import {
-  ErrorSampler,
-  type ErrorSamples,
-  mergeErrorSamples,
-  type Samples,
-} from './error-samples.js';
+import { type CheckFields, checkFields, mergedCheckFields } from './check-fields.js';
+import { ErrorSampler, type ErrorSamples, mergeErrorSamples } from './error-samples.js';
 import { type HistogramSnapshot, LatencyHistogram, type LatencySummary } from './histogram.js';
 import {
   type CheckKind,
@@ -15,7 +10,7 @@ import {
   outcomeCode,
   outcomeKey,
 } from './outcome.js';
-import type { Certificate, PhaseHistograms, PhaseSnapshots } from './phases.js';
+import type { PhaseHistograms } from './phases.js';
 import { formatSpans, type IdRange, rangeSize, SpanBuilder } from './range.js';
 import { SpanJoin } from './span-join.js';
 
@@ -23,7 +18,7 @@ import { SpanJoin } from './span-join.js';
  * The verdict on a range: what the engine returns and what shards merge. Everything in it is
  * derived from the outcomes alone except the clock fields, which merge as min/max.
  */
-export interface SweepAggregate {
+export interface SweepAggregate extends CheckFields {
   readonly range: IdRange;
   readonly total: number;
   /** False when the deadline came before every id had a final outcome. */
@@ -58,12 +53,6 @@ export interface SweepAggregate {
    * Absent only in aggregates written before it existed.
    */
   readonly errorSamples?: ErrorSamples;
-  /** Check kind → up to MAX_SAMPLES_PER_KIND lines (`id 25: /id is 26, expected 25`). */
-  readonly checkSamples?: Samples<CheckKind>;
-  /** Connect, TLS, first byte and body histograms (phases.ts); absent when not timed. */
-  readonly phases?: PhaseSnapshots;
-  /** The earliest-expiring leaf certificate among the sweep's connections (HTTPS only). */
-  readonly certificate?: Certificate;
   /** Distributed sweeps only: the shards that never reported (their ids are not attempted). */
   readonly failedShards?: readonly FailedShard[];
   /** Set above the engine by a confirmation pass (verdict/flaky.ts); absent when it is off. */

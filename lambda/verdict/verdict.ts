@@ -1,4 +1,4 @@
-import type { VerdictThresholds } from '../ground/config.js';
+import type { VerdictThresholds } from '../ground/thresholds.js';
 import { latencySummary, type SweepAggregate } from '../sweep/data.js';
 import type { Expectations } from './expectations.js';
 import { countExpectations, type ExpectationCount, type Reason } from './match.js';

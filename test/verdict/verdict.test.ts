@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VerdictThresholds } from '../../lambda/ground/config.js';
+import type { VerdictThresholds } from '../../lambda/ground/thresholds.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import type { Outcome } from '../../lambda/sweep/outcome.js';
 import { compileExpectations, DEFAULT_EXPECTATIONS } from '../../lambda/verdict/expectations.js';
