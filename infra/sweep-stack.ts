@@ -57,7 +57,7 @@ export interface SweepStackProps extends StackProps {
    * Who hears of sweeps that are not ok (or have newly unexpected ids) besides the alarm e-mail:
    * a Slack channel (alarms and sweep events) and a webhook (sweep events). @default - neither
    */
-  readonly notify?: Pick<SweepRoutingProps, 'slack' | 'webhook'>;
+  readonly notify?: Pick<SweepRoutingProps, 'slack' | 'teams' | 'webhook'>;
   /** Success-rate threshold, how late a scheduled sweep may be, email. */
   readonly alarms?: Pick<
     SweepAlarmsProps,
@@ -166,7 +166,7 @@ export class SweepStack extends Stack {
       schedules: props.schedules,
     });
     const routing =
-      props.notify?.slack || props.notify?.webhook
+      props.notify?.slack || props.notify?.teams || props.notify?.webhook
         ? new SweepRouting(this, 'Routing', { ...props.notify, alarmTopic: alarms.topic })
         : undefined;
     const dashboard = new SweepDashboard(this, 'Dashboard', {

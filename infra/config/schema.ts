@@ -79,8 +79,8 @@ export type ScheduleConfig = v.InferOutput<typeof ScheduleSchema>;
 
 /**
  * Where sweeps that are not ok (or have newly unexpected ids) are routed, besides the alarms'
- * e-mail: a Slack channel through AWS Chatbot, a webhook through an EventBridge API destination.
- * The same shape as the stack's `notify` prop (SlackChannel, Webhook in sweep-routing.ts).
+ * e-mail: a Slack or Teams channel through AWS Chatbot, a webhook through an EventBridge API
+ * destination. The same shape as the stack's `notify` prop (sweep-routing.ts).
  */
 export const NotifySchema = v.strictObject({
   slack: v.optional(
@@ -93,6 +93,17 @@ export const NotifySchema = v.strictObject({
       channelId: v.pipe(
         v.string(),
         v.regex(/^[A-Z0-9]{1,256}$/, 'must be a Slack channel id like "C0123456789"'),
+      ),
+      configurationName: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9-_]{1,128}$/))),
+    }),
+  ),
+  teams: v.optional(
+    v.strictObject({
+      teamId: v.pipe(v.string(), v.regex(/^[0-9A-Fa-f-]{36}$/, 'must be a Teams team id (a UUID)')),
+      tenantId: v.pipe(v.string(), v.regex(/^[0-9A-Fa-f-]{36}$/, 'must be a tenant id (a UUID)')),
+      channelId: v.pipe(
+        v.string(),
+        v.regex(/^\S{1,256}$/, 'must be a Teams channel id like "19:abc…@thread.tacv2"'),
       ),
       configurationName: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9-_]{1,128}$/))),
     }),

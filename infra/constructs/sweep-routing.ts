@@ -1,5 +1,8 @@
 import { SecretValue, Validations } from 'aws-cdk-lib';
-import { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
+import {
+  CfnMicrosoftTeamsChannelConfiguration,
+  SlackChannelConfiguration,
+} from 'aws-cdk-lib/aws-chatbot';
 import {
   ApiDestination,
   Authorization,
@@ -10,6 +13,7 @@ import {
   RuleTargetInput,
 } from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE, SWEEP_FINISHED } from '../../lambda/notify/sweep-event.js';
@@ -20,6 +24,18 @@ export interface SlackChannel {
   readonly workspaceId: string;
   readonly channelId: string;
   /** @default - "status-sweep" */
+  readonly configurationName?: string;
+}
+
+/** A Microsoft Teams channel, as AWS Chatbot names it (from the channel's link). */
+export interface TeamsChannel {
+  /** The team's id, from the Chatbot console once the team is authorized. */
+  readonly teamId: string;
+  /** The Microsoft Entra tenant the team belongs to. */
+  readonly tenantId: string;
+  /** The channel's id, from its link (`19%3a…%40thread.tacv2`, URL-decoded). */
+  readonly channelId: string;
+  /** @default - "status-sweep-teams" */
   readonly configurationName?: string;
 }
 
@@ -43,6 +59,8 @@ export interface SweepRoutingProps {
   readonly alarmTopic: ITopic;
   /** @default - no Slack channel */
   readonly slack?: SlackChannel;
+  /** @default - no Teams channel */
+  readonly teams?: TeamsChannel;
   /** @default - no webhook */
   readonly webhook?: Webhook;
 }
@@ -65,8 +83,8 @@ export const NOTIFY_PATTERN = {
 };
 
 /**
- * Where a sweep's news goes: Slack (alarms and sweep events, through AWS Chatbot) and a webhook
- * (sweep events, through an API destination whose message names the ids).
+ * Where a sweep's news goes: Slack and Teams (alarms and sweep events, through AWS Chatbot) and a
+ * webhook (sweep events, through an API destination whose message names the ids).
  */
 export class SweepRouting extends Construct {
   /** The rule that picks the sweeps worth telling about. */
@@ -80,11 +98,15 @@ export class SweepRouting extends Construct {
       description: 'Sweeps that are not ok or have newly unexpected ids, outside mute windows',
       eventPattern: NOTIFY_PATTERN,
     });
-    if (props.slack) this.eventsTopic = this.slack(props.slack, props.alarmTopic);
+    if (props.slack || props.teams) this.eventsTopic = this.chatTopic();
+    const topics = this.eventsTopic ? [props.alarmTopic, this.eventsTopic] : [];
+    if (props.slack) this.slack(props.slack, topics);
+    if (props.teams) this.teams(props.teams, topics);
     if (props.webhook) this.webhook(props.webhook);
   }
 
-  private slack(slack: SlackChannel, alarmTopic: ITopic): Topic {
+  /** The topic the rule feeds for Chatbot, which hears SNS topics only. */
+  private chatTopic(): Topic {
     const topic = new Topic(this, 'SweepEvents', {
       displayName: 'Status Sweep events',
       enforceSSL: true,
@@ -95,13 +117,36 @@ export class SweepRouting extends Construct {
         'Sweep events carry ids and counts, no secrets; EventBridge cannot publish under the AWS-managed SNS key.',
     });
     this.rule.addTarget(new targets.SnsTopic(topic));
+    return topic;
+  }
+
+  private slack(slack: SlackChannel, topics: ITopic[]): void {
     new SlackChannelConfiguration(this, 'Slack', {
       slackChannelConfigurationName: slack.configurationName ?? 'status-sweep',
       slackWorkspaceId: slack.workspaceId,
       slackChannelId: slack.channelId,
-      notificationTopics: [alarmTopic, topic],
+      notificationTopics: topics,
     });
-    return topic;
+  }
+
+  /**
+   * aws-cdk-lib has no L2 for Teams: the L1, with a role Chatbot assumes that grants nothing
+   * (the channel only hears notifications; nobody runs commands from it).
+   * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/teams-setup.html
+   */
+  private teams(teams: TeamsChannel, topics: ITopic[]): void {
+    const role = new Role(this, 'TeamsRole', {
+      assumedBy: new ServicePrincipal('chatbot.amazonaws.com'),
+      description: 'AWS Chatbot for the Status Sweep Teams channel: notifications only',
+    });
+    new CfnMicrosoftTeamsChannelConfiguration(this, 'Teams', {
+      configurationName: teams.configurationName ?? 'status-sweep-teams',
+      iamRoleArn: role.roleArn,
+      teamId: teams.teamId,
+      teamsTenantId: teams.tenantId,
+      teamsChannelId: teams.channelId,
+      snsTopicArns: topics.map((topic) => topic.topicArn),
+    });
   }
 
   private webhook(webhook: Webhook): void {

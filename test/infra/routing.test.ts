@@ -13,6 +13,11 @@ import { synthTemplate } from './support/synth.js';
 
 const NOTIFY: SweepStackProps['notify'] = {
   slack: { workspaceId: 'T0123456789', channelId: 'C0123456789' },
+  teams: {
+    teamId: '5f1c2a9e-0c1d-4e2f-9a3b-1c2d3e4f5a6b',
+    tenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    channelId: '19:0123456789abcdef@thread.tacv2',
+  },
   webhook: { url: 'https://hooks.example.com/status', secret: 'status-sweep/webhook' },
 };
 
@@ -62,6 +67,39 @@ describe('routing sweep news', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: Match.arrayWith([Match.objectLike({ Arn: { Ref: byName('Status Sweep events') } })]),
     });
+  });
+
+  it('tells a Teams channel the same, through a Chatbot role that grants nothing', () => {
+    const topics = template.findResources('AWS::SNS::Topic');
+    const byName = (display: string) =>
+      Object.entries(topics).find(([, t]) => t.Properties?.DisplayName === display)?.[0];
+    const [teams, ...others] = Object.values(
+      template.findResources('AWS::Chatbot::MicrosoftTeamsChannelConfiguration'),
+    );
+    expect(others).toEqual([]);
+    expect(teams?.Properties).toMatchObject({
+      TeamId: NOTIFY?.teams?.teamId,
+      TeamsTenantId: NOTIFY?.teams?.tenantId,
+      TeamsChannelId: NOTIFY?.teams?.channelId,
+      SnsTopicArns: [
+        { Ref: byName('Status Sweep alarms') },
+        { Ref: byName('Status Sweep events') },
+      ],
+    });
+    const roleId = (teams?.Properties.IamRoleArn as { 'Fn::GetAtt': [string, string] })[
+      'Fn::GetAtt'
+    ][0];
+    const role = template.findResources('AWS::IAM::Role')[roleId];
+    expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain(
+      'chatbot.amazonaws.com',
+    );
+    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role?.Properties.Policies).toBeUndefined();
+    expect(
+      Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes(roleId),
+      ),
+    ).toEqual([]);
   });
 
   it('calls the webhook through an API destination whose credential comes from Secrets Manager, naming the ids', () => {
