@@ -132,9 +132,13 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     checks: AttemptChecks,
     dispatcher: EngineDispatcher = pool,
   ): Promise<AttemptResult | undefined> => {
-    if (!(await throttle.admit(stop.signal, tooLateToLaunch))) return undefined;
+    // Unthrottled and unlimited, both admit at once without a promise (the common case).
+    if (!throttle.tryAdmit(stop.signal) && !(await throttle.admit(stop.signal, tooLateToLaunch))) {
+      return undefined;
+    }
+    const slot = limiter.acquire(stop.signal);
     try {
-      await limiter.acquire(stop.signal);
+      if (slot) await slot;
     } catch {
       throttle.done(undefined);
       return undefined; // the sweep stopped while waiting for a slot
