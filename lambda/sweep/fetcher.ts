@@ -89,8 +89,6 @@ export interface Abortable {
   abort(reason: AbortReason): void;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** The error an attempt aborts its own request with once the body passed the drain limit. */
 class BodyLimitReached extends Error {
   override readonly name = 'BodyLimitReached';
@@ -207,32 +205,28 @@ class AttemptHandler implements Dispatcher.DispatchHandler, Abortable {
     const phases = this.#checks?.phases
       ? { firstByteMs: this.#firstByteAt - this.#sentAt, bodyMs: endedAt - this.#firstByteAt }
       : undefined;
-    // One object per answer (was three, merged by spreads): every answer passes here.
-    const result: Mutable<AttemptResult> = {
-      outcome: { kind: 'status', status: this.#status },
-      latencyMs,
-      retryAfter: this.#retryAfter,
-      phases,
-    };
-    if (this.#accepted) this.#judge(result, latencyMs);
-    this.#deliver(result);
+    const result = { latencyMs, retryAfter: this.#retryAfter, ...(phases && { phases }) };
+    this.#deliver({ ...result, ...this.#judge(latencyMs) });
   }
 
-  /** An answer whose status its rule accepts: the first of the rule's checks it fails, if any. */
-  #judge(result: Mutable<AttemptResult>, latencyMs: number): void {
+  /** The outcome of an answer with a status: the status, or the first check of its rule it fails. */
+  #judge(latencyMs: number): Pick<AttemptResult, 'outcome' | 'message'> {
     const status = this.#status;
+    const check = this.#accepted;
     const id = this.#checks?.id ?? 0;
     const content = this.#body?.end(id);
     if (content !== undefined) {
-      result.outcome = { kind: 'check', check: 'content', status };
-      result.message = checkSample(id, content);
-      return;
+      return {
+        outcome: { kind: 'check', check: 'content', status },
+        message: checkSample(id, content),
+      };
     }
-    const max = this.#accepted?.maxLatencyMs;
+    const max = check?.maxLatencyMs;
     if (max !== undefined && latencyMs > max) {
-      result.outcome = { kind: 'check', check: 'slow', status };
-      result.message = checkSample(id, slowness(latencyMs, max));
+      const message = checkSample(id, slowness(latencyMs, max));
+      return { outcome: { kind: 'check', check: 'slow', status }, message };
     }
+    return { outcome: { kind: 'status', status } };
   }
 
   #finishAborted(reason: AbortReason): void {

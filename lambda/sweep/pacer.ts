@@ -30,16 +30,13 @@ export class Pacer {
     return Math.max(0, this.#lastStart + interval - now) + this.#queue.length * interval;
   }
 
-  /** Starts the caller now if nobody waits and the rate allows it; false: take() a turn. */
-  tryTake(now: number): boolean {
-    if (this.#queue.length > 0 || this.waitMs(now) > 0) return false;
-    this.#lastStart = now;
-    return true;
-  }
-
   /** Resolves true at the caller's start, false if release() let it go first. */
   take(): Promise<boolean> {
-    if (this.tryTake(performance.now())) return Promise.resolve(true);
+    const now = performance.now();
+    if (this.#queue.length === 0 && this.waitMs(now) === 0) {
+      this.#lastStart = now;
+      return Promise.resolve(true);
+    }
     return new Promise((resolve) => {
       this.#queue.push(resolve);
       this.#schedule();

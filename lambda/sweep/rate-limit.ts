@@ -18,15 +18,12 @@ export class RateLimiter {
     this.#intervalMs = perSecond ? 1000 / perSecond : 0;
   }
 
-  /**
-   * Reserves the caller's slot: undefined when it may start a request now, else a promise that
-   * resolves at its slot and rejects if `signal` aborts first.
-   */
-  acquire(signal?: AbortSignal): Promise<void> | undefined {
-    if (this.#intervalMs === 0) return undefined;
+  /** Resolves when the caller may start a request; rejects if `signal` aborts first. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    if (this.#intervalMs === 0) return;
     const now = performance.now();
     const slot = Math.max(now, this.#nextSlot);
     this.#nextSlot = slot + this.#intervalMs;
-    return slot > now ? sleep(slot - now, signal) : undefined;
+    if (slot > now) await sleep(slot - now, signal);
   }
 }

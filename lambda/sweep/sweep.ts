@@ -132,13 +132,9 @@ export async function sweep(options: SweepOptions): Promise<SweepAggregate> {
     checks: AttemptChecks,
     dispatcher: EngineDispatcher = pool,
   ): Promise<AttemptResult | undefined> => {
-    // Unthrottled and unlimited, both admit at once without a promise (the common case).
-    if (!throttle.tryAdmit(stop.signal) && !(await throttle.admit(stop.signal, tooLateToLaunch))) {
-      return undefined;
-    }
-    const slot = limiter.acquire(stop.signal);
+    if (!(await throttle.admit(stop.signal, tooLateToLaunch))) return undefined;
     try {
-      if (slot) await slot;
+      await limiter.acquire(stop.signal);
     } catch {
       throttle.done(undefined);
       return undefined; // the sweep stopped while waiting for a slot

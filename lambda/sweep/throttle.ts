@@ -80,19 +80,6 @@ export class Throttle {
   }
 
   /**
-   * Admits a request at once when nothing holds it back (no pause, a free slot, the rate held
-   * allows a start now): then call done() once it ends. False: nothing was admitted, await admit().
-   * The sweep's common case, without the promises admit() costs per request.
-   */
-  tryAdmit(signal: AbortSignal): boolean {
-    const now = performance.now();
-    if (signal.aborted || this.#pausedUntil > now || this.#running >= this.#max) return false;
-    if (!this.#pacer.tryTake(now)) return false;
-    this.#running++;
-    return true;
-  }
-
-  /**
    * Resolves true when a request may start (then call done() once it ends), false when the
    * sweep stopped or a wait would outlast the deadline.
    */

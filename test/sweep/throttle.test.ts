@@ -51,24 +51,6 @@ describe('a throttle pause that outlasts the deadline', () => {
   });
 });
 
-describe('admitting without a wait', () => {
-  it('admits at once up to the concurrency while the origin never refused, and not during a pause', () => {
-    const throttle = new Throttle(2);
-    const running = new AbortController().signal;
-
-    expect([throttle.tryAdmit(running), throttle.tryAdmit(running)]).toEqual([true, true]);
-    expect(throttle.tryAdmit(running)).toBe(false); // both slots taken
-    throttle.done(200);
-    expect(throttle.tryAdmit(running)).toBe(true);
-    throttle.done(429, '30'); // a pause begins
-    throttle.done(200);
-    expect(throttle.tryAdmit(running)).toBe(false);
-    const stopped = new AbortController();
-    stopped.abort();
-    expect(new Throttle(2).tryAdmit(stopped.signal)).toBe(false);
-  });
-});
-
 describe('an origin that refuses everything', () => {
   it('pauses again once it admitted nothing while holding a rate', async () => {
     const throttle = new Throttle(4);
