@@ -29,7 +29,8 @@ export async function efficiency(ctx: BenchContext): Promise<Section> {
   const clients = new Map<string, Worker>();
   const reps = ctx.quick ? 2 : 5;
   const variants: Variant<number>[] = [];
-  for (const kind of ['engine', 'undici'] as const) {
+  const kinds = ['engine', 'undici'] as const;
+  for (const kind of kinds) {
     for (const [where, target] of Object.entries(upstreams)) {
       for (const fresh of [false, true]) {
         const n = fresh ? FRESH_N : N;
@@ -37,11 +38,8 @@ export async function efficiency(ctx: BenchContext): Promise<Section> {
         variants.push({
           name,
           run: async () => {
-            let worker = clients.get(kind);
-            if (!worker) {
-              worker = (await Worker.start('client')).worker;
-              clients.set(kind, worker);
-            }
+            const worker = clients.get(kind);
+            if (!worker) throw new Error(`no ${kind} client`);
             const r = await worker.call<ClientResult>({
               kind,
               template: target,
@@ -58,6 +56,8 @@ export async function efficiency(ctx: BenchContext): Promise<Section> {
   }
   let results: Map<string, number[]>;
   try {
+    // One long-lived client process per kind, as a warm Lambda keeps its own.
+    for (const kind of kinds) clients.set(kind, (await Worker.start('client')).worker);
     ctx.log(`efficiency: L = ${LATENCY_MS} ms, C = ${CONCURRENCY}, ${reps} interleaved rounds`);
     results = await interleaved(variants, reps, 1);
   } finally {
