@@ -23,6 +23,7 @@ import type { BenchContext } from './suites/context.js';
 import { efficiency } from './suites/efficiency.js';
 import { honestRatios } from './suites/honest.js';
 import { lambdaCpu } from './suites/lambda-cpu.js';
+import { lambdaInvoke } from './suites/lambda-invoke.js';
 import { merge } from './suites/merge.js';
 import { metrics } from './suites/metrics.js';
 import { rateLimited } from './suites/rate-limited.js';
@@ -34,7 +35,8 @@ import type { UpstreamHello } from './workers/upstream.js';
 
 /**
  * Items 1-7 are issue 14's targets; 8-11 keep the earlier scale, bundle, metrics and merge checks;
- * 12 is issue 21's rate-limited origin.
+ * 12 is issue 21's rate-limited origin; 13 is content checks; 14 is issue 27's cold invoke under
+ * the runtime interface client.
  */
 const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   seedTls,
@@ -50,6 +52,7 @@ const SUITES: readonly ((ctx: BenchContext) => Promise<Section>)[] = [
   merge,
   rateLimited,
   content,
+  lambdaInvoke,
 ];
 const ROOT = join(import.meta.dirname, '..');
 

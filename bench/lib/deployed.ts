@@ -12,6 +12,13 @@ export interface Bundle {
 }
 export type Bundles = Record<'deployed' | 'depsOnly' | 'empty', Bundle>;
 
+/** Stand-ins for the Lambda's role credentials: the loopback CloudWatch accepts any signature. */
+export const LOOPBACK_AWS_ENV = {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'AKIDBENCHLOOPBACK',
+  AWS_SECRET_ACCESS_KEY: 'bench-loopback-only',
+} as const;
+
 /**
  * infra's SweepFunction bundles all three (bench/cold/synth.ts), as cdk synth does: what runs
  * here is byte for byte what a deploy uploads.

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { SWEEP_BUNDLE_BUDGET_BYTES } from '../../infra/bundle-budget.js';
 import { postSweeps } from '../../test/support/events.js';
 import { workerPath } from '../lib/build.js';
-import type { Bundle } from '../lib/deployed.js';
+import { type Bundle, LOOPBACK_AWS_ENV } from '../lib/deployed.js';
 import { runFresh } from '../lib/procs.js';
 import { type Section, table } from '../lib/report.js';
 import { fmt, interleaved, median, type Variant } from '../lib/stats.js';
@@ -15,12 +15,6 @@ const LOAD_TARGET_RATIO = 1.2;
 const BIG_SWEEP_IDS = 100_000;
 /** The smallest Lambda's memory. */
 const LAMBDA_MEMORY_BYTES = 128 * 1024 * 1024;
-/** Stand-ins for the Lambda's role credentials: the loopback CloudWatch accepts any signature. */
-const LOOPBACK_AWS_ENV = {
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'AKIDBENCHLOOPBACK',
-  AWS_SECRET_ACCESS_KEY: 'bench-loopback-only',
-} as const;
 
 /** Item 5: bundle size, fresh-process load time against its dependencies alone, first vs warm invoke. */
 export async function coldStart(ctx: BenchContext): Promise<Section> {

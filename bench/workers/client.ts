@@ -8,7 +8,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { Pool, request } from 'undici';
 import { loadConfig } from '../../lambda/ground/config.js';
 import { publishMetrics } from '../../lambda/metrics/publish.js';
-import { sweep } from '../../lambda/sweep/index.js';
+import { newPool, sweep } from '../../lambda/sweep/index.js';
 import { compileExpectations } from '../../lambda/verdict/expectations.js';
 import { judge } from '../../lambda/verdict/verdict.js';
 import { serveJobs } from '../lib/procs.js';
@@ -16,7 +16,14 @@ import { serveJobs } from '../lib/procs.js';
 export type ClientKind = 'engine' | 'undici' | 'fetch' | 'http';
 
 export type ClientJob =
-  | { kind: ClientKind; template: string; n: number; concurrency: number }
+  | {
+      kind: ClientKind;
+      template: string;
+      n: number;
+      concurrency: number;
+      /** engine and undici: a new pool for this job, closed after it (no warm connections). */
+      freshPool?: boolean;
+    }
   | { kind: 'rate-limited'; template: string; n: number; concurrency: number }
   | {
       kind: 'publish';
@@ -69,30 +76,38 @@ async function runClient(job: Extract<ClientJob, { kind: ClientKind }>): Promise
   const urlOf = (id: number) => template.replace('{id}', String(id));
   const origin = new URL(urlOf(1)).origin;
   let answered = 0;
+  /** A fresh pool closes after the clock stops, before the job answers. */
+  let closing: Promise<void> | undefined;
   const gcBefore = gcMs;
   const cpu = process.cpuUsage();
   const started = performance.now();
   switch (job.kind) {
     case 'engine': {
+      const pool = job.freshPool ? newPool(origin, concurrency) : undefined;
       const result = await sweep({
         range: { start: 1, end: n },
         urlTemplate: template,
         concurrency,
         timeoutMs: 10_000,
         retries: 0,
+        ...(pool && { pool }),
       });
       answered = Object.values(result.statuses).reduce((a, b) => a + b, 0);
+      closing = pool?.close();
       break;
     }
     case 'undici': {
       const key = `${origin} ${concurrency}`;
-      const pool = undiciPools.get(key) ?? new Pool(origin, { connections: concurrency });
-      undiciPools.set(key, pool);
+      const pool = job.freshPool
+        ? new Pool(origin, { connections: concurrency })
+        : (undiciPools.get(key) ?? new Pool(origin, { connections: concurrency }));
+      if (!job.freshPool) undiciPools.set(key, pool);
       await bounded(n, concurrency, async (id) => {
         const { body } = await request(urlOf(id), { dispatcher: pool });
         await body.dump();
         answered++;
       });
+      if (job.freshPool) closing = pool.close();
       break;
     }
     case 'fetch':
@@ -114,6 +129,7 @@ async function runClient(job: Extract<ClientJob, { kind: ClientKind }>): Promise
   }
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  await closing;
   // GC entries are delivered on a later tick: let them arrive before reading the sum.
   await new Promise((resolve) => setImmediate(resolve));
   return { ms, cpuMs: (used.user + used.system) / 1000, answered, gcMs: gcMs - gcBefore };
