@@ -86,9 +86,8 @@ describe('routing sweep news', () => {
         { Ref: byName('Status Sweep events') },
       ],
     });
-    const roleId = (teams?.Properties.IamRoleArn as { 'Fn::GetAtt': [string, string] })[
-      'Fn::GetAtt'
-    ][0];
+    const arn = teams?.Properties.IamRoleArn as { 'Fn::GetAtt': [string, string] } | undefined;
+    const roleId = arn?.['Fn::GetAtt'][0] ?? expect.fail('the Teams role is not referenced');
     const role = template.findResources('AWS::IAM::Role')[roleId];
     expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain(
       'chatbot.amazonaws.com',
