@@ -92,22 +92,16 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       if (settled.outcome.kind === 'check') checked.set(settled.id, settled.outcome.status);
       hooks.onSettle?.(settled);
     };
+    // What both passes share: the range, the rules, the deadline, the pool and the throttle.
+    const pass = { range, options, checkFor, deadline, pool, throttle };
     try {
-      const main = await sweepWith({
-        range,
-        options,
-        checkFor,
-        deadline,
-        pool,
-        throttle,
-        onSettle,
-      });
+      const main = await sweepWith({ ...pass, onSettle });
       return await confirmPass(main, {
         options,
         expectations,
         deadline,
         signal: hooks.signal,
-        sweepIds: (ids) => sweepWith({ range, options, checkFor, deadline, pool, throttle, ids }),
+        sweepIds: (ids) => sweepWith({ ...pass, ids }),
         checkedStatus: (id) => checked.get(id),
       });
     } finally {
