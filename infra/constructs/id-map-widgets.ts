@@ -10,7 +10,7 @@ import { BUNDLES } from '../bundle-budget.js';
 import { nodeFunction, REPO_ROOT } from './node-function.js';
 
 /** The settings the widget function reads, under the names the sweep function reads them by. */
-const WIDGET_SETTINGS = ['RESULTS_BUCKET', 'SCHEDULE_NAMES', 'NODE_OPTIONS'] as const;
+const WIDGET_SETTINGS = ['RESULTS_BUCKET', 'SCHEDULE_NAMES'] as const;
 
 export interface IdMapWidgetsProps {
   /** Where the widgets go. */

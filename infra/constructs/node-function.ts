@@ -134,8 +134,11 @@ export function nodeFunction(scope: Construct, options: NodeFunctionOptions): No
       forceDockerBundling: false,
       ...BUNDLING,
       mainFields: [...BUNDLING.mainFields],
+      // The map ships beside the bundle for reading it offline, without the sources (4 MB →
+      // ~1 MB); node does not load it: the functions run without --enable-source-maps, which cost
+      // ~20 % of a cold start's import and ~11 MB of RSS, while no stack trace ever reaches a log
+      // line (ground/error-line.ts logs name, message and causes).
       sourceMap: true,
-      // Stack traces need the mappings, not a copy of every source file (4 MB → ~1 MB).
       sourcesContent: false,
       // The SDK is bundled: a pinned, tree-shaken copy loads faster than the runtime's.
       bundleAwsSDK: true,

@@ -58,7 +58,6 @@ export function sweepEnvironment(
       props.metricsStorageResolution ?? DEFAULT_METRICS_STORAGE_RESOLUTION,
     ),
     RESPONSE_MARGIN_MS: String(props.responseMarginMs ?? DEFAULT_RESPONSE_MARGIN_MS),
-    NODE_OPTIONS: '--enable-source-maps',
     ...(props.stateMachine && { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn }),
     SHARD_SIZE: String(shardSize),
     SHARD_MAX_CONCURRENCY: String(resolved.shardMaxConcurrency),

@@ -58,13 +58,11 @@ describe('the id map on the dashboard', () => {
         Variables: {
           RESULTS_BUCKET: { Ref: expect.stringMatching(/^ResultsBucket/) },
           SCHEDULE_NAMES: 'kanto,johto',
-          NODE_OPTIONS: '--enable-source-maps',
         },
       },
     });
     const environment = fn?.properties.Environment as { Variables?: object } | undefined;
     expect(Object.keys(environment?.Variables ?? {}).sort()).toEqual([
-      'NODE_OPTIONS',
       'RESULTS_BUCKET',
       'SCHEDULE_NAMES',
     ]);
