@@ -5,7 +5,7 @@ import { createRecentVerdicts, type RecentRead, type RecentSweep } from '../base
 import type { SweepResponse } from '../contract/response.js';
 import type { RunRecord } from '../distributed/messages.js';
 import { reduceShards } from '../distributed/reduce.js';
-import { ALARM_AFTER_EVERY_FAILURE, type AlarmAfter } from '../ground/alarm-after.js';
+import { ALARM_AFTER_EVERY_FAILURE } from '../ground/alarm-after.js';
 import type { Config } from '../ground/config.js';
 import {
   type EndTimes,
@@ -17,6 +17,7 @@ import { errorText } from '../ground/error-line.js';
 import type { ExpectRule } from '../ground/expect-rules.js';
 import { writeLog } from '../ground/log.js';
 import { Trigger } from '../ground/options.js';
+import type { ScheduleWatch } from '../ground/schedule-watch.js';
 import { EventsMode } from '../ground/settings.js';
 import { publishMetrics } from '../metrics/publish.js';
 import { EMF_RESERVE_MS, MIN_SEND_BUDGET_MS } from '../metrics/send.js';
@@ -30,7 +31,7 @@ import { summaryLine } from './summary-line.js';
 import { toResponse } from './to-response.js';
 
 /** Who a sweep was for: its id, who started it and what they expect of each id. */
-export interface SweepIdentity {
+export interface SweepIdentity extends ScheduleWatch {
   readonly sweepId: string;
   readonly trigger: Trigger;
   readonly schedule?: string;
@@ -38,12 +39,6 @@ export interface SweepIdentity {
   readonly compareWith?: string;
   /** The request's or schedule's rules; the deployment's EXPECT when absent. */
   readonly expect?: readonly ExpectRule[];
-  /** A schedule's mute window covered the sweep: it is kept, and tells nobody. */
-  readonly muted?: boolean;
-  /** The schedule has mute windows: its sweeps publish Muted, which its alarms' actions heed. */
-  readonly muteWindows?: boolean;
-  /** How many of the schedule's recent sweeps must fail before it alarms. @default 1 of 1 */
-  readonly alarmAfter?: AlarmAfter;
 }
 
 /**

@@ -1,8 +1,9 @@
 import * as v from 'valibot';
-import { type AlarmAfter, AlarmAfterSchema } from '../ground/alarm-after.js';
+import { AlarmAfterSchema } from '../ground/alarm-after.js';
 import { InvalidEventError } from '../ground/errors.js';
 import { type ExpectRule, ExpectRulesSchema } from '../ground/expect-rules.js';
 import { type SweepRequestOptions, Trigger } from '../ground/options.js';
+import type { ScheduleWatch } from '../ground/schedule-watch.js';
 import { describeProblems, problemsOf } from '../ground/validation.js';
 import type { IdRange } from '../sweep/data.js';
 
@@ -12,7 +13,7 @@ import type { IdRange } from '../sweep/data.js';
  */
 
 /** Who asked for a run: carried through the state machine to the reduce step as one object. */
-export interface RunRecord {
+export interface RunRecord extends ScheduleWatch {
   readonly sweepId: string;
   readonly trigger: Trigger;
   /** The deployed target the run sweeps; the first target when absent. */
@@ -25,12 +26,6 @@ export interface RunRecord {
   readonly shardSize?: number;
   /** The request's expectations, for the reduce step's verdict; EXPECT when absent. */
   readonly expect?: readonly ExpectRule[];
-  /** A schedule's mute window covered the run when it started. */
-  readonly muted?: true;
-  /** The schedule has mute windows: the run publishes Muted. */
-  readonly muteWindows?: true;
-  /** How many of the schedule's recent sweeps must fail before it alarms. */
-  readonly alarmAfter?: AlarmAfter;
 }
 
 /** The execution input: the Plan state lists shard starts with States.ArrayRange from it. */

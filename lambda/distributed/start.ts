@@ -12,8 +12,8 @@ import {
   RunInProgressError,
   ServiceUnavailableError,
 } from '../ground/errors.js';
-import { isMuted } from '../ground/mute.js';
 import type { SweepRequest } from '../ground/options.js';
+import { scheduleWatch } from '../ground/schedule-watch.js';
 import { rangeSize } from '../sweep/data.js';
 import type { RunAccepted, RunInput } from './messages.js';
 import { ASSUMED_LATENCY_MS, planRun, type RunPlan } from './plan.js';
@@ -73,10 +73,8 @@ export function runInput(request: SweepRequest, sweepId: string, plan: RunPlan):
       range,
       shardSize: plan.shardSize,
       ...(request.expect !== undefined && { expect: request.expect }),
-      // Judged when the run starts, as a single sweep is: the window it was scheduled in.
-      ...(isMuted(request.mute, Date.now()) && { muted: true }),
-      ...((request.mute?.length ?? 0) > 0 && { muteWindows: true }),
-      ...(request.alarmAfter !== undefined && { alarmAfter: request.alarmAfter }),
+      // Judged when the run starts, as a single sweep is when it starts.
+      ...scheduleWatch(request, Date.now()),
     },
     range,
     shardSize: plan.shardSize,

@@ -9,8 +9,8 @@ import { stepFunctionsRuns } from '../distributed/step-functions-runs.js';
 import type { Config } from '../ground/config.js';
 import { endTimesFor, type Invocation, sweepDeadline } from '../ground/deadline.js';
 import { writeLog } from '../ground/log.js';
-import { isMuted } from '../ground/mute.js';
 import { type SweepRequest, type SweepRequestOptions, Trigger } from '../ground/options.js';
+import { scheduleWatch } from '../ground/schedule-watch.js';
 import {
   type CheckFor,
   type IdRange,
@@ -159,10 +159,7 @@ export function createSweeper(config: Config, hooks: SweepHooks = {}): Sweeper {
       schedule: request.schedule,
       compareWith: request.compareWith,
       expect: request.expect,
-      // Judged when the sweep started: the window it was scheduled in.
-      ...(isMuted(request.mute, startedAt) && { muted: true }),
-      ...((request.mute?.length ?? 0) > 0 && { muteWindows: true }),
-      ...(request.alarmAfter !== undefined && { alarmAfter: request.alarmAfter }),
+      ...scheduleWatch(request, startedAt),
     };
     return concluder.conclude(aggregate, who, times, invocation.awsRequestId);
   };
