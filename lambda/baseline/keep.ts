@@ -1,13 +1,13 @@
 import type { Changes } from '../contract/changes.js';
 import type { SweepResponse } from '../contract/response.js';
-import { errorFields, errorText } from '../ground/error-line.js';
-import { InvalidBaselineError } from '../ground/errors.js';
+import { errorFields } from '../ground/error-line.js';
 import type { LogWriter } from '../ground/log.js';
 import { type Baseline, changesSince, parseBaseline } from './baseline.js';
 import { DiffTooSlowError, type JudgedSweep } from './diff.js';
 import type { UnexpectedIds } from './expected.js';
 import { checkTimeFor, failure, NoTimeError, reason, withDeadline } from './in-time.js';
 import type { BaselineStore, StoredDocument } from './store.js';
+import { parseStoredJson } from './store.js';
 
 export { MAX_BASELINE_MS, MIN_BASELINE_BUDGET_MS } from './in-time.js';
 
@@ -93,7 +93,7 @@ export function createBaselines(store: BaselineStore | undefined, log: LogWriter
         return { changes: null, report: { schedule, read: 'none' }, read: {} };
       try {
         checkTimeFor(stored.text.length, by);
-        const baseline = parseBaseline(parseJson(stored.text));
+        const baseline = parseBaseline(parseStoredJson(stored.text));
         return {
           changes: changesSince(current, baseline, unexpected, by),
           report: { schedule, read: 'found' },
@@ -148,13 +148,4 @@ export function createBaselines(store: BaselineStore | undefined, log: LogWriter
       }
     },
   };
-}
-
-/** A stored text as JSON; text that is not is an invalid baseline like any other. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidBaselineError(`not valid JSON (${errorText(cause)})`, { cause });
-  }
 }

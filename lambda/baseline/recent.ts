@@ -1,9 +1,10 @@
+import * as v from 'valibot';
 import { type AlarmAfter, MAX_ALARM_AFTER_OF } from '../ground/alarm-after.js';
-import { errorFields, errorText } from '../ground/error-line.js';
+import { errorFields } from '../ground/error-line.js';
 import { InvalidBaselineError } from '../ground/errors.js';
 import type { LogWriter } from '../ground/log.js';
 import { failure, reason, withDeadline } from './in-time.js';
-import type { BaselineStore, StoredDocument } from './store.js';
+import { type BaselineStore, parseStoredJson, type StoredDocument } from './store.js';
 
 /**
  * A schedule's recent verdicts, kept beside its baseline (`baselines/recent/<schedule>.json`) for
@@ -145,26 +146,16 @@ export function createRecentVerdicts(
   };
 }
 
+const RecentSweepsSchema = v.object({
+  version: v.literal(1),
+  sweeps: v.array(v.object({ sweepId: v.string(), endedAt: v.string(), failed: v.boolean() })),
+});
+
 /** The stored text as sweeps; anything else is an InvalidBaselineError (replaced, with a WARN). */
 export function parseRecent(text: string): RecentSweep[] {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidBaselineError(`recent verdicts: not valid JSON (${errorText(cause)})`, {
-      cause,
-    });
+  const result = v.safeParse(RecentSweepsSchema, parseStoredJson(text));
+  if (!result.success) {
+    throw new InvalidBaselineError('recent verdicts: not a version 1 list of sweeps');
   }
-  const sweeps = (document as Partial<RecentSweeps> | null)?.sweeps;
-  const valid =
-    (document as Partial<RecentSweeps> | null)?.version === 1 &&
-    Array.isArray(sweeps) &&
-    sweeps.every(
-      (s: Partial<RecentSweep> | null) =>
-        typeof s?.sweepId === 'string' &&
-        typeof s.endedAt === 'string' &&
-        typeof s.failed === 'boolean',
-    );
-  if (!valid) throw new InvalidBaselineError('recent verdicts: not a version 1 list of sweeps');
-  return sweeps as RecentSweep[];
+  return result.output.sweeps;
 }

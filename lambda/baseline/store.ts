@@ -1,3 +1,6 @@
+import { errorText } from '../ground/error-line.js';
+import { InvalidBaselineError } from '../ground/errors.js';
+
 /** Where schedules' baselines live in the results bucket: one object per schedule. */
 export const BASELINES_PREFIX = 'baselines/';
 
@@ -41,4 +44,13 @@ export interface BaselineStore {
     version: string | undefined,
     signal: AbortSignal,
   ): Promise<WriteOutcome>;
+}
+
+/** A stored document's text as JSON; text that is not is an invalid document like any other. */
+export function parseStoredJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidBaselineError(`not valid JSON (${errorText(cause)})`, { cause });
+  }
 }
