@@ -58,6 +58,25 @@ const detailOf = (i: number): SweepFinishedDetail =>
 const summary = () =>
   sut.logs.map((l) => JSON.parse(l)).find((l) => l.message === 'sweep finished');
 
+/** A deployment that concludes runs and sends their events (the loopback bus above). */
+const runsConfig = (extra: Record<string, string> = {}) =>
+  loadConfig({
+    TARGET_URL_TEMPLATE: 'http://127.0.0.1:9/{id}',
+    TARGET_NAME: 'demo',
+    METRICS_MODE: 'off',
+    EVENTS_MODE: 'eventbridge',
+    ...extra,
+  });
+
+/** One shard's aggregate of `range`, each id answering `statusOf(id)`. */
+function oneShard(range: { start: number; end: number }, statusOf: (id: number) => number) {
+  const tally = new Tally(range);
+  for (let id = range.start; id <= range.end; id++) {
+    tally.settle(id, { kind: 'status', status: statusOf(id) });
+  }
+  return summarize(tally, { startedAt: Date.now() - 10, endedAt: Date.now() });
+}
+
 describe('the Sweep Finished event', () => {
   it('goes to the default bus once per sweep, naming the unexpected ids, the verdict and the dashboard', async () => {
     const response = jsonBody<SweepResponse>(
@@ -155,18 +174,9 @@ describe('the Sweep Finished event', () => {
   });
 
   it('follows a distributed sweep after the merge, naming the path of its result', async () => {
-    const config = loadConfig({
-      TARGET_URL_TEMPLATE: 'http://127.0.0.1:9/{id}',
-      TARGET_NAME: 'demo',
-      METRICS_MODE: 'off',
-      EVENTS_MODE: 'eventbridge',
-    });
-    const concluder = createConcluder(config, { log: () => undefined });
+    const concluder = createConcluder(runsConfig(), { log: () => undefined });
     const range = { start: 1, end: 4 };
-    const tally = new Tally(range);
-    for (let id = 1; id <= 4; id++)
-      tally.settle(id, { kind: 'status', status: id === 3 ? 500 : 200 });
-    const shard = summarize(tally, { startedAt: Date.now() - 10, endedAt: Date.now() });
+    const shard = oneShard(range, (id) => (id === 3 ? 500 : 200));
     const sweepId = '00000000-0000-4000-8000-000000000024';
 
     await concluder.concludeRun(
@@ -186,14 +196,7 @@ describe('the Sweep Finished event', () => {
 
 describe('a scheduled distributed run', () => {
   it('started inside a mute window is muted after the merge, its record passing the reduce step’s checks', async () => {
-    const config = loadConfig({
-      TARGET_URL_TEMPLATE: 'http://127.0.0.1:9/{id}',
-      TARGET_NAME: 'demo',
-      METRICS_MODE: 'off',
-      EVENTS_MODE: 'eventbridge',
-      MAX_IDS: '10',
-      SCHEDULE_NAMES: 'nightly',
-    });
+    const config = runsConfig({ MAX_IDS: '10', SCHEDULE_NAMES: 'nightly' });
     const always = { cron: '* * ? * * *', minutes: 1 };
     const request = requestParser(config, { distributed: true }).fromEvent(
       scheduleEvent({
@@ -218,9 +221,7 @@ describe('a scheduled distributed run', () => {
       ),
       ['demo'],
     );
-    const tally = new Tally(run.range);
-    for (let id = 1; id <= 20; id++) tally.settle(id, { kind: 'status', status: 200 });
-    const shard = summarize(tally, { startedAt: Date.now() - 10, endedAt: Date.now() });
+    const shard = oneShard(run.range, () => 200);
 
     await createConcluder(config, { log: () => undefined }).concludeRun(
       reduce.run,
