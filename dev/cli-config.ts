@@ -27,11 +27,7 @@ export function configFileFor(file: string): StatusSweepConfig {
 /** The function's environment from the file (no metrics mode: the CLI chooses its own). */
 export function envFromConfig(config: StatusSweepConfig): Record<string, string> {
   const props = stackPropsFromConfig(config);
-  const {
-    METRICS_MODE: _,
-    NODE_OPTIONS: __,
-    ...env
-  } = sweepEnvironment(
+  const { METRICS_MODE: _, ...env } = sweepEnvironment(
     {
       ...props.function,
       shardSize: props.distributed?.shardSize,

@@ -1,3 +1,4 @@
+import { PROCESS_ENVIRONMENT } from '../../infra/constructs/node-function.js';
 import { workerPath } from '../lib/build.js';
 import { runFresh, Worker } from '../lib/procs.js';
 import { type Section, table } from '../lib/report.js';
@@ -66,6 +67,7 @@ export async function content(ctx: BenchContext): Promise<Section> {
     const args = [json.template, String(RSS_IDS), String(RSS_CONCURRENCY), 'checked'];
     ({ result: rss } = await runFresh<ScaleResult>(workerPath('scale'), args, {
       nodeArgs: LAMBDA_128_FLAGS,
+      env: { ...PROCESS_ENVIRONMENT },
     }));
     if (rss.answered !== RSS_IDS) throw new Error(`rss: ${rss.answered} answered`);
   } finally {

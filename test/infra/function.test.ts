@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROCESS_ENVIRONMENT } from '../../infra/constructs/node-function.js';
 import {
   formattedStateMachineArn,
   lambdaFunction,
@@ -44,6 +45,18 @@ describe('the sweep function', () => {
     const name = { 'Fn::Join': ['', ['StatusSweep-', { Ref: 'AWS::Region' }]] };
     expect(dashboard?.Properties.DashboardName).toEqual(name);
     expect(JSON.stringify(output)).toContain('#dashboards:name=StatusSweep-');
+  });
+
+  it('starts every function of the stack with one malloc arena (PROCESS_ENVIRONMENT)', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+      (fn) => fn.Properties.Runtime === 'nodejs24.x',
+    );
+    // The sweep and runs functions (the id-map widget's has its own test).
+    expect(functions).toHaveLength(2);
+    for (const fn of functions) {
+      expect(fn.Properties.Environment.Variables).toMatchObject(PROCESS_ENVIRONMENT);
+    }
+    expect(PROCESS_ENVIRONMENT).toEqual({ MALLOC_ARENA_MAX: '1' });
   });
 
   it('keeps its logs 30 days in a log group of its own', () => {

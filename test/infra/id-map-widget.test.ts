@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROCESS_ENVIRONMENT } from '../../infra/constructs/node-function.js';
 import { dashboardBody, roleStatements, synthTemplate } from './support/synth.js';
 
 const schedules = [
@@ -46,7 +47,7 @@ describe('the id map on the dashboard', () => {
     );
   });
 
-  it('runs the widget on Node 24 arm64 with the bucket and schedule names only', () => {
+  it('runs the widget on Node 24 arm64 with the bucket and schedule names only, and one malloc arena', () => {
     const [fn, ...others] = widgetFunction(template);
 
     expect(others).toHaveLength(0);
@@ -63,9 +64,11 @@ describe('the id map on the dashboard', () => {
     });
     const environment = fn?.properties.Environment as { Variables?: object } | undefined;
     expect(Object.keys(environment?.Variables ?? {}).sort()).toEqual([
+      'MALLOC_ARENA_MAX',
       'RESULTS_BUCKET',
       'SCHEDULE_NAMES',
     ]);
+    expect(environment?.Variables).toMatchObject(PROCESS_ENVIRONMENT);
   });
 
   it('lets the widget read baselines/* and nothing else of the bucket, not even its key names', () => {
