@@ -13,6 +13,7 @@ export const WORKERS = [
   'json-upstream',
   'content',
   'rate-limited',
+  'undici-cold',
 ] as const;
 
 /**
