@@ -139,7 +139,7 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
       `${invokeReps} × 5): the first is ${fmt.x(first / warm)} the warm one. ${published.requests} PutMetricData requests arrived.`,
       '',
       `The deployed bundle, one direct invoke of ${BIG_SWEEP_IDS.toLocaleString('en-US')} ids (C = 100, L = 5 ms, MAX_IDS raised to`,
-      `allow it, metrics off) in a fresh process started with ${LAMBDA_128_FLAGS.join(' ')}:`,
+      `allow it, metrics off) in a fresh process started with ${LAMBDA_128_FLAGS.join(' ')} and the function’s environment (MALLOC_ARENA_MAX=${bundles.deployed.environment.MALLOC_ARENA_MAX ?? 'unset'}):`,
       `${fmt.ms(big.firstInvokeMs ?? Number.NaN)}, peak RSS ${fmt.mb(bigRss)} for the whole process (runtime, bundle and sweep).`,
     ].join('\n'),
     targets: [
