@@ -83,7 +83,7 @@ const host = machine();
 log(`${host.cpu}, ${host.cores} cores, Node ${host.node}, load ${host.loadBefore}`);
 await buildWorkers();
 const { worker: upstream, hello } = await Worker.start('upstream');
-const { templates, tlsTemplates, caFile, cloudwatchUrl } = hello as UpstreamHello;
+const { templates, tlsTemplates, caFile, cloudwatchUrl, eventbridgeUrl } = hello as UpstreamHello;
 const synthDir = await mkdtemp(join(tmpdir(), 'bench-synth-'));
 let bundles: Promise<Bundles> | undefined;
 const memo = new Map<string, Promise<unknown>>();
@@ -92,6 +92,7 @@ const ctx: BenchContext = {
   templates,
   tls: { tlsTemplates, caFile },
   cloudwatchUrl,
+  eventbridgeUrl,
   upstream,
   bundles: () => {
     if (!bundles) log('synthesizing the Lambda bundles (cdk synth)');

@@ -13,7 +13,7 @@ export interface Bundle {
 export type Bundles = Record<'deployed' | 'depsOnly' | 'empty', Bundle>;
 
 /** Stand-ins for the Lambda's role credentials: the loopback CloudWatch accepts any signature. */
-export const LOOPBACK_AWS_ENV = {
+const LOOPBACK_AWS_ENV = {
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDBENCHLOOPBACK',
   AWS_SECRET_ACCESS_KEY: 'bench-loopback-only',
@@ -32,7 +32,22 @@ export async function synthesize(outdir: string): Promise<Bundles> {
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Bundles;
 }
 
-/** The deployed function's environment pointed at a loopback target, metrics off. */
+/** The AWS a deployed bundle reaches, all on loopback: stand-in credentials, region, endpoints. */
+export function loopbackAws(endpoints: {
+  readonly cloudwatchUrl: string;
+  readonly eventbridgeUrl: string;
+}): Record<string, string> {
+  return {
+    ...LOOPBACK_AWS_ENV,
+    AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatchUrl,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridgeUrl,
+  };
+}
+
+/**
+ * The deployed function's environment pointed at a loopback target, metrics and the Sweep
+ * Finished event off: what these processes time is the sweep, and nothing leaves loopback.
+ */
 export function deployedEnv(
   bundle: Bundle,
   target: string,
@@ -42,6 +57,7 @@ export function deployedEnv(
     ...bundle.environment,
     TARGET_URL_TEMPLATE: target,
     METRICS_MODE: 'off',
+    EVENTS_MODE: 'off',
     ...extra,
   };
 }

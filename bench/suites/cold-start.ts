@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { SWEEP_BUNDLE_BUDGET_BYTES } from '../../infra/bundle-budget.js';
 import { postSweeps } from '../../test/support/events.js';
 import { workerPath } from '../lib/build.js';
-import { type Bundle, LOOPBACK_AWS_ENV } from '../lib/deployed.js';
+import { type Bundle, loopbackAws } from '../lib/deployed.js';
 import { runFresh } from '../lib/procs.js';
 import { type Section, table } from '../lib/report.js';
 import { fmt, interleaved, median, type Variant } from '../lib/stats.js';
@@ -23,9 +23,8 @@ export async function coldStart(ctx: BenchContext): Promise<Section> {
   // the functions ran with until 2026-12-03, to show what it cost.
   const env = (bundle: Bundle, sourceMaps = false): Record<string, string> => ({
     ...bundle.environment,
-    ...LOOPBACK_AWS_ENV,
+    ...loopbackAws(ctx),
     TARGET_URL_TEMPLATE: template(ctx, 0),
-    AWS_ENDPOINT_URL_CLOUDWATCH: ctx.cloudwatchUrl,
     NODE_OPTIONS: sourceMaps ? '--enable-source-maps' : (bundle.environment.NODE_OPTIONS ?? ''),
   });
   const load =

@@ -11,6 +11,7 @@ export interface BenchContext {
   /** The 400 ms HTTPS upstreams and the test CA they are signed by. */
   readonly tls: Pick<UpstreamHello, 'tlsTemplates' | 'caFile'>;
   readonly cloudwatchUrl: string;
+  readonly eventbridgeUrl: string;
   /** The upstream process, which also tallies what reached the loopback CloudWatch. */
   readonly upstream: Worker;
   /** The Lambda bundles as cdk synth makes them (synthesized once per run, on first use). */

@@ -1,5 +1,5 @@
 import { workerPath } from '../lib/build.js';
-import { LOOPBACK_AWS_ENV } from '../lib/deployed.js';
+import { loopbackAws } from '../lib/deployed.js';
 import { runFresh } from '../lib/procs.js';
 import { type Section, table } from '../lib/report.js';
 import {
@@ -55,10 +55,9 @@ export async function lambdaInvoke(ctx: BenchContext): Promise<Section> {
   const variants: Variant<Invoked>[] = transports.flatMap(({ key, target, ca }) => {
     const env = {
       ...deployed.environment,
-      ...LOOPBACK_AWS_ENV,
+      ...loopbackAws(ctx),
       ...ca,
       TARGET_URL_TEMPLATE: target,
-      AWS_ENDPOINT_URL_CLOUDWATCH: ctx.cloudwatchUrl,
     };
     return [
       { name: `ric/${key}`, run: () => underRic(ric, deployed, env, events, nodeArgs) },

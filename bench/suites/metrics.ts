@@ -1,3 +1,4 @@
+import { loopbackAws } from '../lib/deployed.js';
 import { Worker } from '../lib/procs.js';
 import { type Section, table } from '../lib/report.js';
 import { fmt, median } from '../lib/stats.js';
@@ -17,12 +18,7 @@ interface Measured extends PublishResult {
 /** Item 6: what publishing a 10,000-id sweep's metrics costs, PutMetricData against EMF. */
 export async function metrics(ctx: BenchContext): Promise<Section> {
   const { worker } = await Worker.start('client', {
-    env: {
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDBENCHLOOPBACK',
-      AWS_SECRET_ACCESS_KEY: 'bench-loopback-only',
-      AWS_ENDPOINT_URL_CLOUDWATCH: ctx.cloudwatchUrl,
-    },
+    env: loopbackAws(ctx),
   });
   const run = async (mode: (typeof MODES)[number]): Promise<Measured> => {
     const job: ClientJob = {

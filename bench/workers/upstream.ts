@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream.js';
 import { testCertificates } from '../../test/support/certificates.js';
 import { startCloudWatchEndpoint } from '../../test/support/cloudwatch-endpoint.js';
+import { startEventBridgeEndpoint } from '../../test/support/eventbridge-endpoint.js';
 import {
   behaviours,
   type FaultUpstream,
@@ -30,6 +31,8 @@ export interface UpstreamHello {
   /** The test CA's PEM file, for NODE_EXTRA_CA_CERTS and aiohttp's SSL context. */
   readonly caFile: string;
   readonly cloudwatchUrl: string;
+  /** Where the deployed bundle's Sweep Finished events go: a loopback EventBridge. */
+  readonly eventbridgeUrl: string;
 }
 
 export interface CloudWatchTally {
@@ -62,6 +65,7 @@ const tls: Record<'h1' | 'h2', FaultUpstream> = {
   }),
 };
 const cloudwatch = await startCloudWatchEndpoint();
+const eventbridge = await startEventBridgeEndpoint();
 let seen = 0;
 
 type Job = { kind: 'cloudwatch' } | { kind: 'connections' };
@@ -96,6 +100,7 @@ serveJobs(
     tlsTemplates: { h1: tls.h1.urlTemplate, h2: tls.h2.urlTemplate },
     caFile,
     cloudwatchUrl: cloudwatch.url,
+    eventbridgeUrl: eventbridge.url,
   } satisfies UpstreamHello,
 );
 process.on('exit', () => rmSync(caFile, { force: true }));
