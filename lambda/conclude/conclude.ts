@@ -2,7 +2,7 @@ import { unexpectedBy } from '../baseline/expected.js';
 import { comparisonSkipped, createBaselines } from '../baseline/keep.js';
 import { lazyS3Store } from '../baseline/lazy-s3-store.js';
 import { createRecentVerdicts, type RecentRead, type RecentSweep } from '../baseline/recent.js';
-import type { SweepResponse } from '../contract/response.js';
+import type { SweepResponse, UnpublishedResponse } from '../contract/response.js';
 import type { RunRecord } from '../distributed/messages.js';
 import { reduceShards } from '../distributed/reduce.js';
 import { ALARM_AFTER_EVERY_FAILURE } from '../ground/alarm-after.js';
@@ -28,7 +28,7 @@ import { compileExpectations } from '../verdict/expectations.js';
 import { judge, Verdict } from '../verdict/verdict.js';
 import type { SweepHooks } from './hooks.js';
 import { summaryLine } from './summary-line.js';
-import { toResponse } from './to-response.js';
+import { toResponse, withMetrics } from './to-response.js';
 
 /** Who a sweep was for: its id, who started it and what they expect of each id. */
 export interface SweepIdentity extends ScheduleWatch {
@@ -106,33 +106,36 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
         ? undefined
         : recents.count(own, sweep, who.alarmAfter ?? ALARM_AFTER_EVERY_FAILURE, readBy),
     ]);
-    const metrics = await publishMetrics(aggregate, verdict, {
-      config,
-      deadline,
-      log,
-      schedule: own === undefined ? undefined : scheduleContext(own, who, recent),
-      changes: comparison.changes,
-    });
-    const response = toResponse(
+    const unpublished = toResponse(
       aggregate,
       verdict,
       who,
       config.targetName,
-      metrics,
       comparison.changes,
       comparisonSkipped(comparison.report),
     );
-    // The baseline and verdict kept, the event sent, side by side, each bounded by the deadline.
-    const [baseline, event, recentReport] = await Promise.all([
-      who.schedule === undefined
-        ? comparison.report
-        : baselines.keep(who.schedule, response, comparison, deadline),
-      announce(response, { schedule: who.schedule, run, muted: who.muted === true }, deadline),
+    // The metrics published, the event sent and the verdict remembered side by side, each bounded
+    // by the deadline: the event is built from the response without its metrics report.
+    const [metrics, event, recentReport] = await Promise.all([
+      publishMetrics(aggregate, verdict, {
+        config,
+        deadline,
+        log,
+        schedule: own === undefined ? undefined : scheduleContext(own, who, recent),
+        changes: comparison.changes,
+      }),
+      announce(unpublished, { schedule: who.schedule, run, muted: who.muted === true }, deadline),
       // One of one keeps no memory, and its summary line says nothing of it.
       own === undefined || recent === undefined || recent.report.of === 1
         ? undefined
         : recents.record(own, sweep, recent, deadline),
     ]);
+    const response = withMetrics(unpublished, metrics);
+    // The baseline is the whole response, its metrics report included.
+    const baseline =
+      who.schedule === undefined
+        ? comparison.report
+        : await baselines.keep(who.schedule, response, comparison, deadline);
     log(
       summaryLine(response, {
         requestId,
@@ -146,7 +149,7 @@ export function createConcluder(config: Config, hooks: SweepHooks = {}): Conclud
   };
   /** The Sweep Finished event, once, within the deadline; never throws. */
   const announce = async (
-    response: SweepResponse,
+    response: UnpublishedResponse,
     context: EventContext,
     deadline: number,
   ): Promise<EventReport> => {

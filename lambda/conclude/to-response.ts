@@ -1,5 +1,5 @@
 import type { Changes } from '../contract/changes.js';
-import type { SweepResponse } from '../contract/response.js';
+import type { SweepResponse, UnpublishedResponse } from '../contract/response.js';
 import type { Trigger } from '../ground/options.js';
 import type { MetricsReport } from '../metrics/report.js';
 import {
@@ -11,16 +11,15 @@ import {
 } from '../sweep/data.js';
 import type { SweepVerdict } from '../verdict/verdict.js';
 
-/** Pure: the response for an aggregate and its verdict. */
+/** Pure: the response for an aggregate and its verdict, all but its metrics report. */
 export function toResponse(
   aggregate: SweepAggregate,
   verdict: SweepVerdict,
   who: { readonly sweepId: string; readonly trigger: Trigger; readonly muted?: boolean },
   target: string,
-  metrics: MetricsReport,
   changes: Changes | null = null,
   skipped?: SweepResponse['skipped'],
-): SweepResponse {
+): UnpublishedResponse {
   const { confirm } = aggregate;
   const flakyIds = confirm?.flakyIds ?? '';
   const flaky = countIds(flakyIds);
@@ -63,11 +62,29 @@ export function toResponse(
     throttlePauses: aggregate.throttlePauses,
     durationMs: aggregate.endedAt - aggregate.startedAt,
     endedAt: new Date(aggregate.endedAt).toISOString(),
-    metrics,
     changes:
       changes && flaky > 0 ? { ...changes, flaky: { count: flaky, ids: flakyIds } } : changes,
     ...(aggregate.failedShards && { failedShards: aggregate.failedShards }),
     ...(skipped && { skipped }),
     ...(who.muted && { muted: true as const }),
+  };
+}
+
+/**
+ * The response with its metrics report in the contract's place, after `endedAt`: the fields that
+ * follow it there (`changes`, then those present only sometimes) follow it here.
+ */
+export function withMetrics(
+  unpublished: UnpublishedResponse,
+  metrics: MetricsReport,
+): SweepResponse {
+  const { changes, failedShards, skipped, muted, ...head } = unpublished;
+  return {
+    ...head,
+    metrics,
+    changes,
+    ...(failedShards && { failedShards }),
+    ...(skipped && { skipped }),
+    ...(muted && { muted }),
   };
 }

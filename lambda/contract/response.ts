@@ -117,3 +117,9 @@ export interface SweepResponse {
   /** The ids answered differently there; present with compareTarget only. */
   readonly differences?: Differences | null;
 }
+
+/**
+ * A response before its metrics are published: what the Sweep Finished event is built from, so
+ * that the event and the metrics go out side by side.
+ */
+export type UnpublishedResponse = Omit<SweepResponse, 'metrics'>;

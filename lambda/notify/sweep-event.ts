@@ -1,5 +1,5 @@
 import type { IdSet } from '../contract/changes.js';
-import type { SweepResponse } from '../contract/response.js';
+import type { SweepResponse, UnpublishedResponse } from '../contract/response.js';
 import { runPath } from '../contract/routes.js';
 
 /*
@@ -73,7 +73,7 @@ export interface EventContext {
 
 /** Pure: the entry for a finished sweep, its ranges cut so that it fits MAX_ENTRY_BYTES. */
 export function sweepFinishedEntry(
-  response: SweepResponse,
+  response: UnpublishedResponse,
   context: EventContext = {},
   maxBytes: number = MAX_ENTRY_BYTES - ENTRY_MARGIN_BYTES,
 ): SweepEventEntry {

@@ -13,6 +13,7 @@ import {
 } from '../../lambda/notify/sweep-event.js';
 import { requestParser } from '../../lambda/request/request.js';
 import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
+import { EndpointBehaviour, startCloudWatchEndpoint } from '../support/cloudwatch-endpoint.js';
 import {
   type EventBridgeEndpoint,
   EventsBehaviour,
@@ -125,6 +126,39 @@ describe('the Sweep Finished event', () => {
     expect(endpoint.requests).toBeGreaterThan(0);
     expect(endpoint.entries.filter((e) => e.Detail.includes(response.sweepId))).toHaveLength(1);
     expect(summary()).toMatchObject({ event: 'unconfirmed' });
+  });
+
+  it('goes out while CloudWatch is still being asked, not after the metrics publish gives up', async () => {
+    const cloudwatch = await startCloudWatchEndpoint();
+    cloudwatch.behaviour = EndpointBehaviour.hang;
+    stubLoopbackAws('CLOUDWATCH', cloudwatch.url);
+    const publishing = await handlerOnLoopback({
+      EVENTS_MODE: 'eventbridge',
+      METRICS_MODE: 'cloudwatch',
+    });
+    try {
+      let finished = false;
+      // PutMetricData hangs until the SDK's request timeout gives up on it, seconds later.
+      const invoked = publishing
+        .invoke(directEvent({ start: 1, end: 5 }), lambdaContext({ remainingMs: 8_000 }))
+        .finally(() => {
+          finished = true;
+        });
+
+      // Sent after the publish, the event would arrive seconds in; side by side it is there at once.
+      await vi.waitFor(() => expect(endpoint.entries).toHaveLength(1), { timeout: 3_000 });
+      expect(finished).toBe(false);
+      expect(cloudwatch.requests.length).toBeGreaterThan(0);
+      const response = swept(await invoked);
+      expect(detailOf(0).sweepId).toBe(response.sweepId);
+      const line = publishing.logs
+        .map((l) => JSON.parse(l))
+        .find((l) => l.message === 'sweep finished');
+      expect(line).toMatchObject({ event: 'sent', metrics: 'unconfirmed' });
+    } finally {
+      await publishing.close();
+      await cloudwatch.close();
+    }
   });
 
   it('reports a partial failure (FailedEntryCount with a 200) without sending the entry again', async () => {
