@@ -7,10 +7,11 @@
  * Body checks, phases and certificates (issue 23) add 9.5 KB of their own modules: 1,150,413.
  * The EventBridge client for the Sweep Finished event (its smithy core shared with CloudWatch's)
  * and the confirmation pass (issue 24): 1,173,888. M of N and its recent-verdicts record, mute
- * windows and the schedule watch (issue 24, second pass): 1,189,989, 11 bytes under the budget;
- * the next feature that needs more raises it here with its own line.
+ * windows and the schedule watch (issue 24, second pass): 1,189,989, 11 bytes under a budget of
+ * 1,190,000. undici's Milo parser left out (BUNDLING.externalModules: undici loads it only when
+ * UNDICI_USE_MILO is set), the event sent beside the metrics (issue 27): 1,035,880.
  */
-export const SWEEP_BUNDLE_BUDGET_BYTES = 1_190_000;
+export const SWEEP_BUNDLE_BUDGET_BYTES = 1_060_000;
 
 /**
  * The runs function's: it merges and reports but never fetches, so it carries no undici (479 KB

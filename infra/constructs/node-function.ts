@@ -32,6 +32,13 @@ export const BUNDLING = {
   banner: ESM_REQUIRE_BANNER,
   minify: true,
   keepNames: true,
+  /**
+   * Left out of every bundle: undici's experimental Milo HTTP parser, two builds of 77 KB of
+   * WebAssembly as base64 (13 % of the sweep bundle), which undici requires only when
+   * UNDICI_USE_MILO is set (lib/dispatcher/parser-h1.js); it parses with llhttp otherwise, and no
+   * function sets the variable. The require stays in the bundle and would fail if one did.
+   */
+  externalModules: ['../milo/simd.js', '../milo/no-simd.js'],
 } as const;
 
 /**
@@ -157,7 +164,7 @@ export function nodeFunction(scope: Construct, options: NodeFunctionOptions): No
       sourcesContent: false,
       // The SDK is bundled: a pinned, tree-shaken copy loads faster than the runtime's.
       bundleAwsSDK: true,
-      externalModules: [],
+      externalModules: [...BUNDLING.externalModules],
     },
   });
   return { function: fn, role, logGroup };

@@ -17,6 +17,14 @@ describe.each(Object.entries(BUNDLES))('the %s function bundle', (_name, bundle)
 
       expect(Object.keys(inputs).filter(isUndici).length).toBeGreaterThan(0);
     });
+
+    it('parses with llhttp and leaves out Milo, the parser undici loads only when asked to', async () => {
+      const { inputs } = await bundleContents(bundle.entry);
+      const undici = Object.keys(inputs).filter(isUndici);
+
+      expect(undici.filter((path) => path.includes('/lib/llhttp/')).length).toBeGreaterThan(0);
+      expect(undici.filter((path) => path.includes('/lib/milo/'))).toEqual([]);
+    });
   } else {
     it('carries no undici: it never fetches, and nothing it imports reaches the engine', async () => {
       const { metafile } = await bundleContents(bundle.entry);

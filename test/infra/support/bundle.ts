@@ -14,6 +14,7 @@ export function deployedBuild(entry: string, extra: BuildOptions = {}): BuildOpt
     banner: { js: BUNDLING.banner },
     minify: BUNDLING.minify,
     keepNames: BUNDLING.keepNames,
+    external: [...BUNDLING.externalModules],
     logLevel: 'error',
     ...extra,
   };
