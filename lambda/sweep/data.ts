@@ -9,7 +9,6 @@ export {
   type ConfirmSummary,
   type FailedShard,
   latencySummary,
-  mergeAggregates,
   type SweepAggregate,
   type SweepClock,
   summarize,
@@ -30,6 +29,7 @@ export {
   type LatencySummary,
   type WeightedValue,
 } from './histogram.js';
+export { mergeAggregates } from './merge.js';
 export {
   CHECK_KINDS,
   CheckKind,

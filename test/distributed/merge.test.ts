@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planShards } from '../../lambda/distributed/shards.js';
-import { mergeAggregates } from '../../lambda/sweep/aggregate.js';
+import { mergeAggregates } from '../../lambda/sweep/merge.js';
 import { formatSpans, parseSpans } from '../../lambda/sweep/range.js';
 import { SpanJoin } from '../../lambda/sweep/span-join.js';
 import { fragmentedShards } from '../support/fragmented.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeAggregates, summarize, Tally } from '../../lambda/sweep/aggregate.js';
+import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
+import { mergeAggregates } from '../../lambda/sweep/merge.js';
 import { PhaseHistograms } from '../../lambda/sweep/phases.js';
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reduceShards } from '../../lambda/distributed/reduce.js';
-import { mergeAggregates, summarize, Tally } from '../../lambda/sweep/aggregate.js';
+import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import {
   ErrorSampler,
   errorMessage,
@@ -8,6 +8,7 @@ import {
   mergeErrorSamples,
   OwnFailure,
 } from '../../lambda/sweep/error-samples.js';
+import { mergeAggregates } from '../../lambda/sweep/merge.js';
 import { ErrorKind } from '../../lambda/sweep/outcome.js';
 import { sweep } from '../../lambda/sweep/sweep.js';
 import { ok } from '../support/fault-tour.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mergeAggregates, summarize, Tally } from '../../lambda/sweep/aggregate.js';
+import { summarize, Tally } from '../../lambda/sweep/aggregate.js';
 import type { Outcome } from '../../lambda/sweep/data.js';
+import { mergeAggregates } from '../../lambda/sweep/merge.js';
 import { DEFAULT_EXPECTATIONS } from '../../lambda/verdict/expectations.js';
 import { confirmCandidates, confirmOutcomes } from '../../lambda/verdict/flaky.js';
 import { judge } from '../../lambda/verdict/verdict.js';
