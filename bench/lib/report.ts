@@ -66,7 +66,7 @@ export function renderMarkdown(
     `load average (1/5/15 min) ${m.loadBefore} before, ${run.loadAfter} after.`,
     '',
     'Everything is on loopback. The upstream servers (the PokéAPI-shaped demo upstream with fixed',
-    'latency, and a loopback CloudWatch) run in one process; the client being measured runs in',
+    'latency, and loopback CloudWatch and EventBridge) run in one process; the client being measured runs in',
     'another, from bundled JavaScript on plain node (no tsx loader). Variants run interleaved,',
     'in a rotating order, after a warm-up; tables give medians, and every ratio compares',
     'variants measured in the same run.',

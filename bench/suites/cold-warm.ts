@@ -20,7 +20,7 @@ export async function coldWarm(ctx: BenchContext): Promise<Section> {
     const runs = fresh.get(name) ?? [];
     const ratios = runs.map((r) => firstMs(r) / warmMs(r));
     const extra = runs.map((r) => firstMs(r) - warmMs(r));
-    // The invoke around the sweep: request parsing, aggregate, verdict, log line (metrics off).
+    // The invoke around the sweep: request parsing, aggregate, verdict, log line (metrics, events off).
     const around = runs.map((r) => firstMs(r) - Number(r.result.firstSweepMs ?? Number.NaN));
     rows.push([
       label,
@@ -63,7 +63,7 @@ export async function coldWarm(ctx: BenchContext): Promise<Section> {
       'median of its warm ones. What the first invoke pays on top is connection set-up (TCP, TLS',
       'handshakes) and code that runs for the first time (V8 compiles it then). “Outside the sweep”:',
       'the cold invoke minus the `durationMs` the sweep itself reports (request parsing, aggregate,',
-      'verdict, log line; metrics are off in these processes), so the rest of cold − warm is the sweep’s.',
+      'verdict, log line; metrics and events are off in these processes), so the rest of cold − warm is the sweep’s.',
       '',
       table(
         ['transport', 'cold', 'warm', 'cold − warm', 'cold: outside the sweep', 'cold / warm'],
