@@ -97,7 +97,7 @@ export async function lambdaInvoke(ctx: BenchContext): Promise<Section> {
     ['INIT: process start → first `next` (node, client, handler import)', (r) => r.initMs],
     ['first invoke: event out → response in', (r) => r.firstInvokeMs],
     ['the sweep’s own `durationMs`', (r) => r.firstSweepMs],
-    ['first invoke outside the sweep (parse, verdict, metrics, log)', outside],
+    ['first invoke outside the sweep (parse, verdict, metrics, event, log)', outside],
     ['whole cold invoke: process start → first response', (r) => r.wholeMs],
     ['INIT share of the whole cold invoke', share, fmt.share],
     ['whole cold invoke / the sweep’s own duration', (r) => r.wholeMs / r.firstSweepMs, fmt.x],
@@ -108,7 +108,7 @@ export async function lambdaInvoke(ctx: BenchContext): Promise<Section> {
   return {
     title,
     body: [
-      `The deployed asset (cdk synth’s bundle, its environment, metrics to the loopback CloudWatch) run by \`${RIC_PACKAGE}\`,`,
+      `The deployed asset (cdk synth’s bundle, its environment, metrics and events to the loopback CloudWatch and EventBridge) run by \`${RIC_PACKAGE}\`,`,
       'the client the nodejs runtimes run, in a fresh node process started as the runtime’s bootstrap starts it for',
       `${MEMORY_MB} MB (${nodeArgs.join(' ')}, plus the function’s NODE_OPTIONS), against a loopback Lambda Runtime API`,
       `(bench/lib/runtime-api.ts). Each process gets ${EVENT.end} ids at ${LATENCY_MS} ms (all in flight, as item 1; plain and HTTPS/1.1), then ${WARM_INVOKES} more. INIT ends when the`,
