@@ -55,7 +55,7 @@ export interface SweepStackProps extends StackProps {
   readonly schedules?: readonly SweepScheduleSpec[];
   /**
    * Who hears of sweeps that are not ok (or have newly unexpected ids) besides the alarm e-mail:
-   * a Slack channel (alarms and sweep events) and a webhook (sweep events). @default - neither
+   * a Slack or Teams channel (alarms and sweep events) and a webhook (sweep events). @default - none
    */
   readonly notify?: Pick<SweepRoutingProps, 'slack' | 'teams' | 'webhook'>;
   /** Success-rate threshold, how late a scheduled sweep may be, email. */

@@ -76,7 +76,7 @@ async function runClient(job: Extract<ClientJob, { kind: ClientKind }>): Promise
   const urlOf = (id: number) => template.replace('{id}', String(id));
   const origin = new URL(urlOf(1)).origin;
   let answered = 0;
-  /** A fresh pool closes after the clock stops, before the job answers. */
+  /** A fresh pool's close, begun when its sweep is done and awaited after the clock stops. */
   let closing: Promise<void> | undefined;
   const gcBefore = gcMs;
   const cpu = process.cpuUsage();

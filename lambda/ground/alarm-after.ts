@@ -15,16 +15,16 @@ export const MAX_ALARM_AFTER_OF = 10;
 /** The default: every failed sweep alarms (1 of 1). */
 export const ALARM_AFTER_EVERY_FAILURE = { sweeps: 1, of: 1 } as const;
 
-const count = (what: string) =>
-  v.pipe(
-    v.number(mustBe(`a whole number of ${what} from 1 to ${MAX_ALARM_AFTER_OF}`)),
-    v.integer(mustBe(`a whole number of ${what} from 1 to ${MAX_ALARM_AFTER_OF}`)),
-    v.minValue(1, mustBe(`a whole number of ${what} from 1 to ${MAX_ALARM_AFTER_OF}`)),
-    v.maxValue(
-      MAX_ALARM_AFTER_OF,
-      mustBe(`a whole number of ${what} from 1 to ${MAX_ALARM_AFTER_OF}`),
-    ),
+/** A count from 1 to MAX_ALARM_AFTER_OF, every failure saying so in the same words. */
+const count = (what: string) => {
+  const message = mustBe(`a whole number of ${what} from 1 to ${MAX_ALARM_AFTER_OF}`);
+  return v.pipe(
+    v.number(message),
+    v.integer(message),
+    v.minValue(1, message),
+    v.maxValue(MAX_ALARM_AFTER_OF, message),
   );
+};
 
 export const AlarmAfterSchema = v.pipe(
   v.strictObject({ sweeps: count('failed sweeps'), of: count('recent sweeps') }),
